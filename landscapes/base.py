@@ -1,0 +1,147 @@
+"""What a score landscape is: a pure, vectorised f(X[n,2]) -> scores[n] on the unit square.
+
+Every landscape maps θ = (u, v) ∈ [0,1]² to a score that is *maximised* (think validation
+accuracy). The two unit coordinates stand for two real knobs (e.g. learning rate on a log
+axis); ``Knob`` converts between them so the UI can label axes in real units.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.optimize import minimize
+
+from landscapes.cost import CostModel
+
+#: Side of the dense lattice used to locate (and test) each landscape's optimum.
+OPTIMUM_GRID = 400
+
+
+@dataclass(frozen=True)
+class Knob:
+    """One hyperparameter axis: unit coordinate 0..1 maps to ``low``..``high``."""
+
+    name: str
+    low: float
+    high: float
+    log: bool = False
+    short: str = ""
+
+    def to_real(self, unit: np.ndarray | float) -> np.ndarray | float:
+        """Unit coordinate -> the knob's real value (geometric on log knobs)."""
+        unit = np.asarray(unit, dtype=float)
+        if self.log:
+            return 10 ** (np.log10(self.low) + unit * (np.log10(self.high) - np.log10(self.low)))
+        return self.low + unit * (self.high - self.low)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "low": self.low,
+            "high": self.high,
+            "log": self.log,
+            "short": self.short or self.name,
+        }
+
+
+@dataclass(frozen=True)
+class Optimum:
+    """Where the landscape peaks: θ in the unit square and the score there."""
+
+    theta: tuple[float, float]
+    score: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"theta": [float(self.theta[0]), float(self.theta[1])], "score": float(self.score)}
+
+
+@dataclass(frozen=True)
+class Landscape:
+    """A named, seeded score function plus everything the race and the UI need about it."""
+
+    name: str
+    title: str
+    description: str
+    knobs: tuple[Knob, Knob]
+    score_fn: Callable[[np.ndarray], np.ndarray]
+    cost_model: CostModel
+    seed: int = 0
+    noise: float = 0.0
+    lesson: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def score(self, X: np.ndarray) -> np.ndarray:
+        """Noise-free f(X) for X of shape (n, 2) (or (2,)), vectorised."""
+        X = np.atleast_2d(np.asarray(X, dtype=float))
+        if X.ndim != 2 or X.shape[1] != 2:
+            raise ValueError(f"expected points of shape (n, 2), got {X.shape}")
+        return self.score_fn(X)
+
+    def observe(self, X: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+        """What a training run reports: f(X) plus seed-to-seed jitter of sd ``noise``."""
+        y = self.score(X)
+        if self.noise > 0:
+            y = y + self.noise * rng.standard_normal(y.shape)
+        return y
+
+    @property
+    def optimum(self) -> Optimum:
+        return find_optimum(self)
+
+    def grid(self, resolution: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Cell-centre axes and scores[v, u] on a resolution² lattice, for heatmaps."""
+        axis = (np.arange(resolution) + 0.5) / resolution
+        uu, vv = np.meshgrid(axis, axis)
+        z = self.score(np.column_stack([uu.ravel(), vv.ravel()])).reshape(resolution, resolution)
+        return axis, axis, z
+
+    def describe(self) -> dict[str, Any]:
+        """JSON-serialisable facts for the race trace."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "lesson": self.lesson,
+            "seed": self.seed,
+            "noise": self.noise,
+            "knobs": [k.as_dict() for k in self.knobs],
+            "optimum": self.optimum.as_dict(),
+            "cost": self.cost_model.describe(),
+        }
+
+
+_OPTIMA: dict[tuple[str, int], Optimum] = {}
+_OPTIMA_MAX = 256
+
+
+def find_optimum(landscape: Landscape) -> Optimum:
+    """Best point on a dense lattice, polished by L-BFGS-B (so it is ≥ every lattice value).
+
+    Cached per (name, seed) in a bounded dict: landscapes are pure, so this is safe.
+    """
+    key = (landscape.name, landscape.seed, landscape.extra.get("cache_key", ""))
+    if key in _OPTIMA:
+        return _OPTIMA[key]
+    n = OPTIMUM_GRID
+    axis = np.linspace(0.0, 1.0, n)
+    uu, vv = np.meshgrid(axis, axis)
+    pts = np.column_stack([uu.ravel(), vv.ravel()])
+    z = landscape.score(pts)
+    start = pts[int(np.argmax(z))]
+    best_theta, best = start, float(z.max())
+    res = minimize(
+        lambda t: -float(landscape.score(t[None, :])[0]),
+        start,
+        method="L-BFGS-B",
+        bounds=[(0.0, 1.0), (0.0, 1.0)],
+    )
+    if res.success and -res.fun > best:
+        best_theta, best = np.clip(res.x, 0.0, 1.0), float(-res.fun)
+    opt = Optimum((float(best_theta[0]), float(best_theta[1])), best)
+    if len(_OPTIMA) >= _OPTIMA_MAX:
+        _OPTIMA.pop(next(iter(_OPTIMA)))
+    _OPTIMA[key] = opt
+    return opt

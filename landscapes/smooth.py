@@ -1,0 +1,46 @@
+"""``smooth``: one broad hill and a gentler second one.
+
+    f(θ) = 0.1 + 0.8·exp(−|θ − c₁|² / 2·0.16²) + 0.45·exp(−|θ − c₂|² / 2·0.22²)
+
+Canonical layout (seed 0): c₁ = (0.62, 0.58), c₂ = (0.22, 0.25). The optimum sits on the
+main hill, f* ≈ 0.903 at θ* ≈ (0.62, 0.58) (the second hill's tail nudges it by < 0.01).
+Other seeds place c₁ uniformly in [0.2, 0.8]² and c₂ at least 0.45 away from it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from landscapes._shapes import bump, spread_points
+from landscapes.base import Knob, Landscape
+from landscapes.cost import CostModel
+
+LEARNING_RATE = Knob("learning rate", 1e-5, 1e-1, log=True, short="lr")
+WEIGHT_DECAY = Knob("weight decay", 1e-6, 1e-1, log=True, short="wd")
+#: Small learning rates need more epochs before early stopping ends a run.
+LR_COST = CostModel(base=10.0, spread=2.0, knob=0, pricey_end="low")
+
+
+def build(seed: int = 0, noise: float = 0.0) -> Landscape:
+    """The smooth landscape for a landscape seed (0 = canonical layout)."""
+    if seed == 0:
+        c1, c2 = np.array([0.62, 0.58]), np.array([0.22, 0.25])
+    else:
+        rng = np.random.default_rng([seed, 101])
+        c1 = rng.uniform(0.2, 0.8, size=2)
+        c2 = spread_points(rng, 1, 0.1, 0.9, 0.0, avoid=[c1], avoid_gap=0.45)[0]
+
+    def score(X: np.ndarray) -> np.ndarray:
+        return 0.1 + 0.8 * bump(X, c1, 0.16) + 0.45 * bump(X, c2, 0.22)
+
+    return Landscape(
+        name="smooth",
+        title="Smooth",
+        description="One broad hill and a gentler second one.",
+        knobs=(LEARNING_RATE, WEIGHT_DECAY),
+        score_fn=score,
+        cost_model=LR_COST,
+        seed=seed,
+        noise=noise,
+        lesson="A smooth hill rewards a model that learns where to look next.",
+    )

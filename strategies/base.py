@@ -1,0 +1,47 @@
+"""The ask/tell contract every search strategy follows.
+
+A strategy only proposes points and records results; it never evaluates the landscape.
+The race runner (``strategies.race``) owns the landscape, the cost model and the clock.
+"""
+
+from __future__ import annotations
+
+import abc
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from landscapes.cost import CostModel
+
+
+class Strategy(abc.ABC):
+    """Proposes θ in the unit square (``ask``) and learns from results (``tell``).
+
+    ``ask`` must be repeatable: calling it twice without a ``tell`` in between returns the
+    same point, so any expensive work belongs in ``tell``.
+    """
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+
+    def __init__(
+        self, rng: np.random.Generator, budget: float, cost_model: CostModel, **options: Any
+    ) -> None:
+        if options:
+            raise ValueError(f"{self.title} takes no option(s) {', '.join(sorted(options))}")
+        self.rng = rng
+        self.budget = float(budget)
+        self.cost_model = cost_model
+
+    @abc.abstractmethod
+    def ask(self) -> np.ndarray | None:
+        """The next θ (shape (2,)) to try, or None when the strategy has nothing left."""
+
+    @abc.abstractmethod
+    def tell(self, theta: np.ndarray, score: float) -> None:
+        """Record that θ scored ``score`` (higher is better)."""
+
+    def state(self) -> dict[str, Any]:
+        """Extra JSON-serialisable facts for the race trace (e.g. grid's lattice)."""
+        return {}

@@ -1,0 +1,140 @@
+"""The race runner: the only place where strategies meet the landscape, the cost model and the clock.
+
+Rules (each one tested):
+- Every strategy runs its trials one after another on its own GPU-minute clock, starting at 0.
+- A trial starts only if its (already drawn) cost fits in what is left of the budget; the
+  first one that does not fit ends that strategy's race, so nobody ever overspends.
+- Each strategy draws from its own random streams, seeded by (race seed, strategy name):
+  changing one strategy's settings, or which strategies race, never changes another's race.
+- The trace is plain JSON-serialisable data and the same settings give a bit-identical trace.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from landscapes import Landscape, get_landscape
+from strategies import STRATEGIES
+
+TRACE_VERSION = 1
+DEFAULT_STRATEGIES = ("grid", "random", "bayes")
+DEFAULT_BUDGET = 800.0
+MIN_BUDGET = 20.0
+MAX_BUDGET = 3000.0
+MAX_SEED = 2**31 - 1
+MAX_TRIALS = 500
+
+
+def strategy_streams(seed: int, name: str) -> tuple[np.random.Generator, np.random.Generator]:
+    """Two independent generators for one strategy: its own proposals, and its trials' jitter."""
+    seq = np.random.SeedSequence([seed, zlib.crc32(name.encode())])
+    own, trials = seq.spawn(2)
+    return np.random.default_rng(own), np.random.default_rng(trials)
+
+
+def check_settings(
+    strategies: Sequence[str], budget: float, seed: int, options: Mapping[str, Mapping[str, Any]]
+) -> None:
+    """Refuse settings the runner cannot honour, with a message a user can act on."""
+    if not strategies:
+        raise ValueError("choose at least one strategy")
+    for name in strategies:
+        if name not in STRATEGIES:
+            raise ValueError(f"unknown strategy {name!r}; choose from {', '.join(STRATEGIES)}")
+    if len(set(strategies)) != len(strategies):
+        raise ValueError("each strategy can race only once")
+    if isinstance(budget, bool) or not isinstance(budget, int | float) or not np.isfinite(budget):
+        raise ValueError("budget must be a number of GPU minutes")
+    if not MIN_BUDGET <= budget <= MAX_BUDGET:
+        raise ValueError(f"budget must be between {MIN_BUDGET:g} and {MAX_BUDGET:g} GPU minutes")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"seed must be a whole number from 0 to {MAX_SEED}")
+    for name in options:
+        if name not in strategies:
+            raise ValueError(f"options given for {name!r}, which is not racing")
+
+
+def race_one(
+    landscape: Landscape, name: str, budget: float, seed: int, options: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Run one strategy until its next trial would overspend (or it has nothing left)."""
+    own_rng, trial_rng = strategy_streams(seed, name)
+    strategy = STRATEGIES[name](own_rng, budget, landscape.cost_model, **options)
+    trials: list[dict[str, Any]] = []
+    clock, best = 0.0, -np.inf
+    stopped = "trial limit"
+    for _ in range(MAX_TRIALS):
+        theta = strategy.ask()
+        if theta is None:
+            stopped = "exhausted"
+            break
+        theta = np.clip(np.asarray(theta, dtype=float), 0.0, 1.0)
+        cost = float(landscape.cost_model.sample(theta[None, :], trial_rng)[0])
+        if clock + cost > budget:
+            stopped = "budget"
+            break
+        score = float(landscape.observe(theta[None, :], trial_rng)[0])
+        why = strategy.explain_next() if hasattr(strategy, "explain_next") else None
+        strategy.tell(theta, score)
+        clock += cost
+        best = max(best, score)
+        trial = {
+            "theta": [round(float(theta[0]), 6), round(float(theta[1]), 6)],
+            "score": round(score, 6),
+            "cost": round(cost, 4),
+            "clock": round(clock, 4),
+            "best": round(best, 6),
+        }
+        if why:
+            trial["why"] = why
+        trials.append(trial)
+    return {
+        "title": strategy.title,
+        "trials": trials,
+        "spent": round(clock, 4),
+        "stopped": stopped,
+        **strategy.state(),
+    }
+
+
+def run(
+    landscape: str | Landscape,
+    strategies: Sequence[str] = DEFAULT_STRATEGIES,
+    budget: float = DEFAULT_BUDGET,
+    seed: int = 0,
+    *,
+    landscape_seed: int = 0,
+    noise: float = 0.0,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Race the strategies on one landscape and return the JSON-serialisable trace."""
+    options = dict(options or {})
+    strategies = list(strategies)
+    check_settings(strategies, budget, seed, options)
+    if isinstance(landscape, str):
+        landscape = get_landscape(landscape, landscape_seed, noise)
+    settings = {
+        "landscape": landscape.name,
+        "landscape_seed": landscape.seed,
+        "noise": landscape.noise,
+        "budget": float(budget),
+        "seed": seed,
+        "strategies": strategies,
+        "options": {k: dict(v) for k, v in options.items()},
+    }
+    with threadpool_limits(1):
+        results = {
+            name: race_one(landscape, name, float(budget), seed, options.get(name, {}))
+            for name in strategies
+        }
+    return {
+        "version": TRACE_VERSION,
+        "settings": settings,
+        "landscape": landscape.describe(),
+        "strategies": results,
+    }

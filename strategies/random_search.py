@@ -1,0 +1,24 @@
+"""Random search: independent uniform draws from the unit square, from its own seeded rng."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from strategies.base import Strategy
+
+
+class RandomStrategy(Strategy):
+    """Throws darts; the next point is drawn in ``tell`` so ``ask`` is repeatable."""
+
+    name = "random"
+    title = "Random search"
+
+    def __init__(self, rng, budget, cost_model, **options) -> None:  # noqa: ANN001
+        super().__init__(rng, budget, cost_model, **options)
+        self._next = self.rng.uniform(0.0, 1.0, size=2)
+
+    def ask(self) -> np.ndarray | None:
+        return self._next.copy()
+
+    def tell(self, theta: np.ndarray, score: float) -> None:
+        self._next = self.rng.uniform(0.0, 1.0, size=2)
