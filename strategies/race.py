@@ -1,4 +1,4 @@
-"""The race runner: the only place where strategies meet the landscape, the cost model and the clock.
+"""The race runner: where strategies meet the landscape, the cost model and the clock.
 
 Rules (each one tested):
 - Every strategy runs its trials one after another on its own GPU-minute clock, starting at 0.
@@ -20,6 +20,7 @@ from threadpoolctl import threadpool_limits
 
 from landscapes import Landscape, get_landscape
 from strategies import STRATEGIES
+from strategies.summary import summarise
 
 TRACE_VERSION = 1
 DEFAULT_STRATEGIES = ("grid", "random", "bayes")
@@ -137,4 +138,52 @@ def run(
         "settings": settings,
         "landscape": landscape.describe(),
         "strategies": results,
+    }
+
+
+MAX_REPEATS = 100
+
+
+def run_many(
+    landscape: str,
+    strategies: Sequence[str] = DEFAULT_STRATEGIES,
+    budget: float = DEFAULT_BUDGET,
+    seed: int = 0,
+    repeats: int = 30,
+    *,
+    landscape_seed: int = 0,
+    vary_landscape: bool = False,
+    noise: float = 0.0,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Races with seeds seed…seed+repeats−1 (and landscape seeds too if asked), summarised."""
+    if isinstance(repeats, bool) or not isinstance(repeats, int) or not 1 <= repeats <= MAX_REPEATS:
+        raise ValueError(f"repeats must be a whole number from 1 to {MAX_REPEATS}")
+    if seed + repeats - 1 > MAX_SEED or landscape_seed + repeats - 1 > MAX_SEED:
+        raise ValueError("seed plus repeats runs past the largest seed")
+    races = [
+        run(
+            landscape,
+            strategies,
+            budget,
+            seed + i,
+            landscape_seed=landscape_seed + i if vary_landscape else landscape_seed,
+            noise=noise,
+            options=options,
+        )
+        for i in range(repeats)
+    ]
+    first = races[0]
+    settings = {
+        **first["settings"],
+        "repeats": repeats,
+        "vary_landscape": vary_landscape,
+        "landscape_seed": landscape_seed,
+    }
+    return {
+        "version": TRACE_VERSION,
+        "settings": settings,
+        "landscape": first["landscape"],
+        "summary": summarise(races, float(budget)),
+        "races": races,
     }
