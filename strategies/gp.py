@@ -1,0 +1,289 @@
+"""A small exact Gaussian process for Bayesian optimisation on the unit square.
+
+Plain numpy/scipy so the app has no scikit-learn dependency at runtime and one step stays in
+the millisecond range.  Scores are standardised internally (like scikit-learn's
+``normalize_y=True``), so every public input and output is in ORIGINAL score units.
+
+NOTATION (shapes; n training points, m test points, d input dimensions, p hyperparameters)
+    X      (n, d)  training inputs θ₁..θₙ
+    y      (n,)    training scores, standardised: y = (scores − ȳ) / s_y   (s_y = 1 if constant)
+    ℓ      (d,)    length scales, one per input dimension (ARD); a fixed float means ℓ₁ = … = ℓ_d
+    σ_f²   ()      signal variance
+    σ_n²   ()      noise (nugget) variance, bounded below by a noise floor
+    C      (n, n)  kernel correlation matrix, C_ij = c(x_i, x_j; ℓ), c(x, x) = 1
+    K      (n, n)  K = σ_f² C + σ_n² I
+    L      (n, n)  lower Cholesky factor, K = L Lᵀ
+    α      (n,)    α = K⁻¹ y = Lᵀ \\ (L \\ y)
+    X*     (m, d)  test inputs
+    k*     (n, m)  cross-covariances σ_f² c(X, X*)
+    v      (n, m)  v = L \\ k*
+    μ*     (m,)    posterior mean k*ᵀ α
+    σ*²    (m,)    posterior variance σ_f² − Σ_i v_i²   (latent f; add σ_n² for a noisy y)
+    θ_h    (p,)    log hyperparameters [log ℓ₁ … log ℓ_d, log σ_f², log σ_n²]
+    r      (n, m)  scaled distance  r = ‖(x − x′) / ℓ‖
+
+Kernels (unit signal variance): Matérn 5/2  c = (1 + √5 r + 5r²/3) exp(−√5 r),
+RBF  c = exp(−r²/2).  Hyperparameters maximise the log marginal likelihood
+(R&W eq. 2.30) with analytic gradients (R&W eq. 5.9) by L-BFGS-B on θ_h.
+
+Reference: C. E. Rasmussen & C. K. I. Williams (2006), Gaussian Processes for Machine
+Learning, MIT Press ("R&W").
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.linalg import lapack, solve_triangular
+from scipy.optimize import minimize
+
+KERNELS = ("matern52", "rbf")
+_SQRT5 = math.sqrt(5.0)
+_LOG_2PI = math.log(2.0 * math.pi)
+
+
+class GPNumericalError(np.linalg.LinAlgError):
+    """The kernel matrix stayed non-positive-definite even after jitter escalation."""
+
+
+def kernel_parts(
+    A: np.ndarray, B: np.ndarray, length_scale: np.ndarray, kind: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Correlation c(A, B) plus the pieces every derivative needs, computed once.
+
+    Returns (c, g, diff) with diff = (a − b)/ℓ of shape (len(A), len(B), d) and g such that
+    ∂c/∂log ℓ_k = g · diff_k²  and  ∂c/∂a_k = −g · diff_k / ℓ_k  (true for both kernels).
+    """
+    diff = (A[:, None, :] - B[None, :, :]) / length_scale
+    r2 = np.einsum("ijk,ijk->ij", diff, diff)
+    if kind == "matern52":
+        s5r = _SQRT5 * np.sqrt(r2)
+        e = np.exp(-s5r)
+        g = (5.0 / 3.0) * (1.0 + s5r) * e
+        c = (1.0 + s5r + (5.0 / 3.0) * r2) * e
+    else:
+        c = np.exp(-0.5 * r2)
+        g = c
+    return c, g, diff
+
+
+def cholesky(K: np.ndarray, max_tries: int = 6) -> tuple[np.ndarray, float]:
+    """Lower Cholesky factor with jitter escalation, so near-duplicates don't crash a race.
+
+    Returns (L, jitter added to the diagonal).  Raises GPNumericalError with a hint if even
+    the largest jitter fails (e.g. NaNs, or a matrix that is badly indefinite).
+    """
+    jitter = 0.0
+    scale = float(np.mean(np.diag(K))) if K.size else 1.0
+    for attempt in range(max_tries + 1):
+        Kj = K if jitter == 0.0 else K + jitter * np.eye(len(K))
+        # R&W Algorithm 2.1, line 2: L := cholesky(K + σ_n² I)  (σ_n² is already inside K).
+        L, info = lapack.dpotrf(Kj, lower=1, clean=1, overwrite_a=0)
+        if info == 0:
+            return L, jitter
+        jitter = scale * 10.0 ** (-10 + 2 * attempt)
+    raise GPNumericalError(
+        f"Cholesky of the {len(K)}x{len(K)} GP kernel matrix failed even with jitter "
+        f"{jitter:.1e}. Hint: duplicate (or nearly identical) points with a tiny noise level; "
+        "raise the noise floor, or check the scores and length scales are finite."
+    )
+
+
+class GaussianProcess:
+    """Exact GP regression with a Matérn 5/2 or RBF kernel and ARD length scales.
+
+    ``length_scale=None`` fits one length scale per axis (ARD); a float (or a sequence of d
+    floats) fixes them, and only σ_f², σ_n² are fitted.  ``signal_var`` and ``noise_var``
+    are starting values (fixed if ``fit(..., optimize=False)``).  Refits warm-start from the
+    previous optimum, which is what keeps a BO step cheap.
+    """
+
+    LENGTH_BOUNDS = (0.01, 10.0)
+    SIGNAL_BOUNDS = (1e-2, 1e2)
+    NOISE_MAX = 1.0
+
+    def __init__(
+        self,
+        kernel: str = "matern52",
+        length_scale: float | Sequence[float] | None = None,
+        signal_var: float = 1.0,
+        noise_var: float = 1e-4,
+        noise_floor: float = 1e-6,
+        dim: int = 2,
+    ) -> None:
+        if kernel not in KERNELS:
+            raise ValueError(f"kernel must be one of {KERNELS}, got {kernel!r}")
+        self.kernel = kernel
+        self.dim = dim
+        self.fit_length_scale = length_scale is None
+        ls = np.broadcast_to(np.asarray(0.2 if length_scale is None else length_scale, float), dim)
+        if not np.all(np.isfinite(ls)) or np.any(ls <= 0):
+            raise ValueError(f"length_scale must be positive and finite, got {length_scale!r}")
+        if not (noise_floor >= 0 and signal_var > 0 and noise_var >= 0):
+            raise ValueError("need signal_var > 0, noise_var >= 0 and noise_floor >= 0")
+        self.noise_floor = float(noise_floor)
+        self.theta = np.concatenate(
+            [np.log(ls), [math.log(signal_var), math.log(max(noise_var, noise_floor, 1e-300))]]
+        )
+        self.X = np.zeros((0, dim))
+        self.y = np.zeros(0)
+        self.y_mean, self.y_std = 0.0, 1.0
+
+    # -- hyperparameters -------------------------------------------------------------------
+    @property
+    def length_scale(self) -> np.ndarray:
+        return np.exp(self.theta[: self.dim])
+
+    @property
+    def signal_var(self) -> float:
+        return float(np.exp(self.theta[self.dim]))
+
+    @property
+    def noise_var(self) -> float:
+        return float(np.exp(self.theta[self.dim + 1]))
+
+    def bounds(self) -> list[tuple[float, float]]:
+        """Log-space bounds; fixed length scales get a zero-width box at their value."""
+        lo, hi = self.LENGTH_BOUNDS
+        ls = [(math.log(lo), math.log(hi))] * self.dim
+        if not self.fit_length_scale:
+            ls = [(t, t) for t in self.theta[: self.dim]]
+        floor = math.log(max(self.noise_floor, 1e-12))
+        return [
+            *ls,
+            (math.log(self.SIGNAL_BOUNDS[0]), math.log(self.SIGNAL_BOUNDS[1])),
+            (floor, max(floor, math.log(self.NOISE_MAX))),
+        ]
+
+    # -- fitting ---------------------------------------------------------------------------
+    def log_marginal_likelihood(
+        self, theta: np.ndarray | None = None, eval_gradient: bool = False
+    ) -> float | tuple[float, np.ndarray]:
+        """log p(y | X, θ_h) on the standardised scores; the quantity hyperparameters maximise.
+
+        R&W Algorithm 2.1 line 7 for the value, eq. 5.9 for ∂/∂θ_h (w.r.t. LOG parameters,
+        matching scikit-learn's ``log_marginal_likelihood(theta, eval_gradient=True)``).
+        """
+        theta = self.theta if theta is None else np.asarray(theta, float)
+        d, n, y = self.dim, len(self.y), self.y
+        ls, sf2, sn2 = np.exp(theta[:d]), math.exp(theta[d]), math.exp(theta[d + 1])
+        C, g, diff = kernel_parts(self.X, self.X, ls, self.kernel)
+        K = sf2 * C
+        K[np.diag_indices_from(K)] += sn2
+        L, _ = cholesky(K)
+        # R&W Algorithm 2.1 line 3: α := Lᵀ \ (L \ y)
+        alpha, _ = lapack.dpotrs(L, y, lower=1)
+        # R&W Algorithm 2.1 line 7: log p(y|X) = −½ yᵀα − Σ log L_ii − (n/2) log 2π
+        lml = -0.5 * float(y @ alpha) - float(np.log(np.diag(L)).sum()) - 0.5 * n * _LOG_2PI
+        if not eval_gradient:
+            return lml
+        Kinv, _ = lapack.dpotri(L, lower=1)  # K⁻¹ from L (lower triangle only)
+        Kinv = np.tril(Kinv) + np.tril(Kinv, -1).T
+        W = np.outer(alpha, alpha) - Kinv  # R&W eq. 5.9: ½ tr((ααᵀ − K⁻¹) ∂K/∂θ_j)
+        grad = np.empty(d + 2)
+        Wg = W * g
+        for k in range(d):
+            grad[k] = 0.5 * sf2 * np.einsum("ij,ij->", Wg, diff[:, :, k] ** 2)
+        grad[d] = 0.5 * sf2 * np.einsum("ij,ij->", W, C)
+        grad[d + 1] = 0.5 * sn2 * np.trace(W)
+        return lml, grad
+
+    def fit(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        optimize: bool = True,
+        n_restarts: int = 0,
+        rng: np.random.Generator | None = None,
+        maxiter: int = 60,
+    ) -> GaussianProcess:
+        """Condition on (X, y), optionally re-fitting θ_h by warm-started L-BFGS-B.
+
+        Fewer than 3 points carry no information about length scales, so they keep θ_h.
+        """
+        X = np.atleast_2d(np.asarray(X, float))
+        y = np.asarray(y, float).ravel()
+        if len(X) != len(y) or X.shape[1] != self.dim:
+            raise ValueError(f"X must be (n, {self.dim}) and y (n,), got {X.shape}, {y.shape}")
+        if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y))):
+            raise ValueError("X and y must be finite")
+        self.X = X
+        self.y_mean = float(y.mean()) if len(y) else 0.0
+        std = float(y.std()) if len(y) else 1.0
+        self.y_std = std if std > 10 * np.finfo(float).eps * max(1.0, abs(self.y_mean)) else 1.0
+        self.y = (y - self.y_mean) / self.y_std
+        if optimize and len(y) >= 3:
+            self._optimize(n_restarts, rng, maxiter)
+        self._condition()
+        return self
+
+    def _optimize(self, n_restarts: int, rng: np.random.Generator | None, maxiter: int) -> None:
+        bounds = self.bounds()
+        lo, hi = np.array(bounds).T
+
+        def neg(t: np.ndarray) -> tuple[float, np.ndarray]:
+            try:
+                lml, grad = self.log_marginal_likelihood(t, eval_gradient=True)
+            except GPNumericalError:
+                return 1e25, np.zeros_like(t)
+            return -lml, -grad
+
+        starts = [np.clip(self.theta, lo, hi)]
+        if n_restarts and rng is not None:
+            starts += list(rng.uniform(lo, hi, size=(n_restarts, len(lo))))
+        best_f, best_t = math.inf, starts[0]
+        for t0 in starts:
+            res = minimize(
+                neg, t0, jac=True, method="L-BFGS-B", bounds=bounds, options={"maxiter": maxiter}
+            )
+            if np.isfinite(res.fun) and res.fun < best_f:
+                best_f, best_t = float(res.fun), res.x
+        self.theta = np.clip(best_t, lo, hi)
+
+    def _condition(self) -> None:
+        ls, sf2, sn2 = self.length_scale, self.signal_var, self.noise_var
+        C, _, _ = kernel_parts(self.X, self.X, ls, self.kernel)
+        K = sf2 * C
+        K[np.diag_indices_from(K)] += sn2
+        self.L, self.jitter = cholesky(K)  # R&W Algorithm 2.1 line 2
+        self.alpha, _ = lapack.dpotrs(self.L, self.y, lower=1)  # line 3
+
+    # -- prediction ------------------------------------------------------------------------
+    def predict(self, Xs: np.ndarray, include_noise: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Posterior mean and std at Xs in original score units (latent f unless include_noise)."""
+        Xs = np.atleast_2d(np.asarray(Xs, float))
+        sf2 = self.signal_var
+        extra = self.noise_var + self.jitter if include_noise else 0.0
+        if len(self.y) == 0:
+            return np.full(len(Xs), self.y_mean), np.full(len(Xs), math.sqrt(sf2 + extra))
+        c, _, _ = kernel_parts(self.X, Xs, self.length_scale, self.kernel)
+        ks = sf2 * c  # k*  (n, m)
+        mean = ks.T @ self.alpha  # R&W Algorithm 2.1 line 4: f̄* = k*ᵀ α
+        v = solve_triangular(self.L, ks, lower=True, check_finite=False)  # line 5: v := L \ k*
+        var = np.maximum(sf2 + extra - np.einsum("ij,ij->j", v, v), 1e-12 * sf2)  # line 6
+        return self.y_mean + self.y_std * mean, self.y_std * np.sqrt(var)
+
+    def predict_with_grad(
+        self, Xs: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Mean, std and their gradients w.r.t. each test point, for refining acquisitions.
+
+        Returns (μ, σ, ∂μ/∂x*, ∂σ/∂x*) with shapes (m,), (m,), (m, d), (m, d), original units.
+        """
+        Xs = np.atleast_2d(np.asarray(Xs, float))
+        sf2, ls = self.signal_var, self.length_scale
+        c, g, diff = kernel_parts(Xs, self.X, ls, self.kernel)  # (m, n), diff = (x* − x)/ℓ
+        ks = sf2 * c  # k*ᵀ  (m, n)
+        dks = -sf2 * g[:, :, None] * diff / ls  # ∂k*ᵀ/∂x*  (m, n, d)
+        mean = ks @ self.alpha
+        dmean = np.einsum("mnd,n->md", dks, self.alpha)
+        w, _ = lapack.dpotrs(self.L, ks.T, lower=1)  # K⁻¹ k*  (n, m)
+        var = sf2 - np.einsum("mn,nm->m", ks, w)
+        floor = 1e-12 * sf2
+        std = np.sqrt(np.maximum(var, floor))
+        dvar = -2.0 * np.einsum("mnd,nm->md", dks, w)
+        dstd = np.where((var > floor)[:, None], dvar / (2.0 * std[:, None]), 0.0)
+        s = self.y_std
+        return self.y_mean + s * mean, s * std, s * dmean, s * dstd
