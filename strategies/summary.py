@@ -13,6 +13,7 @@ import numpy as np
 #: Fractions of the optimum whose reaching time is reported.
 TARGETS = (0.9, 0.95, 0.99)
 AXIS_POINTS = 101
+_NOT_STARTED = -1e9
 
 
 def best_curve(trials: Sequence[dict[str, Any]], minutes: np.ndarray) -> np.ndarray:
@@ -32,14 +33,16 @@ def minutes_to_reach(trials: Sequence[dict[str, Any]], target: float) -> float:
 
 
 def _quantiles(values: np.ndarray) -> tuple[list, list, list]:
-    """Per-column quartiles, ignoring NaN columns (rendered as null in JSON)."""
+    """Per-column quartiles; a race with no finished trial yet counts as the lowest score.
+
+    That keeps each quartile curve non-decreasing (as every race's own curve is); a quartile
+    that still falls on a not-yet-started race is reported as null.
+    """
+    filled = np.where(np.isnan(values), _NOT_STARTED, values)
     out = []
     for q in (25, 50, 75):
-        col = np.full(values.shape[1], np.nan)
-        ok = ~np.all(np.isnan(values), axis=0)
-        if ok.any():
-            col[ok] = np.nanpercentile(values[:, ok], q, axis=0)
-        out.append([None if np.isnan(x) else round(float(x), 6) for x in col])
+        col = np.percentile(filled, q, axis=0)
+        out.append([None if x < _NOT_STARTED / 2 else round(float(x), 6) for x in col])
     return out[0], out[1], out[2]
 
 

@@ -1,0 +1,102 @@
+"""The race runner: budget accounting, determinism, stream independence, trace schema."""
+
+import json
+
+import numpy as np
+import pytest
+
+from landscapes import LANDSCAPES
+from strategies import STRATEGIES
+from strategies.race import MAX_BUDGET, run, run_many
+
+ALL = list(STRATEGIES)
+
+
+@pytest.mark.parametrize("landscape", list(LANDSCAPES))
+@pytest.mark.parametrize("budget", [20.0, 137.5, 800.0])
+def test_no_strategy_ever_overspends(landscape, budget):
+    trace = run(landscape, ALL, budget, seed=4, landscape_seed=2)
+    for name, result in trace["strategies"].items():
+        clocks = [t["clock"] for t in result["trials"]]
+        costs = [t["cost"] for t in result["trials"]]
+        assert result["spent"] <= budget, name
+        assert all(c <= budget for c in clocks)
+        np.testing.assert_allclose(np.cumsum(costs), clocks, atol=1e-3)
+        assert np.all(np.diff(clocks) > 0)
+
+
+def test_the_same_settings_give_a_bit_identical_trace():
+    a = json.dumps(run("bumpy", ALL, 800, seed=9, landscape_seed=3), sort_keys=True)
+    b = json.dumps(run("bumpy", ALL, 800, seed=9, landscape_seed=3), sort_keys=True)
+    assert a == b
+    c = json.dumps(run("bumpy", ALL, 800, seed=10, landscape_seed=3), sort_keys=True)
+    assert a != c
+
+
+def test_one_strategy_race_does_not_depend_on_who_else_races():
+    together = run("smooth", ALL, 800, seed=5)["strategies"]["random"]
+    alone = run("smooth", ["random"], 800, seed=5)["strategies"]["random"]
+    assert together == alone
+
+
+def test_trace_is_json_and_has_the_documented_keys():
+    trace = json.loads(json.dumps(run("one-knob", ALL, 800, seed=1), allow_nan=False))
+    assert set(trace["settings"]) >= {"landscape", "landscape_seed", "budget", "seed", "strategies"}
+    land = trace["landscape"]
+    assert land["name"] == "one-knob" and len(land["optimum"]["theta"]) == 2
+    assert [set(k) >= {"name", "low", "high", "log"} for k in land["knobs"]] == [True, True]
+    for result in trace["strategies"].values():
+        best = -np.inf
+        for t in result["trials"]:
+            assert set(t) >= {"theta", "score", "cost", "clock", "best"}
+            best = max(best, t["score"])
+            assert t["best"] == pytest.approx(best)
+    assert isinstance(trace["strategies"]["grid"]["unreached"], list)
+
+
+def test_trace_replays_from_its_own_settings():
+    trace = run("bumpy", ALL, 600, seed=2, landscape_seed=8)
+    s = trace["settings"]
+    again = run(
+        s["landscape"],
+        s["strategies"],
+        s["budget"],
+        s["seed"],
+        landscape_seed=s["landscape_seed"],
+        noise=s["noise"],
+        options=s["options"],
+    )
+    assert again == trace
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"budget": -5}, "budget"),
+        ({"budget": MAX_BUDGET + 1}, "budget"),
+        ({"budget": float("nan")}, "budget"),
+        ({"seed": -1}, "seed"),
+        ({"seed": 2.5}, "seed"),
+        ({"strategies": ["grid", "psychic"]}, "unknown strategy"),
+        ({"strategies": []}, "at least one"),
+        ({"landscape": "everest"}, "unknown landscape"),
+    ],
+)
+def test_bad_settings_are_refused_clearly(kwargs, message):
+    args = {"landscape": "smooth", "strategies": ALL, "budget": 800, "seed": 0, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        run(**args)
+
+
+def test_run_many_summarises_seed_range_with_ordered_quartiles():
+    many = run_many("smooth", ["grid", "random"], 400, seed=3, repeats=6)
+    assert [r["settings"]["seed"] for r in many["races"]] == list(range(3, 9))
+    for summary in many["summary"].values():
+        q1, med, q3 = (np.array(summary[k], dtype=float) for k in ("q1", "median", "q3"))
+        ok = ~np.isnan(q1)
+        assert np.all(q1[ok] <= med[ok] + 1e-12) and np.all(med[ok] <= q3[ok] + 1e-12)
+        assert np.all(np.diff(med[~np.isnan(med)]) >= -1e-12)
+        assert np.all(np.isnan(q1[np.isnan(med)]))
+        assert 0 <= summary["reach"]["0.95"]["share"] <= 1
+    with pytest.raises(ValueError, match="repeats"):
+        run_many("smooth", ["grid"], 400, repeats=0)
