@@ -1,0 +1,312 @@
+"""Bayesian optimisation: a GP surrogate plus an acquisition function decides where to look.
+
+Ask/tell like the other strategies; all the work (GP refit, acquisition maximisation) happens
+in ``tell`` so ``ask`` is free and repeatable.  Options (all validated, ValueError if bad):
+
+    n_initial=5            Latin-hypercube random points (from the strategy's rng) before the GP
+    acquisition="ei"       "ei" | "pi" | "ucb"
+    xi=0.01                EI/PI margin, in units of the observed scores' std (scale-free)
+    kappa=2.0              UCB exploration weight
+    kernel="matern52"      "matern52" | "rbf"
+    length_scale=None      None: fitted per axis (ARD); a float: fixed on both axes (UI slider)
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from scipy.optimize import minimize
+from scipy.stats import qmc
+from threadpoolctl import ThreadpoolController
+
+from strategies.acquisition import ACQUISITIONS, TITLES, acquire
+from strategies.base import Strategy
+from strategies.gp import KERNELS, GaussianProcess
+
+N_CANDIDATES = 1024  # scrambled Sobol points, fixed per strategy instance
+N_LOCAL = 64  # extra candidates around the best point so far, redrawn each step
+LOCAL_SCALE = 0.05
+N_REFINE = 3  # best candidates polished by L-BFGS-B
+REFINE_MAXITER = 10
+N_RESTARTS = 8  # random hyperparameter starts screened per refit ...
+RESTART_MAX_N = 30  # ... only while that is cheap
+MIN_GAP = 1e-6  # never propose a point closer than this to an observed one
+MAX_INITIAL = 100
+
+_controller: ThreadpoolController | None = None
+
+
+def _one_blas_thread() -> Any:
+    """BLAS threads make small GP algebra ~15x slower on 2 cores; the controller is cached
+    because a fresh ``threadpool_limits`` costs ~0.2 ms per call."""
+    global _controller
+    if _controller is None:
+        _controller = ThreadpoolController()
+    return _controller.limit(limits=1, user_api="blas")
+
+
+def _number(name: str, value: Any, lo: float, hi: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a number, got {value!r}")
+    if not lo <= value <= hi:
+        raise ValueError(f"{name} must be between {lo:g} and {hi:g}, got {value!r}")
+    return float(value)
+
+
+def _sobol(n: int, rng: np.random.Generator) -> np.ndarray:
+    seed = int(rng.integers(2**32))
+    try:
+        engine = qmc.Sobol(2, scramble=True, rng=np.random.default_rng(seed))
+    except TypeError:  # scipy < 1.15 spells it ``seed``
+        engine = qmc.Sobol(2, scramble=True, seed=np.random.default_rng(seed))
+    return engine.random(n)
+
+
+def _rounded(a: np.ndarray, digits: int = 4) -> list:
+    """~``digits`` significant figures relative to the array's largest magnitude, as lists."""
+    a = np.asarray(a, float)
+    top = float(np.max(np.abs(a))) if a.size else 0.0
+    decimals = digits - 1 - math.floor(math.log10(top)) if top > 0 else digits
+    return np.round(a, max(0, min(decimals, 15))).tolist()
+
+
+def _r(x: float, digits: int = 4) -> float:
+    return float(f"{x:.{digits}g}")
+
+
+class BayesStrategy(Strategy):
+    """GP (Matérn 5/2 or RBF, ARD length scales fitted by ML-II) + EI / PI / UCB."""
+
+    name = "bayes"
+    title = "Bayesian optimisation"
+
+    def __init__(
+        self,
+        rng: np.random.Generator,
+        budget: float,
+        cost_model: Any,
+        *,
+        n_initial: int = 5,
+        acquisition: str = "ei",
+        xi: float = 0.01,
+        kappa: float = 2.0,
+        kernel: str = "matern52",
+        length_scale: float | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(rng, budget, cost_model, **options)
+        if isinstance(n_initial, bool) or not isinstance(n_initial, int):
+            raise ValueError(f"n_initial must be a whole number, got {n_initial!r}")
+        if not 1 <= n_initial <= MAX_INITIAL:
+            raise ValueError(f"n_initial must be between 1 and {MAX_INITIAL}, got {n_initial}")
+        if acquisition not in ACQUISITIONS:
+            raise ValueError(f"acquisition must be one of {ACQUISITIONS}, got {acquisition!r}")
+        if kernel not in KERNELS:
+            raise ValueError(f"kernel must be one of {KERNELS}, got {kernel!r}")
+        if length_scale is not None:
+            lo, hi = GaussianProcess.LENGTH_BOUNDS
+            length_scale = _number("length_scale", length_scale, lo, hi)
+        self.n_initial = n_initial
+        self.acquisition = acquisition
+        self.xi = _number("xi", xi, 0.0, 10.0)
+        self.kappa = _number("kappa", kappa, 0.0, 100.0)
+        self.kernel = kernel
+        self.gp = GaussianProcess(kernel, length_scale)
+        # Everything random is drawn here or in tell, from this strategy's own rng only.
+        cols = [rng.permutation(n_initial) for _ in range(2)]
+        self._initial = (np.column_stack(cols) + rng.random((n_initial, 2))) / n_initial
+        self._candidates = _sobol(N_CANDIDATES, rng)
+        self._fit_rng = np.random.default_rng(int(rng.integers(2**63)))
+        self._X = np.zeros((0, 2))
+        self._y = np.zeros(0)
+        self._next = self._initial[0].copy()
+        self._why = self._initial_why()
+
+    # -- ask / tell --------------------------------------------------------------------------
+    def ask(self) -> np.ndarray | None:
+        return self._next.copy()
+
+    def tell(self, theta: np.ndarray, score: float) -> None:
+        theta = np.asarray(theta, float).reshape(2)
+        score = float(score)
+        if not (np.all(np.isfinite(theta)) and math.isfinite(score)):
+            raise ValueError(f"theta and score must be finite, got {theta}, {score}")
+        self._X = np.vstack([self._X, theta])
+        self._y = np.append(self._y, score)
+        n = len(self._y)
+        with _one_blas_thread():
+            restarts = N_RESTARTS if n <= RESTART_MAX_N else 0
+            self.gp.fit(self._X, self._y, n_restarts=restarts, rng=self._fit_rng)
+            if n < self.n_initial:
+                self._next = self._initial[n].copy()
+                self._why = self._initial_why()
+            else:
+                self._next, self._why = self._propose()
+
+    def state(self) -> dict[str, Any]:
+        gp = self.gp
+        return {
+            "kernel": self.kernel,
+            "acquisition": self.acquisition,
+            "xi": self.xi,
+            "kappa": self.kappa,
+            "n_initial": self.n_initial,
+            "length_scale_fitted": gp.fit_length_scale,
+            "length_scale": [_r(v) for v in gp.length_scale],
+            "signal_var": _r(gp.signal_var * gp.y_std**2),
+            "noise_var": _r(gp.noise_var * gp.y_std**2),
+        }
+
+    # -- proposing ---------------------------------------------------------------------------
+    def _acq(self, mean: np.ndarray, std: np.ndarray, grad: bool = False) -> Any:
+        gp = self.gp
+        best = float(self._y.max())
+        return acquire(self.acquisition, mean, std, best, self.xi * gp.y_std, self.kappa, grad)
+
+    def _too_close(self, P: np.ndarray) -> np.ndarray:
+        d2 = ((P[:, None, :] - self._X[None, :, :]) ** 2).sum(-1).min(axis=1)
+        return d2 < MIN_GAP**2
+
+    def _propose(self) -> tuple[np.ndarray, dict[str, Any]]:
+        """argmax of the acquisition: dense candidates, then L-BFGS-B from the top few."""
+        gp, n_sobol = self.gp, len(self._candidates)
+        x_best = self._X[int(np.argmax(self._y))]
+        local = x_best + LOCAL_SCALE * self.rng.standard_normal((N_LOCAL, 2))
+        cands = np.vstack([self._candidates, np.clip(local, 0.0, 1.0)])
+        mean, std = gp.predict(cands)
+        acq = self._acq(mean, std)
+        spread = float(np.ptp(acq))
+        flat = not spread > 0  # e.g. EI underflowed everywhere: go where the model is unsure
+        if flat:
+            acq = std.copy()
+        # Observed points have near-zero std so they rarely rank high: check only the leaders.
+        order = np.argsort(-acq)[: 4 * N_REFINE + len(self._y)]
+        top = order[~self._too_close(cands[order])][:N_REFINE]
+        if len(top) == 0:  # pathological pile-up (e.g. local points clipped onto a corner)
+            order = np.argsort(-acq)
+            top = order[~self._too_close(cands[order])][:N_REFINE]
+        point = cands[top[0]]
+        if not flat:
+            refined = self._refine(cands[top], spread)
+            r_mean, r_std = gp.predict(refined)
+            r_acq = self._acq(r_mean, r_std)
+            r_acq[self._too_close(refined)] = -np.inf
+            if np.max(r_acq) > acq[top[0]]:
+                point = refined[int(np.argmax(r_acq))]
+        p_mean, p_std = gp.predict(point[None, :])
+        value = float(self._acq(p_mean, p_std)[0])
+        m_sobol, s_sobol = mean[:n_sobol], std[:n_sobol]
+        why = self._model_why(
+            point,
+            float(p_mean[0]),
+            float(p_std[0]),
+            value,
+            float(np.mean(m_sobol < p_mean[0])),
+            float(np.mean(s_sobol < p_std[0])),
+            float(np.linalg.norm(point - x_best)),
+        )
+        return point.copy(), why
+
+    def _refine(self, starts: np.ndarray, scale: float) -> np.ndarray:
+        """Polish all starts jointly (the objective is a sum of independent terms)."""
+        k = len(starts)
+
+        def neg(flat: np.ndarray) -> tuple[float, np.ndarray]:
+            P = flat.reshape(k, 2)
+            mu, sd, dmu, dsd = self.gp.predict_with_grad(P)
+            a, da_dmu, da_dsd = self._acq(mu, sd, grad=True)
+            g = da_dmu[:, None] * dmu + da_dsd[:, None] * dsd
+            return -float(a.sum()) / scale, -g.ravel() / scale
+
+        res = minimize(
+            neg,
+            starts.ravel(),
+            jac=True,
+            method="L-BFGS-B",
+            bounds=[(0.0, 1.0)] * (2 * k),
+            options={"maxiter": REFINE_MAXITER},
+        )
+        return np.clip(res.x.reshape(k, 2), 0.0, 1.0)
+
+    # -- explaining --------------------------------------------------------------------------
+    def _initial_why(self) -> dict[str, Any]:
+        i = len(self._y)
+        return {
+            "kind": "initial",
+            "mode": "initial",
+            "theta": [_r(v, 6) for v in self._next],
+            "text": f"initial random point {i + 1} of {self.n_initial}, before any model",
+        }
+
+    def _model_why(
+        self,
+        point: np.ndarray,
+        mean: float,
+        std: float,
+        value: float,
+        mean_rank: float,
+        std_rank: float,
+        dist: float,
+    ) -> dict[str, Any]:
+        exploit = mean_rank >= std_rank
+        acq = TITLES[self.acquisition]
+        if exploit:
+            where = "near the best so far" if dist < 0.1 else "where the predicted score is high"
+            text = f"{acq} was highest here, exploiting {where}"
+        else:
+            text = f"{acq} was highest here, exploring where the model is unsure"
+        return {
+            "kind": "model",
+            "mode": "exploit" if exploit else "explore",
+            "theta": [_r(v, 6) for v in point],
+            "acquisition": self.acquisition,
+            "value": _r(value),
+            "mean": _r(mean),
+            "std": _r(std),
+            "mean_rank": round(mean_rank, 3),
+            "std_rank": round(std_rank, 3),
+            "distance_to_best": _r(dist, 3),
+            "text": text,
+        }
+
+    def explain_next(self) -> dict[str, Any]:
+        """Why ``ask`` proposes what it does, for the UI's narration (computed in ``tell``).
+
+        ``mean_rank`` / ``std_rank`` are the fractions of the candidate set with a lower
+        posterior mean / std than the proposal; ``mode`` is "exploit" when its mean stands out
+        at least as much as its uncertainty, else "explore" ("initial" before the model).
+        """
+        return dict(self._why)
+
+    # -- drawing -----------------------------------------------------------------------------
+    def surface(self, resolution: int = 40) -> dict[str, Any]:
+        """Posterior mean, std (score units) and acquisition on a resolution² grid for heatmaps.
+
+        Arrays are nested lists indexed [row][col] = [θ₂ index][θ₁ index] over ``x`` (θ₁) and
+        ``y`` (θ₂), which is what a plotly heatmap expects.  Before any tell the GP prior.
+        """
+        if isinstance(resolution, bool) or not isinstance(resolution, int):
+            raise ValueError(f"resolution must be a whole number, got {resolution!r}")
+        if not 2 <= resolution <= 200:
+            raise ValueError(f"resolution must be between 2 and 200, got {resolution}")
+        g = np.linspace(0.0, 1.0, resolution)
+        gx, gy = np.meshgrid(g, g)
+        P = np.column_stack([gx.ravel(), gy.ravel()])
+        with _one_blas_thread():
+            mean, std = self.gp.predict(P)
+            acq = self._acq(mean, std) if len(self._y) else np.zeros(len(P))
+        shape = (resolution, resolution)
+        return {
+            "x": _rounded(g),
+            "y": _rounded(g),
+            "mean": _rounded(mean.reshape(shape)),
+            "std": _rounded(std.reshape(shape)),
+            "acquisition": _rounded(acq.reshape(shape)),
+            "acquisition_name": self.acquisition,
+            "acquisition_title": TITLES[self.acquisition],
+            "next": [_r(v, 6) for v in self._next],
+            "next_kind": self._why["kind"],
+            "n_observed": len(self._y),
+        }
