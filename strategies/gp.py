@@ -100,25 +100,33 @@ def correlation(A: np.ndarray, B: np.ndarray, length_scale: np.ndarray, kind: st
     return r2
 
 
-def cholesky(K: np.ndarray, max_tries: int = 6) -> tuple[np.ndarray, float]:
+def cholesky(K: np.ndarray, max_jitter: float = 1e-4) -> tuple[np.ndarray, float]:
     """Lower Cholesky factor with jitter escalation, so near-duplicates don't crash a race.
 
-    Returns (L, jitter added to the diagonal).  Raises GPNumericalError with a hint if even
-    the largest jitter fails (e.g. NaNs, or a matrix that is badly indefinite).
+    Tries K, then K + εI with ε = 1e-10, 1e-8, … up to ``max_jitter`` (relative to the mean
+    diagonal).  Returns (L, ε used).  Raises GPNumericalError with a hint if all fail.
     """
-    jitter = 0.0
+    if not np.all(np.isfinite(K)):
+        raise GPNumericalError(
+            "GP kernel matrix has NaN/inf entries. Hint: check that scores, inputs and "
+            "hyperparameters (length scales, variances) are finite."
+        )
     scale = float(np.mean(np.diag(K))) if K.size else 1.0
-    for attempt in range(max_tries + 1):
+    scale = scale if scale > 0 else 1.0
+    jitter, rel = 0.0, 1e-10
+    while True:
         Kj = K if jitter == 0.0 else K + jitter * np.eye(len(K))
         # R&W Algorithm 2.1, line 2: L := cholesky(K + σ_n² I)  (σ_n² is already inside K).
         L, info = lapack.dpotrf(Kj, lower=1, clean=1, overwrite_a=0)
         if info == 0:
             return L, jitter
-        jitter = scale * 10.0 ** (-10 + 2 * attempt)
+        if rel > max_jitter * (1 + 1e-9):
+            break
+        jitter, rel = scale * rel, rel * 100.0
     raise GPNumericalError(
         f"Cholesky of the {len(K)}x{len(K)} GP kernel matrix failed even with jitter "
         f"{jitter:.1e}. Hint: duplicate (or nearly identical) points with a tiny noise level; "
-        "raise the noise floor, or check the scores and length scales are finite."
+        "raise the noise floor, or check the length scales are not huge."
     )
 
 
@@ -131,7 +139,7 @@ class GaussianProcess:
     previous optimum, which is what keeps a BO step cheap.
     """
 
-    LENGTH_BOUNDS = (0.01, 10.0)
+    LENGTH_BOUNDS = (0.03, 10.0)  # ~ the narrowest feature a few hundred trials can resolve
     SIGNAL_BOUNDS = (1e-2, 1e2)
     NOISE_MAX = 1.0
 
