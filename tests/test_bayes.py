@@ -62,8 +62,8 @@ def test_points_stay_in_the_unit_square_and_never_repeat(options):
 def test_finds_the_peak_of_a_smooth_bump():
     """Within 0.05 of the maximiser in ≤ 25 tells for at least 18 of 20 seeds.
 
-    Measured: 20/20 seeds, median 9 and worst 16 tells (EI, defaults).  Random search with 25 points gets
-    within 0.05 with probability ~0.18 per seed, so 18/20 is far out of its reach.
+    Measured: 20/20 seeds, median 9 and worst 16 tells (EI, defaults).  Random search with
+    25 points gets within 0.05 with probability ~0.18 per seed: 18/20 is far out of its reach.
     """
     found = 0
     for seed in range(20):
