@@ -126,9 +126,11 @@ class BayesStrategy(Strategy):
 
     # -- ask / tell --------------------------------------------------------------------------
     def ask(self) -> np.ndarray | None:
+        """The point chosen in the last ``tell`` (a copy): free, and the same until the next."""
         return self._next.copy()
 
     def tell(self, theta: np.ndarray, score: float) -> None:
+        """Refit the GP (warm-started) and choose the next point, so ask/explain stay cheap."""
         theta = np.asarray(theta, float).reshape(2)
         score = float(score)
         if not (np.all(np.isfinite(theta)) and math.isfinite(score)):
@@ -146,6 +148,7 @@ class BayesStrategy(Strategy):
                 self._next, self._why = self._propose()
 
     def state(self) -> dict[str, Any]:
+        """Settings and fitted hyperparameters (variances in score units²) for the trace."""
         gp = self.gp
         return {
             "kernel": self.kernel,
@@ -178,7 +181,7 @@ class BayesStrategy(Strategy):
         mean, std = gp.predict(cands)
         acq = self._acq(mean, std)
         spread = float(np.ptp(acq))
-        flat = not spread > 0  # e.g. EI underflowed everywhere: go where the model is unsure
+        flat = not spread > 1e-200  # e.g. EI underflowed everywhere: go where the model is unsure
         if flat:
             acq = std.copy()
         # Observed points have near-zero std so they rarely rank high: check only the leaders.
