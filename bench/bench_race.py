@@ -82,9 +82,8 @@ def main() -> None:
 
     stats = race_statistics(args.seeds)
     print(f"\nover {args.seeds} seeds (race seed = landscape seed = 1..{args.seeds}), budget 800:")
-    print(
-        f"{'landscape':<10} {'strategy':<8} {'trials':>6} {'regret':>8} {'min→95%':>8} {'reached':>8}"
-    )
+    header = ("landscape", "strategy", "trials", "regret", "min→95%", "reached")
+    print(f"{header[0]:<10} {header[1]:<8} " + " ".join(f"{h:>8}" for h in header[2:]))
     for land, per in stats.items():
         for strat, r in per.items():
             print(
