@@ -5,8 +5,9 @@
 
 A broad, low rise and a narrow spike share the centre g; eight local peaks cᵢ with
 heights hᵢ ∈ [0.3, 0.45] and widths wᵢ ∈ [0.05, 0.08] sit at least 0.2 from g.
-Canonical layout (seed 0): g = (0.71, 0.33). f* ≈ 0.85 at θ* ≈ g (a local peak's tail can
-move it slightly; the exact value is found numerically, see ``Landscape.optimum``).
+Canonical layout (seed 0): g = (0.71, 0.33). f* ≈ 0.858 at θ* ≈ (0.710, 0.329) (a local
+peak's tail can move it slightly; the exact value is found numerically, see
+``Landscape.optimum``).
 Other seeds draw g uniformly in [0.15, 0.85]² and the local peaks around it.
 """
 

@@ -3,7 +3,8 @@
     f(θ) = 0.1 + 0.8·exp(−|θ − c₁|² / 2·0.16²) + 0.45·exp(−|θ − c₂|² / 2·0.22²)
 
 Canonical layout (seed 0): c₁ = (0.62, 0.58), c₂ = (0.22, 0.25). The optimum sits on the
-main hill, f* ≈ 0.903 at θ* ≈ (0.62, 0.58) (the second hill's tail nudges it by < 0.01).
+main hill, f* ≈ 0.930 at θ* ≈ (0.612, 0.573): the second hill's tail lifts it and pulls it
+slightly towards c₂. (Exact values are found numerically, see ``Landscape.optimum``.)
 Other seeds place c₁ uniformly in [0.2, 0.8]² and c₂ at least 0.45 away from it.
 """
 
