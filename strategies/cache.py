@@ -1,0 +1,56 @@
+"""A small, bounded, thread-safe LRU cache of race traces keyed by their settings.
+
+A lecture hall asks for the same default race a hundred times; computing it once per
+worker is enough. Races are pure functions of their settings, so caching is safe, and the
+bound keeps memory flat however many different settings arrive.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+
+class BoundedCache:
+    """Least-recently-used mapping from a JSON-able key to a value, at most ``maxsize`` items."""
+
+    def __init__(self, maxsize: int = 64) -> None:
+        if maxsize < 1:
+            raise ValueError("maxsize must be at least 1")
+        self.maxsize = maxsize
+        self._items: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(settings: Any) -> str:
+        """Canonical text of the settings, so equal settings share one entry."""
+        return json.dumps(settings, sort_keys=True, separators=(",", ":"))
+
+    def get_or_compute(self, settings: Any, compute: Callable[[], Any]) -> Any:
+        """The cached value for these settings, computing (outside the lock) on a miss.
+
+        Returns a deep copy so a caller that edits its result cannot corrupt the cache.
+        """
+        key = self.key(settings)
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return copy.deepcopy(self._items[key])
+            self.misses += 1
+        value = compute()
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.maxsize:
+                self._items.popitem(last=False)
+        return copy.deepcopy(value)
+
+    def __len__(self) -> int:
+        return len(self._items)
