@@ -1,0 +1,66 @@
+"""hpo-race in the browser: ``create_app()`` builds the Dash app; ``app``/``server`` serve it.
+
+``gunicorn -w 2 -b 127.0.0.1:8050 --no-control-socket 'app:server'`` serves the same app as
+the ``hpo-race`` command. No user state lives in the server process (it is all in the
+browser's stores), so any number of workers can share the load.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dash import Dash
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+#: Largest request body accepted (a race request is a few hundred bytes).
+MAX_REQUEST_BYTES = 1024 * 1024
+
+
+def create_app() -> Dash:
+    """A fresh, fully wired app instance (callbacks registered on it, never globally)."""
+    from app.callbacks import (
+        cached_landscape_view,
+        probe_figures,
+        racing_strategies,
+        register_callbacks,
+    )
+    from app.figures import best_figure, landscape_figure
+    from app.layout import build_layout
+    from landscapes import LANDSCAPES
+    from strategies.race import DEFAULT_BUDGET, MAX_BUDGET, MAX_SEED, MIN_BUDGET
+
+    dash_app = Dash(
+        __name__,
+        title="hpo-race · hyperparameter search, raced",
+        update_title=None,
+        assets_folder=str(ASSETS),
+        compress=True,
+        serve_locally=True,
+    )
+    dash_app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+
+    names = list(LANDSCAPES)
+    view = cached_landscape_view(names[0], 0)
+    titles = {name: cached_landscape_view(name, 0)["title"] for name in names}
+    available = racing_strategies()
+    dash_app.layout = build_layout(
+        view=view,
+        landscape_figure=landscape_figure(view),
+        probe_figures=probe_figures(view),
+        best=best_figure(view, DEFAULT_BUDGET, available),
+        available=available,
+        landscapes=names,
+        titles=titles,
+        budget=DEFAULT_BUDGET,
+        budget_range=(MIN_BUDGET, MAX_BUDGET),
+        seed=0,
+        max_seed=MAX_SEED,
+    )
+    register_callbacks(dash_app)
+    return dash_app
+
+
+app = create_app()
+server = app.server
+
+__all__ = ["app", "create_app", "server"]

@@ -1,0 +1,246 @@
+"""Wiring: two server callbacks (landscape preview, the race) and the clientside ones.
+
+Server callbacks compute, in one request each:
+- ``preview``: when the landscape, its seed or the budget changes, fresh panel figures and the
+  best-score axes (the landscape heatmap stays hidden until revealed);
+- ``compute_race``: on Run/Step for settings not raced yet, the whole race into RACE_STORE.
+Everything else (play, pause, step, reset, reveal, speed, the dice) runs in the browser, in
+assets/race.js, so an animation costs no requests.
+
+Every value arriving from the browser is checked here: a bad budget, seed or landscape, typed
+or forged, becomes a message in the alert line, never an exception. Results are cached per
+worker: the race is a pure function of its settings, so a lecture hall pressing Run with the
+default settings costs one computation, and no user state lives on the server.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import math
+from typing import Any
+
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx, no_update
+
+from app import ids
+from app.figures import best_figure, landscape_figure, landscape_view, probe_figure, race_view
+
+log = logging.getLogger(__name__)
+
+
+class SettingsError(ValueError):
+    """A setting the user can fix; its message is shown in the UI as is."""
+
+
+# ---------------------------------------------------------------- validation
+
+
+def _engine():
+    """The engine's registries and limits (imported late so tests can build apps cheaply)."""
+    from landscapes import LANDSCAPES, MAX_LANDSCAPE_SEED
+    from strategies import STRATEGIES
+    from strategies.race import MAX_BUDGET, MAX_SEED, MIN_BUDGET
+
+    return LANDSCAPES, MAX_LANDSCAPE_SEED, STRATEGIES, MIN_BUDGET, MAX_BUDGET, MAX_SEED
+
+
+def check_landscape(name: Any, seed: Any) -> tuple[str, int]:
+    landscapes, max_lseed, *_ = _engine()
+    if not isinstance(name, str) or name not in landscapes:
+        raise SettingsError(f"Unknown landscape; choose one of: {', '.join(landscapes)}.")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= max_lseed:
+        raise SettingsError(f"The landscape seed must be a whole number from 0 to {max_lseed}.")
+    return name, seed
+
+
+def check_budget(budget: Any) -> float:
+    *_, low, high, _ = _engine()
+    if budget is None or budget == "":
+        raise SettingsError(f"Enter a budget between {low:g} and {high:g} GPU minutes.")
+    if isinstance(budget, bool) or not isinstance(budget, int | float) or not math.isfinite(budget):
+        raise SettingsError(f"The budget must be a number of GPU minutes ({low:g}–{high:g}).")
+    if not low <= budget <= high:
+        raise SettingsError(f"The budget must be between {low:g} and {high:g} GPU minutes.")
+    return float(budget)
+
+
+def check_seed(seed: Any) -> int:
+    *_, max_seed = _engine()
+    message = f"The seed must be a whole number from 0 to {max_seed}."
+    if seed is None or seed == "":
+        raise SettingsError(message)
+    if isinstance(seed, float) and math.isfinite(seed) and seed.is_integer():
+        seed = int(seed)
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= max_seed:
+        raise SettingsError(message)
+    return seed
+
+
+def racing_strategies() -> list[str]:
+    """The panels' strategies that the engine has registered, in panel order."""
+    strategies = _engine()[2]
+    return [name for name in ids.STRATEGY_ORDER if name in strategies]
+
+
+# ---------------------------------------------------------------- cached engine calls
+
+
+@functools.lru_cache(maxsize=32)
+def cached_landscape_view(name: str, seed: int) -> dict[str, Any]:
+    from landscapes import get_landscape
+
+    return landscape_view(get_landscape(name, seed))
+
+
+@functools.lru_cache(maxsize=64)
+def cached_race_view(landscape: str, landscape_seed: int, budget: float, seed: int) -> dict:
+    from landscapes import get_landscape
+    from strategies.race import run
+
+    scape = get_landscape(landscape, landscape_seed)
+    trace = run(scape, racing_strategies(), budget, seed)
+    return race_view(trace, scape)
+
+
+def probe_figures(view: dict[str, Any]) -> dict[str, Any]:
+    return {name: probe_figure(view, name) for name in ids.STRATEGY_ORDER}
+
+
+# ---------------------------------------------------------------- registration
+
+
+def register_callbacks(app: Dash) -> None:
+    """Register every callback on ``app`` (never globally, so several apps can coexist)."""
+    panel_outputs = [
+        Output(layer[name], "figure")
+        for layer in (ids.LANDSCAPE_LAYER, ids.PANEL)
+        for name in ids.STRATEGY_ORDER
+    ]
+
+    @app.callback(
+        *panel_outputs,
+        Output(ids.BEST_PLOT, "figure"),
+        Output(ids.LANDSCAPE_INFO, "children"),
+        Output(ids.ALERT, "children", allow_duplicate=True),
+        Input(ids.LANDSCAPE_SELECT, "value"),
+        Input(ids.LANDSCAPE_SEED, "data"),
+        Input(ids.BUDGET_INPUT, "value"),
+        prevent_initial_call=True,
+    )
+    def preview(landscape, landscape_seed, budget):
+        """New landscape, seed or budget: redraw the (empty) panels and the best-score axes."""
+        from app.layout import landscape_info
+
+        unchanged = [no_update] * (len(panel_outputs) + 2)
+        try:
+            name, lseed = check_landscape(landscape, landscape_seed)
+            view = cached_landscape_view(name, lseed)
+        except SettingsError as exc:
+            return *unchanged, str(exc)
+        except Exception:  # the engine failed: say so, keep the page alive
+            log.exception("landscape preview failed")
+            return *unchanged, "That landscape could not be drawn; try another one."
+        if ctx.triggered_id != ids.BUDGET_INPUT:
+            back = landscape_figure(view)
+            front = probe_figures(view)
+            panels = [back] * len(ids.STRATEGY_ORDER) + [front[n] for n in ids.STRATEGY_ORDER]
+        else:  # only the budget changed: the panels stay as they are
+            panels = [no_update] * len(panel_outputs)
+        info = landscape_info(view) if ctx.triggered_id != ids.BUDGET_INPUT else no_update
+        try:
+            spend = check_budget(budget)
+        except SettingsError as exc:
+            return *panels, no_update, info, str(exc)
+        return *panels, best_figure(view, spend, racing_strategies()), info, ""
+
+    @app.callback(
+        Output(ids.RACE_STORE, "data"),
+        Output(ids.ALERT, "children", allow_duplicate=True),
+        Input(ids.RACE_REQUEST, "data"),
+        prevent_initial_call=True,
+    )
+    def compute_race(request):
+        """The one request per Run: the whole race, ready for the browser to animate."""
+        nonce = request.get("nonce") if isinstance(request, dict) else None
+        if not isinstance(nonce, int | float | str) or isinstance(nonce, bool):
+            nonce = None
+        try:
+            if not isinstance(request, dict):
+                raise SettingsError("The race request was not understood; reload the page.")
+            landscape, lseed = check_landscape(
+                request.get("landscape"), request.get("landscape_seed")
+            )
+            budget = check_budget(request.get("budget"))
+            seed = check_seed(request.get("seed"))
+            if not racing_strategies():
+                raise SettingsError("No search strategies are available on this server.")
+            view = cached_race_view(landscape, lseed, budget, seed)
+        except (SettingsError, ValueError) as exc:
+            message = str(exc)
+            message = message[:1].upper() + message[1:]
+            return {"ok": False, "error": message, "nonce": nonce}, message
+        except Exception:
+            log.exception("race failed")
+            message = "The race could not be computed with these settings; try another seed."
+            return {"ok": False, "error": message, "nonce": nonce}, message
+        return {"ok": True, "view": view, "nonce": nonce}, ""
+
+    def clientside(name: str) -> ClientsideFunction:
+        return ClientsideFunction(namespace="hpoRace", function_name=name)
+
+    settings_states = [
+        State(ids.LANDSCAPE_SELECT, "value"),
+        State(ids.LANDSCAPE_SEED, "data"),
+        State(ids.BUDGET_INPUT, "value"),
+        State(ids.SEED_INPUT, "value"),
+    ]
+    app.clientside_callback(
+        clientside("request"),
+        Output(ids.RACE_REQUEST, "data"),
+        Input(ids.RUN_BUTTON, "n_clicks"),
+        Input(ids.STEP_BUTTON, "n_clicks"),
+        *settings_states,
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        clientside("transport"),
+        Output(ids.REVEAL_TOGGLE, "value"),
+        Input(ids.PAUSE_BUTTON, "n_clicks"),
+        Input(ids.RESET_BUTTON, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        clientside("reveal"),
+        Output(ids.SINK["reveal"], "data"),
+        Input(ids.REVEAL_TOGGLE, "value"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        clientside("settings"),
+        Output(ids.SINK["settings"], "data"),
+        Input(ids.LANDSCAPE_SELECT, "value"),
+        Input(ids.LANDSCAPE_SEED, "data"),
+        Input(ids.BUDGET_INPUT, "value"),
+        Input(ids.SEED_INPUT, "value"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        clientside("speed"),
+        Output(ids.SINK["speed"], "data"),
+        Input(ids.SPEED_SELECT, "value"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        clientside("race"),
+        Output(ids.SINK["race"], "data"),
+        Input(ids.RACE_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        clientside("dice"),
+        Output(ids.LANDSCAPE_SEED, "data"),
+        Output(ids.LANDSCAPE_SEED_LABEL, "children"),
+        Input(ids.DICE_BUTTON, "n_clicks"),
+        State(ids.LANDSCAPE_SEED, "data"),
+        prevent_initial_call=True,
+    )

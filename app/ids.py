@@ -1,0 +1,51 @@
+"""Stable component ids: the layout, the callbacks, assets/race.js and the tests all use these."""
+
+from __future__ import annotations
+
+#: Panel order on screen, left to right (whichever of these the engine registers are raced).
+STRATEGY_ORDER = ("grid", "random", "bayes")
+
+APP_ROOT = "app-root"
+
+# Transport controls
+RUN_BUTTON = "run-button"
+PAUSE_BUTTON = "pause-button"
+STEP_BUTTON = "step-button"
+RESET_BUTTON = "reset-button"
+
+# Settings
+LANDSCAPE_SELECT = "landscape-select"
+BUDGET_INPUT = "budget-input"
+SPEED_SELECT = "speed-select"
+SEED_INPUT = "seed-input"
+DICE_BUTTON = "dice-button"
+LANDSCAPE_SEED = "landscape-seed"  # dcc.Store holding the drawn landscape seed
+LANDSCAPE_SEED_LABEL = "landscape-seed-label"
+REVEAL_TOGGLE = "reveal-toggle"
+
+# Panels, one per strategy, each with its budget bar
+PANEL = {name: f"panel-{name}" for name in STRATEGY_ORDER}  # front layer: the probes
+LANDSCAPE_LAYER = {name: f"landscape-{name}" for name in STRATEGY_ORDER}  # back layer
+FOG = {name: f"fog-{name}" for name in STRATEGY_ORDER}  # hides the landscape until revealed
+BUDGET = {name: f"budget-{name}" for name in STRATEGY_ORDER}
+BEST_PLOT = "best-plot"
+NOW_LINE = "now-line"  # overlay on the best plot, moved every frame by race.js
+NOW_LABEL = "now-label"
+TAIL = {name: f"tail-{name}" for name in STRATEGY_ORDER}  # best-so-far from last trial to now
+
+# Read-outs
+ALERT = "alert"
+STATUS = "race-status"
+LANDSCAPE_INFO = "landscape-info"
+LESSON = "lesson"
+HELP = "help"
+#: Hidden element whose data-* attributes mirror the animation (clock, state, trials shown).
+CLOCK = "race-clock"
+
+# Stores
+RACE_REQUEST = "race-request"  # settings of the race the browser asks for (clientside -> server)
+RACE_STORE = "race-store"  # the computed race, ready to animate (server -> clientside)
+SETTINGS_STORE = "settings-store"  # static facts for the browser: speeds, animation length
+
+#: Effect-only outputs of the clientside callbacks (each callback gets its own, so no duplicates).
+SINK = {name: f"sink-{name}" for name in ("reveal", "settings", "speed", "race")}

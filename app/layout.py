@@ -1,0 +1,446 @@
+"""The page: one screen (1366×768) with the controls, three race panels and the best-score plot."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from dash import dcc, html
+
+from app import ids
+from app.figures import BEST_MARGIN, GRAPH_CONFIG, PANEL_MARGIN
+from app.theme import STRATEGY_STYLE, VIRIDIS_CSS
+
+#: Animation speeds offered in the toolbar (1× plays the whole budget in BASE_SECONDS).
+SPEEDS = (0.5, 1, 2, 4)
+BASE_SECONDS = 15
+
+
+def _label(text: str, html_for: str) -> html.Label:
+    return html.Label(text, htmlFor=html_for, className="control-label")
+
+
+def transport() -> html.Div:
+    """Run / Pause (one shows at a time), Step and Reset."""
+    return html.Div(
+        className="transport",
+        children=[
+            html.Button(
+                [html.Span("▷", className="glyph"), "Run search"],
+                id=ids.RUN_BUTTON,
+                className="btn btn-primary",
+                title="Run the race (or carry on after a pause)",
+                n_clicks=0,
+            ),
+            html.Button(
+                [html.Span("❚❚", className="glyph glyph-pause"), "Pause"],
+                id=ids.PAUSE_BUTTON,
+                className="btn btn-primary",
+                title="Stop the clock",
+                n_clicks=0,
+            ),
+            html.Button(
+                [html.Span("▷|", className="glyph"), "Step"],
+                id=ids.STEP_BUTTON,
+                className="btn",
+                title="Move the shared clock on to the next finished trial",
+                n_clicks=0,
+            ),
+            html.Button(
+                [html.Span("↺", className="glyph"), "Reset"],
+                id=ids.RESET_BUTTON,
+                className="btn",
+                title="Clear the panels and start again",
+                n_clicks=0,
+            ),
+        ],
+    )
+
+
+def settings_controls(
+    landscapes: Sequence[str],
+    titles: Mapping[str, str],
+    *,
+    landscape: str,
+    budget: float,
+    budget_range: tuple[float, float],
+    seed: int,
+    max_seed: int,
+) -> html.Div:
+    """Landscape, budget, speed, seed (+ the dice for a new landscape) and Reveal."""
+    return html.Div(
+        className="settings",
+        children=[
+            html.Div(
+                className="control control-landscape",
+                children=[
+                    _label("Landscape", ids.LANDSCAPE_SELECT),
+                    dcc.Dropdown(
+                        id=ids.LANDSCAPE_SELECT,
+                        options=[{"label": titles[name], "value": name} for name in landscapes],
+                        value=landscape,
+                        clearable=False,
+                        searchable=False,
+                        className="landscape-select",
+                    ),
+                    html.Button(
+                        html.Span(className="dice-icon", **{"aria-hidden": "true"}),
+                        id=ids.DICE_BUTTON,
+                        className="btn btn-icon btn-dice",
+                        title="🎲 New landscape: draw another layout of this landscape",
+                        **{"aria-label": "New landscape (draw a new landscape seed)"},
+                        n_clicks=0,
+                    ),
+                ],
+            ),
+            html.Div(
+                className="control",
+                title=f"GPU minutes each search may spend "
+                f"({budget_range[0]:g}–{budget_range[1]:g})",
+                children=[
+                    _label("Budget", ids.BUDGET_INPUT),
+                    dcc.Input(
+                        id=ids.BUDGET_INPUT,
+                        type="number",
+                        value=budget,
+                        min=budget_range[0],
+                        max=budget_range[1],
+                        step=10,
+                        debounce=True,
+                        className="num-input num-budget",
+                    ),
+                    html.Span("GPU min", className="unit"),
+                ],
+            ),
+            html.Div(
+                className="control",
+                title="Seed of the searches' random choices: same seed, same race",
+                children=[
+                    _label("Seed", ids.SEED_INPUT),
+                    dcc.Input(
+                        id=ids.SEED_INPUT,
+                        type="number",
+                        value=seed,
+                        min=0,
+                        max=max_seed,
+                        step=1,
+                        debounce=True,
+                        className="num-input num-seed",
+                    ),
+                ],
+            ),
+            html.Div(
+                className="control",
+                children=[
+                    html.Span("Speed", className="control-label"),
+                    dcc.RadioItems(
+                        id=ids.SPEED_SELECT,
+                        options=[{"label": f"{s:g}×", "value": s} for s in SPEEDS],
+                        value=1,
+                        inline=True,
+                        className="segmented",
+                    ),
+                ],
+            ),
+            dcc.Checklist(
+                id=ids.REVEAL_TOGGLE,
+                options=[{"label": "Reveal landscape", "value": "on"}],
+                value=[],
+                className="reveal-toggle",
+            ),
+        ],
+    )
+
+
+def info_bar(view: Mapping[str, Any]) -> html.Div:
+    """The landscape's name, description and seed; the score colour key; status and alerts."""
+    return html.Div(
+        className="infobar",
+        children=[
+            html.Div(
+                className="landscape-facts",
+                children=[
+                    html.Span(landscape_info(view), id=ids.LANDSCAPE_INFO),
+                    html.Span(id=ids.LESSON, className="lesson"),
+                    html.Span(
+                        f"layout #{view['seed']}",
+                        id=ids.LANDSCAPE_SEED_LABEL,
+                        className="seed-chip",
+                        title="Landscape seed: press New landscape to draw another",
+                    ),
+                ],
+            ),
+            html.Div(
+                className="status-line",
+                children=html.Span(id=ids.ALERT, className="alert", role="alert"),
+            ),
+            html.Div(
+                className="score-key",
+                title="Probe colour: the score f(θ) that trial reported",
+                children=[
+                    html.Span("f(θ) low", className="key-end"),
+                    html.Span(
+                        className="key-ramp",
+                        style={"background": f"linear-gradient(90deg, {VIRIDIS_CSS})"},
+                    ),
+                    html.Span("high", className="key-end"),
+                ],
+            ),
+        ],
+    )
+
+
+def landscape_info(view: Mapping[str, Any]) -> list[Any]:
+    """Landscape title and description (race.js swaps the description for the lesson at the end)."""
+    return [
+        html.B(view["title"]),
+        html.Span(f" — {view['description']}", className="description"),
+    ]
+
+
+def budget_bar(name: str, budget: float, available: bool) -> html.Div:
+    """Filled by race.js: GPU minutes spent of the budget, trials run, best so far."""
+    if not available:
+        stats = [html.Span("not racing on this server", className="muted")]
+    else:
+        stats = [
+            html.Span("0", className="b-spent"),
+            " / ",
+            html.Span(f"{budget:g}", className="b-budget"),
+            " GPU min · ",
+            html.Span("0", className="b-trials"),
+            html.Span(" trials", className="b-trials-word"),
+            " · best ",
+            html.Span("—", className="b-best"),
+            html.Span(className="b-note muted"),
+        ]
+    return html.Div(
+        id=ids.BUDGET[name],
+        className="budget",
+        **{"data-strategy": name},
+        children=[
+            html.Div(
+                className="bar",
+                children=html.Div(className="fill", style={"width": "0%"}),
+            ),
+            html.Div(className="stats", children=stats),
+        ],
+    )
+
+
+def panel(name: str, landscape: Any, probes: Any, budget: float, available: bool) -> html.Section:
+    """One strategy: the landscape (back), the fog that hides it, the probes (front), its budget."""
+    style = STRATEGY_STYLE[name]
+    margin = PANEL_MARGIN
+    fog_box = {
+        "left": f"{margin['l']}px",
+        "right": f"{margin['r']}px",
+        "top": f"{margin['t']}px",
+        "bottom": f"{margin['b']}px",
+    }
+    stage = [
+        dcc.Graph(
+            id=ids.LANDSCAPE_LAYER[name],
+            figure=landscape,
+            config=GRAPH_CONFIG,
+            className="layer layer-landscape",
+            responsive=True,
+        ),
+        html.Div(
+            id=ids.FOG[name],
+            className="fog",
+            style=fog_box,
+            children=html.Span(
+                ["Landscape hidden", html.Br(), "probes appear as the race runs"],
+                className="fog-hint",
+            ),
+        ),
+        dcc.Graph(
+            id=ids.PANEL[name],
+            figure=probes,
+            config=GRAPH_CONFIG,
+            className="layer layer-probes",
+            responsive=True,
+        ),
+    ]
+    if not available:
+        stage.append(
+            html.Div(
+                className="unavailable-note",
+                style=fog_box,
+                children=html.Span(f"{style.label} is not available on this server yet"),
+            )
+        )
+    return html.Section(
+        className=f"panel panel-{name}" + ("" if available else " unavailable"),
+        style={"--accent": style.colour},
+        children=[
+            html.Div(
+                className="panel-head",
+                children=[
+                    html.Span(style.glyph, className="panel-glyph"),
+                    html.H2(style.label),
+                    html.Span(style.tagline, className="panel-tagline"),
+                ],
+            ),
+            html.Div(className="panel-stage", children=stage),
+            budget_bar(name, budget, available),
+        ],
+    )
+
+
+def best_card(figure: Any, strategies: Sequence[str]) -> html.Div:
+    """The best-score plot, with the "now" line and each curve's live tail drawn over it."""
+    margin = BEST_MARGIN
+    overlay = html.Div(
+        className="best-overlay",
+        style={
+            "left": f"{margin['l']}px",
+            "right": f"{margin['r']}px",
+            "top": f"{margin['t']}px",
+            "bottom": f"{margin['b']}px",
+        },
+        children=[
+            *[
+                html.Div(
+                    id=ids.TAIL[name],
+                    className="tail",
+                    style={"--accent": STRATEGY_STYLE[name].colour},
+                )
+                for name in strategies
+            ],
+            html.Div(
+                id=ids.NOW_LINE,
+                className="now-line",
+                children=html.Span("now", id=ids.NOW_LABEL, className="now-label"),
+            ),
+        ],
+    )
+    return html.Div(
+        className="best-card",
+        children=[
+            html.Div(
+                "Ready: press ▷ Run search.",
+                id=ids.STATUS,
+                className="status",
+                style={"right": f"{margin['r']}px"},
+                **{"aria-live": "polite"},
+            ),
+            dcc.Graph(
+                id=ids.BEST_PLOT,
+                figure=figure,
+                config=GRAPH_CONFIG,
+                className="best-graph",
+                responsive=True,
+            ),
+            overlay,
+        ],
+    )
+
+
+def help_card() -> html.Aside:
+    """Short explanation and glossary next to the best-score plot."""
+
+    def term(word: str, meaning: str) -> list[Any]:
+        return [html.Dt(word), html.Dd(meaning)]
+
+    return html.Aside(
+        id=ids.HELP,
+        className="help",
+        children=html.Details(
+            open=True,
+            children=[
+                html.Summary("How to read this"),
+                html.P(
+                    "Same hidden landscape, same GPU budget, one shared clock: cheap trials "
+                    "finish sooner. Each dot is a trial coloured by its score; ◯ marks the "
+                    "latest, ★ the best so far."
+                ),
+                html.Dl(
+                    [
+                        *term("trial", "one training run at one setting θ (a dot)."),
+                        *term("budget", "GPU minutes each search may spend."),
+                        *term("θ", "the two knob settings a trial uses (the axes)."),
+                        *term("f(θ)", "the validation score the trial reports (its colour)."),
+                        *term(
+                            "EI",
+                            "expected improvement: how much the Bayesian model expects θ to "
+                            "beat the best so far. It tries the highest EI next.",
+                        ),
+                    ]
+                ),
+            ],
+        ),
+    )
+
+
+def build_layout(
+    *,
+    view: Mapping[str, Any],
+    landscape_figure: Any,
+    probe_figures: Mapping[str, Any],
+    best: Any,
+    available: Sequence[str],
+    landscapes: Sequence[str],
+    titles: Mapping[str, str],
+    budget: float,
+    budget_range: tuple[float, float],
+    seed: int,
+    max_seed: int,
+) -> html.Div:
+    """The whole page. Everything the animation needs later arrives through the stores."""
+    return html.Div(
+        id=ids.APP_ROOT,
+        className="app",
+        **{
+            "data-state": "idle",
+            "data-base-seconds": str(BASE_SECONDS),
+            "data-strategies": ",".join(available),
+        },
+        children=[
+            html.Header(
+                className="topbar",
+                children=[
+                    html.Div(
+                        className="brand",
+                        title="hpo-race: hyperparameter search, raced",
+                        children=html.H1(["hpo", html.Span("·race", className="brand-accent")]),
+                    ),
+                    transport(),
+                    settings_controls(
+                        landscapes,
+                        titles,
+                        landscape=view["name"],
+                        budget=budget,
+                        budget_range=budget_range,
+                        seed=seed,
+                        max_seed=max_seed,
+                    ),
+                ],
+            ),
+            info_bar(view),
+            html.Main(
+                className="panels",
+                children=[
+                    panel(name, landscape_figure, probe_figures[name], budget, name in available)
+                    for name in ids.STRATEGY_ORDER
+                ],
+            ),
+            html.Section(
+                className="bottom",
+                children=[
+                    best_card(best, available),
+                    help_card(),
+                ],
+            ),
+            html.Div(
+                id=ids.CLOCK,
+                hidden=True,
+                **{"data-clock": "0", "data-state": "idle", "data-trials": "", "data-fps": ""},
+            ),
+            dcc.Store(id=ids.LANDSCAPE_SEED, data=int(view["seed"])),
+            dcc.Store(id=ids.RACE_REQUEST),
+            dcc.Store(id=ids.RACE_STORE),
+            *[dcc.Store(id=sink) for sink in ids.SINK.values()],
+        ],
+    )

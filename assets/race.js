@@ -1,0 +1,593 @@
+/*
+ * hpo-race: plays a computed race in the browser.
+ *
+ * The server computes the whole race in one request (race-store); from then on everything
+ * here runs locally: one shared GPU-minute clock, advanced by requestAnimationFrame. At clock
+ * time t each panel shows the trials that had finished by minute t.
+ *
+ * Speed: heatmaps are never redrawn during the race. A panel is updated (Plotly.update on its
+ * marker traces only) when one of its trials finishes; the best-score plot's curves and "now"
+ * line every frame. Plotly.update is used rather than restyle/relayout because dcc.Graph
+ * listens to restyle/relayout events and would round-trip every frame through Dash.
+ *
+ * Contract with app/figures.py: panel traces are found by uid (landscape, ghosts, probes,
+ * latest, best, optimum); panel annotation 0 is the "hidden" hint; best-plot traces are
+ * curve-<name> / hit-<name>; best-plot shape 2 and annotation 2 are the "now" line and label.
+ */
+(function () {
+  'use strict';
+
+  var ORDER = ['grid', 'random', 'bayes'];
+  var BEST = 'best-plot';
+  var EPS = 1e-9;
+
+  var R = {
+    view: null, // the race being shown (from the server)
+    viewKey: null,
+    settingsKey: null, // settings currently in the controls
+    settings: null,
+    t: 0,
+    playing: false,
+    finished: false,
+    speed: 1,
+    pending: null, // 'play' | 'step' while the server computes a race
+    revealed: false,
+    autoRevealed: false,
+    shown: {}, // strategy -> number of trials drawn
+    raf: 0,
+    lastTs: null,
+    seen: {}, // graph id -> gd.data array last seen (to notice new figures)
+    stats: {frames: 0, seconds: 0, worst: 0, fps: 0},
+  };
+  window.hpoRace = R;
+
+  // ------------------------------------------------------------------ helpers
+
+  function el(id) {
+    return document.getElementById(id);
+  }
+
+  function gd(id) {
+    var host = el(id);
+    if (!host) return null;
+    var g = host.classList.contains('js-plotly-plot') ? host : host.querySelector('.js-plotly-plot');
+    return g && g._fullLayout && Array.isArray(g.data) ? g : null;
+  }
+
+  function uidIndex(g) {
+    var map = {};
+    for (var i = 0; i < g.data.length; i++) map[g.data[i].uid] = i;
+    return map;
+  }
+
+  function root() {
+    return el('app-root');
+  }
+
+  function baseSeconds() {
+    var r = root();
+    var s = r ? parseFloat(r.getAttribute('data-base-seconds')) : NaN;
+    return isFinite(s) && s > 0 ? s : 15;
+  }
+
+  function settingsKey(landscape, lseed, budget, seed) {
+    return [landscape, Number(lseed), Number(budget), Number(seed)].join('|');
+  }
+
+  function viewKey(v) {
+    return settingsKey(v.landscape, v.landscape_seed, v.budget, v.seed);
+  }
+
+  function countAt(clocks, t) {
+    // number of trials with clock <= t (clocks ascend)
+    var lo = 0, hi = clocks.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (clocks[mid] <= t + EPS) lo = mid + 1; else hi = mid;
+    }
+    return lo;
+  }
+
+  function fmtMinutes(m) {
+    return Math.round(m).toLocaleString('en-US');
+  }
+
+  function setState(state) {
+    var r = root();
+    if (r) r.setAttribute('data-state', state);
+    var c = el('race-clock');
+    if (c) c.setAttribute('data-state', state);
+  }
+
+  function state() {
+    var r = root();
+    return r ? r.getAttribute('data-state') : 'idle';
+  }
+
+  function setStatus(text) {
+    var s = el('race-status');
+    if (!s) return;
+    s.textContent = text;
+    s.title = text;
+  }
+
+  function strategies() {
+    if (R.view) return R.view.order;
+    var r = root();
+    var list = r ? (r.getAttribute('data-strategies') || '') : '';
+    return list ? list.split(',') : [];
+  }
+
+  function noUpdate() {
+    return window.dash_clientside.no_update;
+  }
+
+  // ------------------------------------------------------------------ drawing
+
+  function drawPanel(name) {
+    var g = gd('panel-' + name);
+    if (!g) return;
+    var idx = uidIndex(g);
+    var s = R.view && R.view.strategies[name];
+    var n = s ? (R.shown[name] || 0) : 0;
+    var none = [];
+    // traces: probes, halo (dark rim under the probes), latest ring, best star, ghosts
+    var x = [none, none, none, none, none];
+    var y = [none, none, none, none, none];
+    var text = [none, undefined, undefined, none, undefined];
+    var colour = [none, undefined, undefined, undefined, undefined];
+    if (n > 0) {
+      var b = s.best_index[n - 1];
+      x[0] = x[1] = s.x.slice(0, n);
+      y[0] = y[1] = s.y.slice(0, n);
+      text[0] = s.text.slice(0, n);
+      colour[0] = s.score.slice(0, n);
+      if (!R.finished) {
+        x[2] = [s.x[n - 1]];
+        y[2] = [s.y[n - 1]];
+      }
+      x[3] = [s.x[b]];
+      y[3] = [s.y[b]];
+      text[3] = [s.text[b]];
+    }
+    if (s && R.finished) {
+      x[4] = s.ghost_x;
+      y[4] = s.ghost_y;
+    }
+    var traces = [idx.probes, idx.halo, idx.latest, idx.best, idx.ghosts];
+    Plotly.update(g, {x: x, y: y, text: text, 'marker.color': colour}, {}, traces);
+    var fog = el('fog-' + name);
+    if (fog) fog.classList.toggle('has-probes', n > 0);
+    drawBudget(name, s, n);
+  }
+
+  function drawBudget(name, s, n) {
+    var box = el('budget-' + name);
+    if (!box) return;
+    var q = function (cls) {
+      return box.querySelector('.' + cls);
+    };
+    if (!q('b-spent')) return; // strategy not racing on this server
+    var budget = R.view ? R.view.budget : Number(R.settings && R.settings.budget);
+    var spent = n > 0 ? s.clock[n - 1] : 0;
+    var fill = q('fill');
+    if (fill) {
+      var pct = budget > 0 ? Math.min(100, (100 * spent) / budget) : 0;
+      fill.style.width = pct.toFixed(2) + '%';
+    }
+    q('b-spent').textContent = fmtMinutes(spent);
+    if (isFinite(budget) && budget > 0) q('b-budget').textContent = fmtMinutes(budget);
+    q('b-trials').textContent = String(n);
+    q('b-trials-word').textContent = n === 1 ? ' trial' : ' trials';
+    q('b-best').textContent = n > 0 ? s.best[n - 1].toFixed(3) : '—';
+    box.setAttribute('data-spent', spent.toFixed(4));
+    box.setAttribute('data-trials', String(n));
+    var done = !!(s && R.finished);
+    box.classList.toggle('done', done);
+    var note = q('b-note');
+    if (note) note.textContent = done ? (s.stopped === 'exhausted' ? ' · all points tried' : ' · out of budget') : '';
+  }
+
+  // Curves and 95% markers: redrawn only when a trial finishes (drawNow moves the rest).
+  function drawBest() {
+    var g = gd(BEST);
+    if (!g) return;
+    var idx = uidIndex(g);
+    var xs = [], ys = [], traces = [];
+    var names = strategies();
+    for (var k = 0; k < names.length; k++) {
+      var name = names[k];
+      if (idx['curve-' + name] === undefined) continue;
+      var s = R.view && R.view.strategies[name];
+      var n = s ? R.shown[name] || 0 : 0;
+      var cx = [], cy = [], hx = [], hy = [];
+      if (n > 0) {
+        cx = s.clock.slice(0, n);
+        cy = s.best.slice(0, n);
+        if (s.hit !== null && s.hit < n) {
+          hx = [s.clock[s.hit]];
+          hy = [s.best[s.hit]];
+        }
+      }
+      xs.push(cx, hx);
+      ys.push(cy, hy);
+      traces.push(idx['curve-' + name], idx['hit-' + name]);
+    }
+    Plotly.update(g, {x: xs, y: ys}, {}, traces);
+  }
+
+  // Every frame: the "now" line and each curve's tail from its last finished trial to now.
+  // Plain DOM over the plot area (positioned in % of the axis ranges): no Plotly redraw.
+  function drawNow() {
+    var g = gd(BEST);
+    var line = el('now-line');
+    if (!g || !line) return;
+    var xr = g._fullLayout.xaxis.range, yr = g._fullLayout.yaxis.range;
+    var px = function (x) {
+      return Math.max(0, Math.min(100, (100 * (x - xr[0])) / (xr[1] - xr[0])));
+    };
+    var py = function (y) {
+      return Math.max(0, Math.min(100, (100 * (yr[1] - y)) / (yr[1] - yr[0])));
+    };
+    line.style.left = px(R.t) + '%';
+    line.classList.toggle('right', px(R.t) > 80);
+    line.classList.toggle('started', R.t > 0);
+    var label = el('now-label');
+    if (label) label.textContent = R.t > 0 ? 'now · ' + fmtMinutes(R.t) + ' min' : 'now';
+    var names = ORDER;
+    for (var k = 0; k < names.length; k++) {
+      var tail = el('tail-' + names[k]);
+      if (!tail) continue;
+      var s = R.view && R.view.strategies[names[k]];
+      var n = s ? R.shown[names[k]] || 0 : 0;
+      if (!n || n === s.clock.length || R.t <= s.clock[n - 1]) {
+        tail.style.width = '0';
+        continue;
+      }
+      var a = px(s.clock[n - 1]);
+      tail.style.left = a + '%';
+      tail.style.width = Math.max(0, px(R.t) - a) + '%';
+      tail.style.top = py(s.best[n - 1]) + '%';
+    }
+  }
+
+  function publish() {
+    var c = el('race-clock');
+    if (!c) return;
+    var parts = [];
+    var names = strategies();
+    for (var k = 0; k < names.length; k++) parts.push(names[k] + ':' + (R.shown[names[k]] || 0));
+    c.setAttribute('data-clock', R.t.toFixed(3));
+    c.setAttribute('data-trials', parts.join(','));
+    c.setAttribute('data-end', R.view ? String(R.view.end) : '');
+    c.setAttribute('data-fps', R.stats.fps ? R.stats.fps.toFixed(1) : '');
+  }
+
+  // Draw the state at clock R.t; panels only when their trial count changed (or forced).
+  function render(force) {
+    var names = strategies();
+    var changed = !!force;
+    for (var k = 0; k < names.length; k++) {
+      var name = names[k];
+      var s = R.view && R.view.strategies[name];
+      var n = s ? countAt(s.clock, R.t) : 0;
+      if (force || n !== R.shown[name]) {
+        R.shown[name] = n;
+        drawPanel(name);
+        changed = true;
+      }
+    }
+    if (changed) drawBest();
+    drawNow();
+    publish();
+  }
+
+  // Reveal or hide the landscape: the fog over each panel fades (CSS), nothing is redrawn.
+  function applyReveal() {
+    var r = root();
+    if (r) r.setAttribute('data-revealed', R.revealed ? 'true' : 'false');
+  }
+
+  // A figure arrived from the server (new landscape/budget) or was first drawn: redraw state.
+  function onAfterPlot(id) {
+    var g = gd(id);
+    if (!g || R.seen[id] === g.data) return;
+    R.seen[id] = g.data;
+    setTimeout(function () {
+      if (!gd(id)) return;
+      if (id === BEST) {
+        drawBest();
+        drawNow();
+      } else {
+        drawPanel(id.replace('panel-', ''));
+      }
+    }, 0);
+  }
+
+  function hookGraphs() {
+    var ids = ORDER.map(function (n) { return 'panel-' + n; }).concat([BEST]);
+    var pending = 0;
+    for (var k = 0; k < ids.length; k++) {
+      var g = gd(ids[k]);
+      if (!g || typeof g.on !== 'function') {
+        pending++;
+        continue;
+      }
+      if (g.__hpoHooked) continue;
+      g.__hpoHooked = true;
+      g.on('plotly_afterplot', onAfterPlot.bind(null, ids[k]));
+      onAfterPlot(ids[k]);
+    }
+    return pending;
+  }
+
+  (function waitForGraphs() {
+    var tries = 0;
+    var timer = setInterval(function () {
+      tries++;
+      if (hookGraphs() === 0 || tries > 600) clearInterval(timer);
+    }, 100);
+  })();
+
+  // ------------------------------------------------------------------ the clock
+
+  function rate() {
+    // GPU minutes per second of animation: the whole budget in baseSeconds() at 1×.
+    var budget = R.view ? R.view.budget : 800;
+    return (budget / baseSeconds()) * R.speed;
+  }
+
+  function tick(ts) {
+    if (!R.playing) return;
+    var t0 = performance.now();
+    if (R.lastTs !== null) {
+      var dt = Math.min(0.1, (ts - R.lastTs) / 1000);
+      R.t = Math.min(R.view.end, R.t + dt * rate());
+      R.stats.frames++;
+      R.stats.seconds += (ts - R.lastTs) / 1000;
+      R.stats.worst = Math.max(R.stats.worst, ts - R.lastTs);
+      if (R.stats.seconds > 0) R.stats.fps = R.stats.frames / R.stats.seconds;
+    }
+    R.lastTs = ts;
+    render(false);
+    R.stats.work = (R.stats.work || 0) + (performance.now() - t0);
+    if (R.t >= R.view.end - EPS) {
+      finish();
+      return;
+    }
+    R.raf = requestAnimationFrame(tick);
+  }
+
+  function statusWhilePlaying() {
+    return 'Racing… Pause stops the clock; Step moves one trial on.';
+  }
+
+  function play() {
+    if (!R.view) return;
+    if (R.finished) restart();
+    R.playing = true;
+    R.lastTs = null;
+    R.stats = {frames: 0, seconds: 0, worst: 0, fps: 0, work: 0};
+    setState('playing');
+    setStatus(statusWhilePlaying());
+    cancelAnimationFrame(R.raf);
+    R.raf = requestAnimationFrame(tick);
+  }
+
+  function pause() {
+    var was = R.playing;
+    R.playing = false;
+    cancelAnimationFrame(R.raf);
+    if (R.view && !R.finished && (was || R.t > 0)) {
+      setState('paused');
+      setStatus('Paused at minute ' + fmtMinutes(R.t) + ' · ▷ Run carries on, Step moves one trial');
+    }
+    publish();
+  }
+
+  function step() {
+    if (!R.view) return;
+    if (R.finished) restart();
+    pause();
+    var next = Infinity;
+    var names = R.view.order;
+    for (var k = 0; k < names.length; k++) {
+      var s = R.view.strategies[names[k]];
+      var n = R.shown[names[k]] || 0;
+      if (n < s.clock.length) next = Math.min(next, s.clock[n]);
+    }
+    if (next === Infinity) {
+      finish();
+      return;
+    }
+    R.t = next;
+    render(false);
+    var left = names.some(function (nm) {
+      return (R.shown[nm] || 0) < R.view.strategies[nm].clock.length;
+    });
+    if (!left) {
+      finish();
+      return;
+    }
+    setState('paused');
+    setStatus('Minute ' + fmtMinutes(R.t) + ': the next trial to finish on the shared clock');
+  }
+
+  // One line for the status bar: who reached 95% of the optimum first, who found the best.
+  function summary() {
+    var v = R.view;
+    var first = null, top = null;
+    for (var k = 0; k < v.order.length; k++) {
+      var s = v.strategies[v.order[k]];
+      if (s.hit !== null && (!first || s.clock[s.hit] < first.at)) {
+        first = {name: s.short, at: s.clock[s.hit]};
+      }
+      var fin = s.best.length ? s.best[s.best.length - 1] : -Infinity;
+      if (!top || fin > top.best) top = {name: s.short, best: fin};
+    }
+    var text = 'Finished · ';
+    text += first
+      ? 'first to 95%: ' + first.name + ', minute ' + fmtMinutes(first.at)
+      : 'nobody reached 95% of the optimum';
+    if (top) text += ' · best: ' + top.name + ', ' + top.best.toFixed(3);
+    return text;
+  }
+
+  function finish() {
+    R.playing = false;
+    cancelAnimationFrame(R.raf);
+    R.t = R.view.end;
+    R.finished = true;
+    render(true);
+    setState('finished');
+    setStatus(summary());
+    var lesson = el('lesson');
+    if (lesson) lesson.textContent = R.view.lesson || '';
+    if (!R.revealed) {
+      R.autoRevealed = true;
+      window.dash_clientside.set_props('reveal-toggle', {value: ['on']});
+    }
+  }
+
+  function restart() {
+    R.t = 0;
+    R.finished = false;
+    R.shown = {};
+    if (R.autoRevealed) {
+      R.autoRevealed = false;
+      window.dash_clientside.set_props('reveal-toggle', {value: []});
+    }
+    render(true);
+  }
+
+  // Clear the panels and the clock (the computed race is kept for the next Run).
+  function clearAll() {
+    R.playing = false;
+    cancelAnimationFrame(R.raf);
+    R.t = 0;
+    R.finished = false;
+    R.shown = {};
+    R.stats = {frames: 0, seconds: 0, worst: 0, fps: 0};
+    render(true);
+    setState('idle');
+  }
+
+  // ------------------------------------------------------------------ Dash entry points
+
+  window.dash_clientside = window.dash_clientside || {};
+  window.dash_clientside.hpoRace = {
+    // Run or Step: play/step the loaded race, or ask the server for the race of these settings.
+    request: function (runClicks, stepClicks, landscape, lseed, budget, seed) {
+      var trig = window.dash_clientside.callback_context.triggered;
+      var action = trig.length && trig[0].prop_id.indexOf('step-button') === 0 ? 'step' : 'play';
+      hookGraphs();
+      R.settings = {landscape: landscape, landscape_seed: lseed, budget: budget, seed: seed};
+      R.settingsKey = settingsKey(landscape, lseed, budget, seed);
+      if (R.view && R.viewKey === R.settingsKey) {
+        if (action === 'step') step(); else play();
+        return noUpdate();
+      }
+      if (state() === 'loading') {
+        R.pending = action;
+        return noUpdate();
+      }
+      R.pending = action;
+      setState('loading');
+      setStatus('Computing the race on the server…');
+      return {
+        landscape: landscape,
+        landscape_seed: lseed,
+        budget: budget,
+        seed: seed,
+        nonce: Date.now(),
+      };
+    },
+
+    // Pause / Reset. Reset also hides the landscape again (returns the toggle's value).
+    transport: function (pauseClicks, resetClicks) {
+      var trig = window.dash_clientside.callback_context.triggered;
+      var id = trig.length ? trig[0].prop_id : '';
+      if (id.indexOf('reset-button') === 0) {
+        R.pending = null;
+        R.autoRevealed = false;
+        clearAll();
+        setStatus('Ready: press ▷ Run search.');
+        return [];
+      }
+      R.pending = null;
+      pause();
+      return noUpdate();
+    },
+
+    reveal: function (value) {
+      R.revealed = Array.isArray(value) && value.indexOf('on') >= 0;
+      if (!R.revealed) R.autoRevealed = false;
+      hookGraphs();
+      applyReveal();
+      return noUpdate();
+    },
+
+    // Any setting changed: the loaded race no longer matches; clear and wait for a new Run.
+    settings: function (landscape, lseed, budget, seed) {
+      R.settings = {landscape: landscape, landscape_seed: lseed, budget: budget, seed: seed};
+      R.settingsKey = settingsKey(landscape, lseed, budget, seed);
+      if (R.view && R.viewKey === R.settingsKey) return noUpdate();
+      R.view = null;
+      R.viewKey = null;
+      R.pending = null;
+      clearAll();
+      if (R.autoRevealed) {
+        R.autoRevealed = false;
+        window.dash_clientside.set_props('reveal-toggle', {value: []});
+      }
+      setStatus('Settings changed: press ▷ Run search to race.');
+      return noUpdate();
+    },
+
+    speed: function (value) {
+      var v = Number(value);
+      if (isFinite(v) && v > 0) R.speed = v;
+      return noUpdate();
+    },
+
+    // The server's answer to a race request.
+    race: function (data) {
+      var action = R.pending;
+      R.pending = null;
+      if (!data) return noUpdate();
+      if (!data.ok) {
+        setState(R.view ? 'paused' : 'idle');
+        setStatus('Could not race: ' + (data.error || 'unknown error') + '');
+        return noUpdate();
+      }
+      var v = data.view;
+      if (R.settingsKey && viewKey(v) !== R.settingsKey) {
+        // settings changed while the server was busy: this race is stale
+        setState('idle');
+        return noUpdate();
+      }
+      R.view = v;
+      R.viewKey = viewKey(v);
+      clearAll();
+      if (action === 'step') step(); else play();
+      return noUpdate();
+    },
+
+    dice: function (clicks, current) {
+      var seed = current;
+      while (seed === current) seed = 1 + Math.floor(Math.random() * 99999);
+      return [seed, 'layout #' + seed];
+    },
+  };
+
+  // Test and bench hooks (harmless in production): state and speed, without clicking.
+  R.api = {
+    setSpeed: function (v) {
+      R.speed = v;
+    },
+    snapshot: function () {
+      return {t: R.t, playing: R.playing, finished: R.finished, shown: R.shown, stats: R.stats,
+        end: R.view ? R.view.end : null, revealed: R.revealed};
+    },
+  };
+})();
