@@ -284,6 +284,18 @@ class BayesStrategy(Strategy):
         return dict(self._why)
 
     # -- drawing -----------------------------------------------------------------------------
+    def posterior_on(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Posterior mean, std (score units) and acquisition at arbitrary points, as arrays.
+
+        What the model believes right now, for views that draw it (zeros of acquisition
+        before the first observation, when there is nothing to improve on).
+        """
+        points = np.asarray(points, float).reshape(-1, 2)
+        with _one_blas_thread():
+            mean, std = self.gp.predict(points)
+            acq = self._acq(mean, std) if len(self._y) else np.zeros(len(points))
+        return mean, std, acq
+
     def surface(self, resolution: int = 40) -> dict[str, Any]:
         """Posterior mean, std (score units) and acquisition on a resolution² grid for heatmaps.
 
@@ -296,10 +308,7 @@ class BayesStrategy(Strategy):
             raise ValueError(f"resolution must be between 2 and 200, got {resolution}")
         g = np.linspace(0.0, 1.0, resolution)
         gx, gy = np.meshgrid(g, g)
-        P = np.column_stack([gx.ravel(), gy.ravel()])
-        with _one_blas_thread():
-            mean, std = self.gp.predict(P)
-            acq = self._acq(mean, std) if len(self._y) else np.zeros(len(P))
+        mean, std, acq = self.posterior_on(np.column_stack([gx.ravel(), gy.ravel()]))
         shape = (resolution, resolution)
         return {
             "x": _rounded(g),

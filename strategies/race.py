@@ -29,6 +29,8 @@ MIN_BUDGET = 20.0
 MAX_BUDGET = 3000.0
 MAX_SEED = 2**31 - 1
 MAX_TRIALS = 500
+THETA_DIGITS = 6
+SCORE_DIGITS = 6
 
 
 def strategy_streams(seed: int, name: str) -> tuple[np.random.Generator, np.random.Generator]:
@@ -74,19 +76,21 @@ def race_one(
         if theta is None:
             stopped = "exhausted"
             break
-        theta = np.clip(np.asarray(theta, dtype=float), 0.0, 1.0)
+        # Round θ and the score to what the trace records *before* anyone uses them, so the
+        # trace is exactly what the strategy saw and replaying it rebuilds the same model.
+        theta = np.round(np.clip(np.asarray(theta, dtype=float), 0.0, 1.0), THETA_DIGITS)
         cost = float(landscape.cost_model.sample(theta[None, :], trial_rng)[0])
         if clock + cost > budget:
             stopped = "budget"
             break
-        score = float(landscape.observe(theta[None, :], trial_rng)[0])
+        score = round(float(landscape.observe(theta[None, :], trial_rng)[0]), SCORE_DIGITS)
         why = strategy.explain_next() if hasattr(strategy, "explain_next") else None
         strategy.tell(theta, score)
         clock += cost
         best = max(best, score)
         trial = {
-            "theta": [round(float(theta[0]), 6), round(float(theta[1]), 6)],
-            "score": round(score, 6),
+            "theta": [float(theta[0]), float(theta[1])],
+            "score": score,
             "cost": round(cost, 4),
             "clock": round(clock, 4),
             "best": round(best, 6),
