@@ -16,8 +16,11 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 MAX_REQUEST_BYTES = 1024 * 1024
 
 
-def create_app() -> Dash:
-    """A fresh, fully wired app instance (callbacks registered on it, never globally)."""
+def create_app(frame_ancestors: str | None = None) -> Dash:
+    """A fresh, fully wired app instance (callbacks registered on it, never globally).
+
+    ``frame_ancestors`` says who may embed the app (see ``app.security``).
+    """
     from app.callbacks import (
         cached_landscape_view,
         probe_figures,
@@ -26,6 +29,7 @@ def create_app() -> Dash:
     )
     from app.figures import best_figure, landscape_figure
     from app.layout import build_layout
+    from app.security import install_security_headers
     from landscapes import LANDSCAPES
     from strategies.race import DEFAULT_BUDGET, MAX_BUDGET, MAX_SEED, MIN_BUDGET
 
@@ -57,6 +61,7 @@ def create_app() -> Dash:
         max_seed=MAX_SEED,
     )
     register_callbacks(dash_app)
+    install_security_headers(dash_app, frame_ancestors)
     return dash_app
 
 

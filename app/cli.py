@@ -33,6 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
     parser.add_argument("--port", type=_port, default=8050, help="port (default 8050)")
     parser.add_argument(
+        "--frame-ancestors",
+        default=None,
+        help="who may embed the app in a frame, as CSP sources (default 'self'); "
+        "e.g. \"'self' https://course.example.org\"",
+    )
+    parser.add_argument(
         "--debug", action="store_true", help="Dash debug mode (development only: shows tracebacks)"
     )
     return parser
@@ -47,8 +53,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("hpo-race: error: simulate is not available in this build", file=sys.stderr)
             return 2
         return int(simulate(argv[1:]) or 0)
-    args = build_parser().parse_args(argv)
-    from app import app
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from app import create_app
+    from app.security import parse_frame_ancestors
+
+    try:
+        parse_frame_ancestors(args.frame_ancestors)
+    except ValueError as exc:
+        parser.error(str(exc))
+    app = create_app(frame_ancestors=args.frame_ancestors)
 
     print(f"hpo-race: serving on http://{args.host}:{args.port}/ (Ctrl+C to stop)", flush=True)
     app.run(host=args.host, port=args.port, debug=args.debug)

@@ -150,6 +150,8 @@ def _hover(label: str, index: int, trial: Mapping[str, Any], knobs: Sequence[Any
         f"f(θ) = {trial['score']:.3f} · took {trial['cost']:.0f} GPU min"
     )
     why = trial.get("why")
+    if isinstance(why, dict):  # the Bayesian strategy explains each choice
+        why = why.get("text")
     if isinstance(why, str) and why:
         text += f"<br><i>{why[:160]}</i>"
     return text

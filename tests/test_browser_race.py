@@ -1,0 +1,347 @@
+"""The race in a real browser: headless Chromium (Playwright) against the real app server.
+
+One test plays the real, full-speed animation (and saves screenshots mid-run and at the end
+under tests/artifacts/); the others speed the clock up through race.js's test hook or Step.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from strategies import STRATEGIES
+from strategies.race import DEFAULT_BUDGET, run
+
+ORDER = ("grid", "random", "bayes")
+RACING = [name for name in ORDER if name in STRATEGIES]
+CALLBACK = "/_dash-update-component"
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def open_app(page: Page, url: str) -> list[str]:
+    """Load the page, wait for every graph and for race.js; return the console-error list."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_function(
+        """() => ['panel-grid','panel-random','panel-bayes','best-plot',
+                  'landscape-grid','landscape-random','landscape-bayes'].every(id => {
+                const g = document.querySelector('#' + id + ' .js-plotly-plot');
+                return g && g._fullLayout && g.querySelector('.main-svg');
+            }) && window.hpoRace && window.dash_clientside && window.dash_clientside.hpoRace"""
+    )
+    return errors
+
+
+def clock(page: Page) -> dict:
+    """The animation's state as race.js publishes it on #race-clock."""
+    return page.evaluate(
+        """() => { const c = document.getElementById('race-clock');
+                   const shown = {};
+                   (c.dataset.trials || '').split(',').filter(Boolean).forEach(p => {
+                       const [k, v] = p.split(':'); shown[k] = Number(v); });
+                   return {t: Number(c.dataset.clock), state: c.dataset.state, shown: shown}; }"""
+    )
+
+
+def wait_state(page: Page, state: str, timeout: float = 30_000) -> None:
+    page.wait_for_function(
+        f"document.getElementById('race-clock').dataset.state === '{state}'", timeout=timeout
+    )
+
+
+def traces(page: Page, graph_id: str) -> dict[str, dict]:
+    """Trace data of a graph by uid: {uid: {x, y}} (plain lists)."""
+    return page.evaluate(
+        """(id) => { const g = document.querySelector('#' + id + ' .js-plotly-plot');
+                     const out = {};
+                     g.data.forEach(t => { out[t.uid] = {x: Array.from(t.x || []),
+                                                         y: Array.from(t.y || [])}; });
+                     return out; }""",
+        graph_id,
+    )
+
+
+def fog_opacity(page: Page, name: str) -> float:
+    return float(page.evaluate(f"getComputedStyle(document.getElementById('fog-{name}')).opacity"))
+
+
+def set_speed(page: Page, speed: float) -> None:
+    page.evaluate(f"window.hpoRace.api.setSpeed({speed})")
+
+
+def budget_text(page: Page, name: str) -> str:
+    return page.inner_text(f"#budget-{name} .stats")
+
+
+def count_posts(page: Page) -> list[str]:
+    posts: list[str] = []
+    page.on(
+        "request",
+        lambda r: posts.append(r.url) if r.method == "POST" and CALLBACK in r.url else None,
+    )
+    return posts
+
+
+def expected_race(landscape: str = "smooth", seed: int = 0, lseed: int = 0) -> dict:
+    return run(landscape, RACING, DEFAULT_BUDGET, seed, landscape_seed=lseed)
+
+
+# ---------------------------------------------------------------- tests
+
+
+def test_page_loads_clean_on_one_screen(page: Page, app_url: str) -> None:
+    errors = open_app(page, app_url)
+    page.wait_for_timeout(300)
+    assert errors == []
+    for element_id in (
+        "run-button",
+        "step-button",
+        "reset-button",
+        "landscape-select",
+        "budget-input",
+        "seed-input",
+        "dice-button",
+        "reveal-toggle",
+        "speed-select",
+        "panel-grid",
+        "panel-random",
+        "panel-bayes",
+        "budget-grid",
+        "budget-random",
+        "budget-bayes",
+        "best-plot",
+    ):
+        expect(page.locator(f"#{element_id}")).to_be_visible()
+    expect(page.locator("#pause-button")).to_be_attached()
+    size = page.evaluate(
+        """() => { const d = document.documentElement;
+                   return {h: d.scrollHeight, w: d.scrollWidth,
+                           vh: innerHeight, vw: innerWidth}; }"""
+    )
+    assert size["h"] <= size["vh"] and size["w"] <= size["vw"], f"page scrolls: {size}"
+    # everything that matters sits inside the 1366x768 viewport
+    for selector in ("#reveal-toggle", "#best-plot", "#help", "#budget-bayes"):
+        box = page.locator(selector).bounding_box()
+        assert box and box["x"] + box["width"] <= 1366 and box["y"] + box["height"] <= 768
+    # hidden landscape, empty panels, axes in real knob units (log where the knob is log)
+    assert all(fog_opacity(page, name) == 1 for name in ORDER)
+    layout = page.evaluate(
+        "(() => { const l = document.querySelector('#landscape-grid .js-plotly-plot')._fullLayout;"
+        " return {x: l.xaxis.type, y: l.yaxis.type, xt: l.xaxis.title.text}; })()"
+    )
+    assert layout == {"x": "log", "y": "log", "xt": "learning rate"}
+    assert traces(page, "panel-grid")["probes"]["x"] == []
+
+
+def test_default_race_real_animation(page: Page, app_url: str, artifacts: Path) -> None:
+    """The default race at real speed: smooth, one request, full budget bars, ≥ 30 fps."""
+    errors = open_app(page, app_url)
+    posts = count_posts(page)
+    trace = expected_race()
+    end = max(s["spent"] for s in trace["strategies"].values())
+
+    page.click("#run-button")
+    page.wait_for_function(
+        f"Number(document.getElementById('race-clock').dataset.clock) > {0.45 * end}",
+        timeout=30_000,
+    )
+    mid = clock(page)
+    assert mid["state"] == "playing"
+    expect(page.locator("#pause-button")).to_be_visible()
+    assert all(fog_opacity(page, name) == 1 for name in ORDER), "landscape shown mid-race"
+    page.screenshot(path=str(artifacts / "race-mid.png"))
+    # one shared clock: every panel shows exactly the trials finished by minute t
+    for name in RACING:
+        clocks = [t["clock"] for t in trace["strategies"][name]["trials"]]
+        low = sum(c <= mid["t"] - 1e-3 for c in clocks)
+        high = sum(c <= mid["t"] + 1e-3 for c in clocks)
+        assert low <= mid["shown"][name] <= high, (name, mid)
+
+    wait_state(page, "finished", timeout=60_000)
+    page.wait_for_timeout(1200)  # let the fog finish fading
+    page.screenshot(path=str(artifacts / "race-end.png"))
+
+    assert len(posts) <= 2, posts
+    assert errors == []
+    fps = page.evaluate("window.hpoRace.stats.fps")
+    assert fps >= 30, f"animation ran at {fps:.1f} fps"
+
+    # the landscape is revealed at the end
+    assert all(fog_opacity(page, name) == 0 for name in ORDER)
+    expect(page.locator("#reveal-toggle input")).to_be_checked()
+
+    for name in RACING:
+        result = trace["strategies"][name]
+        probes = traces(page, f"panel-{name}")
+        assert len(probes["probes"]["x"]) == len(result["trials"])
+        assert len(probes["best"]["x"]) == 1
+        assert probes["latest"]["x"] == []
+        assert len(probes["ghosts"]["x"]) == len(result.get("unreached", []))
+        stats = budget_text(page, name)
+        spent = float(page.get_attribute(f"#budget-{name}", "data-spent"))
+        assert math.isclose(spent, result["spent"], abs_tol=1e-3)
+        assert f"{round(result['spent']):,} / {DEFAULT_BUDGET:,.0f} GPU min" in stats
+        assert f"{len(result['trials'])} trials" in stats
+        assert f"best {result['trials'][-1]['best']:.3f}" in stats
+        width = page.evaluate(f"document.querySelector('#budget-{name} .fill').style.width")
+        assert math.isclose(
+            float(width.rstrip("%")), 100 * result["spent"] / DEFAULT_BUDGET, abs_tol=0.05
+        )
+
+    curves = traces(page, "best-plot")
+    names = [uid for uid in curves if uid.startswith("curve-")]
+    assert len(names) == len(RACING) == 3
+    for uid in names:
+        ys = curves[uid]["y"]
+        xs = curves[uid]["x"]
+        assert ys, uid
+        assert all(b >= a for a, b in zip(ys, ys[1:], strict=False)), f"{uid} decreases"
+        assert all(b >= a for a, b in zip(xs, xs[1:], strict=False))
+    expect(page.locator("#race-status")).to_contain_text("Finished")
+
+    # Run again replays the same race from the browser: no request at all
+    before = len(posts)
+    page.click("#run-button")
+    wait_state(page, "playing")
+    assert len(posts) == before
+
+
+def test_pause_step_reset(page: Page, app_url: str) -> None:
+    open_app(page, app_url)
+    page.click("#run-button")
+    page.wait_for_function("Number(document.getElementById('race-clock').dataset.clock) > 60")
+    page.click("#pause-button")
+    wait_state(page, "paused", timeout=2_000)
+    paused = clock(page)
+    page.wait_for_timeout(600)
+    assert clock(page) == paused, "the clock moved while paused"
+    expect(page.locator("#run-button")).to_be_visible()
+
+    # Step: exactly one more trial, at the next finishing time on the shared clock
+    view = page.evaluate("window.hpoRace.view")
+    pending = sorted(
+        clk for name in RACING for clk in view["strategies"][name]["clock"][paused["shown"][name] :]
+    )
+    page.click("#step-button")
+    page.wait_for_function(
+        f"Number(document.getElementById('race-clock').dataset.clock) > {paused['t']}",
+        timeout=2_000,
+    )
+    stepped = clock(page)
+    assert sum(stepped["shown"].values()) == sum(paused["shown"].values()) + 1
+    assert math.isclose(stepped["t"], pending[0], abs_tol=1e-3)
+    assert stepped["state"] == "paused"
+    page.wait_for_timeout(300)
+    assert clock(page) == stepped
+
+    # Resume, then Reset clears everything at once
+    page.click("#run-button")
+    wait_state(page, "playing", timeout=2_000)
+    page.click("#reset-button")
+    wait_state(page, "idle", timeout=2_000)
+    state = clock(page)
+    assert state["t"] == 0 and set(state["shown"].values()) == {0}
+    page.wait_for_timeout(300)
+    assert clock(page)["t"] == 0
+    for name in RACING:
+        data = traces(page, f"panel-{name}")
+        assert all(data[uid]["x"] == [] for uid in ("probes", "halo", "latest", "best", "ghosts"))
+        assert page.get_attribute(f"#budget-{name}", "data-trials") == "0"
+        assert budget_text(page, name).startswith("0 / 800 GPU min · 0 trials")
+    curves = traces(page, "best-plot")
+    assert all(curve["x"] == [] for curve in curves.values())
+    expect(page.locator("#reveal-toggle input")).not_to_be_checked()
+
+
+def test_landscape_and_seed_change_the_race(page: Page, app_url: str) -> None:
+    open_app(page, app_url)
+    posts = count_posts(page)
+
+    def race_after_step() -> dict:
+        before = len(posts)
+        page.click("#step-button")
+        page.wait_for_function(
+            "window.hpoRace.view !== null && "
+            "document.getElementById('race-clock').dataset.state === 'paused'"
+        )
+        assert len(posts) == before + 1  # Step on new settings asks the server once
+        return page.evaluate("window.hpoRace.view")
+
+    first = race_after_step()
+    assert first["landscape"] == "smooth" and first["seed"] == 0
+
+    page.fill("#seed-input", "7")
+    page.press("#seed-input", "Enter")
+    page.wait_for_function("window.hpoRace.view === null")  # the old race is dropped
+    assert clock(page)["state"] == "idle"
+    reseeded = race_after_step()
+    assert reseeded["seed"] == 7
+    assert reseeded["strategies"]["random"]["x"] != first["strategies"]["random"]["x"]
+    expected = expected_race(seed=7)["strategies"]["random"]["trials"]
+    assert reseeded["strategies"]["random"]["score"] == [t["score"] for t in expected]
+
+    page.click("#landscape-select")
+    page.get_by_role("option", name="Bumpy").click()
+    expect(page.locator("#landscape-info")).to_contain_text("Bumpy")
+    page.wait_for_function("window.hpoRace.view === null")
+    bumpy = race_after_step()
+    assert bumpy["landscape"] == "bumpy"
+    assert bumpy["strategies"]["grid"]["score"] != reseeded["strategies"]["grid"]["score"]
+
+    # the dice draws a new landscape seed: shown, and it changes the race too
+    page.click("#dice-button")
+    expect(page.locator("#landscape-seed-label")).not_to_have_text("layout #0")
+    label = page.inner_text("#landscape-seed-label")
+    lseed = int(re.search(r"\d+", label).group())
+    page.wait_for_function("window.hpoRace.view === null")
+    rerolled = race_after_step()
+    assert rerolled["landscape_seed"] == lseed > 0
+    assert rerolled["strategies"]["grid"]["score"] != bumpy["strategies"]["grid"]["score"]
+
+
+def test_reveal_toggle_and_fast_full_race(page: Page, app_url: str) -> None:
+    open_app(page, app_url)
+    page.click("#reveal-toggle label")
+    page.wait_for_function("getComputedStyle(document.getElementById('fog-grid')).opacity === '0'")
+    page.click("#reveal-toggle label")
+    page.wait_for_function("getComputedStyle(document.getElementById('fog-grid')).opacity === '1'")
+
+    page.click("#run-button")
+    wait_state(page, "playing")
+    set_speed(page, 40)
+    wait_state(page, "finished", timeout=10_000)
+    assert page.evaluate("document.getElementById('race-clock').dataset.clock") != "0.000"
+    expect(page.locator("#lesson")).not_to_be_empty()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("5", "between 20 and 3000"), ("99999", "between 20 and 3000")],
+)
+def test_bad_budget_shows_a_message_and_the_app_recovers(
+    page: Page, app_url: str, value: str, message: str
+) -> None:
+    errors = open_app(page, app_url)
+    page.fill("#budget-input", value)
+    page.press("#budget-input", "Enter")
+    expect(page.locator("#alert")).to_contain_text(message)
+    page.click("#run-button")
+    expect(page.locator("#race-status")).to_contain_text("Could not race")
+    assert clock(page)["state"] == "idle"
+
+    page.fill("#budget-input", "400")
+    page.press("#budget-input", "Enter")
+    expect(page.locator("#alert")).to_be_empty()
+    page.click("#step-button")
+    wait_state(page, "paused")
+    assert page.evaluate("window.hpoRace.view.budget") == 400
+    assert "/ 400 GPU min" in budget_text(page, "grid")
+    assert [e for e in errors if "500" in e] == []
