@@ -65,7 +65,13 @@ def create_app(frame_ancestors: str | None = None) -> Dash:
     return dash_app
 
 
-app = create_app()
-server = app.server
+def __getattr__(name: str) -> object:
+    """``app.app`` and ``app.server`` (for gunicorn), built on first use, once per process."""
+    if name in ("app", "server"):
+        dash_app = create_app()
+        globals().update(app=dash_app, server=dash_app.server)
+        return globals()[name]
+    raise AttributeError(f"module 'app' has no attribute {name!r}")
+
 
 __all__ = ["app", "create_app", "server"]
