@@ -23,12 +23,14 @@ def create_app(frame_ancestors: str | None = None) -> Dash:
     """
     from app.callbacks import (
         cached_landscape_view,
+        landscape_title,
         probe_figures,
         racing_strategies,
         register_callbacks,
     )
     from app.figures import best_figure, landscape_figure
     from app.layout import build_layout
+    from app.guard import install_request_guard
     from app.security import install_security_headers
     from landscapes import LANDSCAPES
     from strategies.race import DEFAULT_BUDGET, MAX_BUDGET, MAX_SEED, MIN_BUDGET
@@ -45,7 +47,7 @@ def create_app(frame_ancestors: str | None = None) -> Dash:
 
     names = list(LANDSCAPES)
     view = cached_landscape_view(names[0], 0)
-    titles = {name: cached_landscape_view(name, 0)["title"] for name in names}
+    titles = {name: landscape_title(name) for name in names}
     available = racing_strategies()
     dash_app.layout = build_layout(
         view=view,
@@ -62,6 +64,7 @@ def create_app(frame_ancestors: str | None = None) -> Dash:
     )
     register_callbacks(dash_app)
     install_security_headers(dash_app, frame_ancestors)
+    install_request_guard(dash_app)
     return dash_app
 
 
