@@ -29,8 +29,8 @@ def create_app(frame_ancestors: str | None = None) -> Dash:
         register_callbacks,
     )
     from app.figures import best_figure, landscape_figure
-    from app.layout import build_layout
     from app.guard import install_request_guard
+    from app.layout import build_layout
     from app.security import install_security_headers
     from landscapes import LANDSCAPES
     from strategies.race import DEFAULT_BUDGET, MAX_BUDGET, MAX_SEED, MIN_BUDGET
