@@ -1,0 +1,55 @@
+"""Security headers, request limits, and safe defaults for serving."""
+
+import pytest
+
+from app import create_app
+from app.cli import build_parser
+from app.security import parse_frame_ancestors
+
+
+@pytest.fixture(scope="module")
+def client():
+    return create_app().server.test_client()
+
+
+def test_every_response_carries_the_security_headers(client):
+    for path in ("/", "/_dash-layout", "/_dash-dependencies"):
+        headers = client.get(path).headers
+        csp = headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'self'" in csp
+        assert "script-src 'self' 'sha256-" in csp and "unsafe-eval" not in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_frame_ancestors_can_allow_a_course_site():
+    app = create_app(frame_ancestors="'self' https://course.example.org")
+    headers = app.server.test_client().get("/").headers
+    assert "frame-ancestors 'self' https://course.example.org" in headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in headers
+
+
+@pytest.mark.parametrize(
+    "bad", ["javascript:alert(1)", "'self'; script-src *", "https://a.org\nX-Evil: 1", "*"]
+)
+def test_frame_ancestors_refuses_anything_that_could_break_the_header(bad):
+    with pytest.raises(ValueError, match="CSP sources"):
+        parse_frame_ancestors(bad)
+
+
+def test_oversized_requests_are_refused(client):
+    reply = client.post(
+        "/_dash-update-component", data=b"x" * (2 * 1024 * 1024), content_type="application/json"
+    )
+    assert reply.status_code == 413
+
+
+def test_serving_defaults_are_loopback_and_no_debug():
+    args = build_parser().parse_args([])
+    assert args.host == "127.0.0.1" and args.port == 8050 and args.debug is False
+
+
+def test_a_forged_request_gets_a_message_not_a_traceback(client):
+    reply = client.post("/_dash-update-component", json={"output": "x.y", "inputs": []})
+    assert reply.status_code == 400
+    assert reply.get_json() == {"error": "Unknown callback."}
