@@ -92,6 +92,17 @@ def cached_landscape_view(name: str, seed: int) -> dict[str, Any]:
     return landscape_view(get_landscape(name, seed))
 
 
+def landscape_title(name: str) -> str:
+    """The dropdown label of a landscape; its name if it cannot be built right now."""
+    from landscapes import get_landscape
+
+    try:
+        return get_landscape(name).title
+    except Exception:  # a broken landscape must not take the whole page down
+        log.exception("landscape %r could not be built", name)
+        return name.replace("-", " ").capitalize()
+
+
 @functools.lru_cache(maxsize=64)
 def cached_race_view(landscape: str, landscape_seed: int, budget: float, seed: int) -> dict:
     from landscapes import get_landscape

@@ -35,7 +35,7 @@ TARGET_SHARE = 0.95
 PROBE_UIDS = ("ghosts", "halo", "probes", "latest", "best")
 LANDSCAPE_UIDS = ("landscape", "optimum")
 #: Both panel layers use these margins (px); the page's fog covers exactly the plot area.
-PANEL_MARGIN = {"l": 56, "r": 8, "t": 6, "b": 40}
+PANEL_MARGIN = {"l": 56, "r": 20, "t": 12, "b": 40}
 #: Best-score plot margins (px); race.js positions the "now" line inside them.
 BEST_MARGIN = {"l": 56, "r": 106, "t": 26, "b": 38}
 

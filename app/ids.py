@@ -29,6 +29,7 @@ LANDSCAPE_LAYER = {name: f"landscape-{name}" for name in STRATEGY_ORDER}  # back
 FOG = {name: f"fog-{name}" for name in STRATEGY_ORDER}  # hides the landscape until revealed
 BUDGET = {name: f"budget-{name}" for name in STRATEGY_ORDER}
 BEST_PLOT = "best-plot"
+BEST_OVERLAY = "best-overlay"  # lies exactly over the best plot's plot area
 NOW_LINE = "now-line"  # overlay on the best plot, moved every frame by race.js
 NOW_LABEL = "now-label"
 TAIL = {name: f"tail-{name}" for name in STRATEGY_ORDER}  # best-so-far from last trial to now

@@ -293,6 +293,7 @@ def best_card(figure: Any, strategies: Sequence[str]) -> html.Div:
     """The best-score plot, with the "now" line and each curve's live tail drawn over it."""
     margin = BEST_MARGIN
     overlay = html.Div(
+        id=ids.BEST_OVERLAY,
         className="best-overlay",
         style={
             "left": f"{margin['l']}px",

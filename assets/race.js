@@ -222,6 +222,7 @@
     var g = gd(BEST);
     var line = el('now-line');
     if (!g || !line) return;
+    fitToPlotArea(el('best-overlay'), g);
     var xr = g._fullLayout.xaxis.range, yr = g._fullLayout.yaxis.range;
     var px = function (x) {
       return Math.max(0, Math.min(100, (100 * (x - xr[0])) / (xr[1] - xr[0])));
@@ -288,10 +289,34 @@
     if (r) r.setAttribute('data-revealed', R.revealed ? 'true' : 'false');
   }
 
+  // Lay an overlay (fog, now line) exactly over a graph's plot area, whatever its margins.
+  function fitToPlotArea(box, g) {
+    if (!box || !g || !g._fullLayout || !g._fullLayout._size) return;
+    var sz = g._fullLayout._size;
+    var want = [sz.l, sz.t, sz.w, sz.h].map(function (v) {
+      return Math.round(v) + 'px';
+    });
+    var key = want.join(' ');
+    if (box.__fit === key) return;
+    box.__fit = key;
+    box.style.left = want[0];
+    box.style.top = want[1];
+    box.style.width = want[2];
+    box.style.height = want[3];
+    box.style.right = 'auto';
+    box.style.bottom = 'auto';
+  }
+
   // A figure arrived from the server (new landscape/budget) or was first drawn: redraw state.
   function onAfterPlot(id) {
     var g = gd(id);
-    if (!g || R.seen[id] === g.data) return;
+    if (!g) return;
+    if (id.indexOf('landscape-') === 0) {
+      fitToPlotArea(el(id.replace('landscape-', 'fog-')), g);
+      return;
+    }
+    if (id === BEST) fitToPlotArea(el('best-overlay'), g);
+    if (R.seen[id] === g.data) return;
     R.seen[id] = g.data;
     setTimeout(function () {
       if (!gd(id)) return;
@@ -305,7 +330,9 @@
   }
 
   function hookGraphs() {
-    var ids = ORDER.map(function (n) { return 'panel-' + n; }).concat([BEST]);
+    var ids = ORDER.map(function (n) { return 'panel-' + n; })
+      .concat(ORDER.map(function (n) { return 'landscape-' + n; }))
+      .concat([BEST]);
     var pending = 0;
     for (var k = 0; k < ids.length; k++) {
       var g = gd(ids[k]);

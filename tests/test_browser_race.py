@@ -40,6 +40,11 @@ def open_app(page: Page, url: str) -> list[str]:
     return errors
 
 
+def wait_js(page: Page, expression: str, timeout: float = 30_000) -> None:
+    """Wait until a JS expression is true (wrapped in a function: the app's CSP forbids eval)."""
+    page.wait_for_function(f"() => ({expression})", timeout=timeout)
+
+
 def clock(page: Page) -> dict:
     """The animation's state as race.js publishes it on #race-clock."""
     return page.evaluate(
@@ -52,9 +57,7 @@ def clock(page: Page) -> dict:
 
 
 def wait_state(page: Page, state: str, timeout: float = 30_000) -> None:
-    page.wait_for_function(
-        f"document.getElementById('race-clock').dataset.state === '{state}'", timeout=timeout
-    )
+    wait_js(page, f"document.getElementById('race-clock').dataset.state === '{state}'", timeout)
 
 
 def traces(page: Page, graph_id: str) -> dict[str, dict]:
@@ -149,7 +152,8 @@ def test_default_race_real_animation(page: Page, app_url: str, artifacts: Path) 
     end = max(s["spent"] for s in trace["strategies"].values())
 
     page.click("#run-button")
-    page.wait_for_function(
+    wait_js(
+        page,
         f"Number(document.getElementById('race-clock').dataset.clock) > {0.45 * end}",
         timeout=30_000,
     )
@@ -217,7 +221,7 @@ def test_default_race_real_animation(page: Page, app_url: str, artifacts: Path) 
 def test_pause_step_reset(page: Page, app_url: str) -> None:
     open_app(page, app_url)
     page.click("#run-button")
-    page.wait_for_function("Number(document.getElementById('race-clock').dataset.clock) > 60")
+    wait_js(page, "Number(document.getElementById('race-clock').dataset.clock) > 60")
     page.click("#pause-button")
     wait_state(page, "paused", timeout=2_000)
     paused = clock(page)
@@ -231,7 +235,8 @@ def test_pause_step_reset(page: Page, app_url: str) -> None:
         clk for name in RACING for clk in view["strategies"][name]["clock"][paused["shown"][name] :]
     )
     page.click("#step-button")
-    page.wait_for_function(
+    wait_js(
+        page,
         f"Number(document.getElementById('race-clock').dataset.clock) > {paused['t']}",
         timeout=2_000,
     )
@@ -268,9 +273,10 @@ def test_landscape_and_seed_change_the_race(page: Page, app_url: str) -> None:
     def race_after_step() -> dict:
         before = len(posts)
         page.click("#step-button")
-        page.wait_for_function(
+        wait_js(
+            page,
             "window.hpoRace.view !== null && "
-            "document.getElementById('race-clock').dataset.state === 'paused'"
+            "document.getElementById('race-clock').dataset.state === 'paused'",
         )
         assert len(posts) == before + 1  # Step on new settings asks the server once
         return page.evaluate("window.hpoRace.view")
@@ -280,7 +286,7 @@ def test_landscape_and_seed_change_the_race(page: Page, app_url: str) -> None:
 
     page.fill("#seed-input", "7")
     page.press("#seed-input", "Enter")
-    page.wait_for_function("window.hpoRace.view === null")  # the old race is dropped
+    wait_js(page, "window.hpoRace.view === null")  # the old race is dropped
     assert clock(page)["state"] == "idle"
     reseeded = race_after_step()
     assert reseeded["seed"] == 7
@@ -291,7 +297,7 @@ def test_landscape_and_seed_change_the_race(page: Page, app_url: str) -> None:
     page.click("#landscape-select")
     page.get_by_role("option", name="Bumpy").click()
     expect(page.locator("#landscape-info")).to_contain_text("Bumpy")
-    page.wait_for_function("window.hpoRace.view === null")
+    wait_js(page, "window.hpoRace.view === null")
     bumpy = race_after_step()
     assert bumpy["landscape"] == "bumpy"
     assert bumpy["strategies"]["grid"]["score"] != reseeded["strategies"]["grid"]["score"]
@@ -301,7 +307,7 @@ def test_landscape_and_seed_change_the_race(page: Page, app_url: str) -> None:
     expect(page.locator("#landscape-seed-label")).not_to_have_text("layout #0")
     label = page.inner_text("#landscape-seed-label")
     lseed = int(re.search(r"\d+", label).group())
-    page.wait_for_function("window.hpoRace.view === null")
+    wait_js(page, "window.hpoRace.view === null")
     rerolled = race_after_step()
     assert rerolled["landscape_seed"] == lseed > 0
     assert rerolled["strategies"]["grid"]["score"] != bumpy["strategies"]["grid"]["score"]
@@ -310,9 +316,9 @@ def test_landscape_and_seed_change_the_race(page: Page, app_url: str) -> None:
 def test_reveal_toggle_and_fast_full_race(page: Page, app_url: str) -> None:
     open_app(page, app_url)
     page.click("#reveal-toggle label")
-    page.wait_for_function("getComputedStyle(document.getElementById('fog-grid')).opacity === '0'")
+    wait_js(page, "getComputedStyle(document.getElementById('fog-grid')).opacity === '0'")
     page.click("#reveal-toggle label")
-    page.wait_for_function("getComputedStyle(document.getElementById('fog-grid')).opacity === '1'")
+    wait_js(page, "getComputedStyle(document.getElementById('fog-grid')).opacity === '1'")
 
     page.click("#run-button")
     wait_state(page, "playing")
