@@ -33,6 +33,14 @@ from pathlib import Path
 import brotli
 
 ROOT = Path(__file__).resolve().parents[1]
+#: What dcc fetches after the layout arrives (seen in headless Chromium's request log): the
+#: Graph and Dropdown chunks and plotly.js itself, the heaviest file of all.
+LAZY_ASSETS = (
+    "/_dash-component-suites/dash/dcc/async-dropdown.js",
+    "/_dash-component-suites/dash/dcc/async-graph.js",
+    "/_dash-component-suites/plotly/package_data/plotly.min.js",
+    "/assets/dice.svg",
+)
 HEADERS = {"Accept-Encoding": "br, gzip", "User-Agent": "hpo-race-bench"}
 
 
@@ -101,6 +109,9 @@ def student(port: int, start_at: float, results: list, lock: threading.Lock) -> 
         assert status == 200, f"layout {status}"
         status, deps = c.get("/_dash-dependencies")
         assert status == 200, f"dependencies {status}"
+        for path in LAZY_ASSETS:
+            status, _ = c.get(path)
+            assert status == 200, f"{path} {status}"
         record["page"] = time.monotonic() - t0
         record["bytes"] = c.wire_bytes
         t1 = time.monotonic()
