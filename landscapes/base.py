@@ -15,9 +15,13 @@ import numpy as np
 from scipy.optimize import minimize
 
 from landscapes.cost import CostModel
+from landscapes.fidelity import check_fidelity, expected_score, noise_sd
 
 #: Side of the dense lattice used to locate (and test) each landscape's optimum.
 OPTIMUM_GRID = 400
+#: Score of an untrained model unless a landscape says otherwise (``extra["floor"]``): the
+#: toy landscapes are all 0.1 + bumps, so 0.1 is their "nothing learned" level.
+DEFAULT_FLOOR = 0.1
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,30 @@ class Landscape:
             y = y + self.noise * rng.standard_normal(y.shape)
         return y
 
+    def observe_at(self, X: np.ndarray, fidelity: float, rng: np.random.Generator) -> np.ndarray:
+        """What a run stopped at ``fidelity`` r ∈ (0, 1] of full training reports.
+
+        r = 1 is exactly ``observe`` (same value, same random draws). For r < 1 the expected
+        score follows the learning curve in ``landscapes.fidelity`` from ``floor`` up to
+        f(X), with noise of sd sqrt(noise² + (0.03·(1 − r))²), one normal draw per row.
+        """
+        r = check_fidelity(fidelity)
+        if r == 1.0:
+            return self.observe(X, rng)
+        mean = expected_score(self.score(X), r, self.floor)
+        sd = float(np.hypot(self.noise, noise_sd(r)))
+        return mean + sd * rng.standard_normal(mean.shape)
+
+    @property
+    def floor(self) -> float:
+        """Score of an untrained model (the learning curve's start): ``extra["floor"]``."""
+        return float(self.extra.get("floor", DEFAULT_FLOOR))
+
+    @property
+    def seeded(self) -> bool:
+        """Whether the landscape seed changes the layout (False for measured landscapes)."""
+        return bool(self.extra.get("seeded", True))
+
     @property
     def optimum(self) -> Optimum:
         return find_optimum(self)
@@ -99,8 +127,12 @@ class Landscape:
         return axis, axis, z
 
     def describe(self) -> dict[str, Any]:
-        """JSON-serialisable facts for the race trace."""
-        return {
+        """JSON-serialisable facts for the race trace.
+
+        Measured landscapes add ``"seeded": false`` and custom ones their ``"peaks"`` string;
+        the built-in toy landscapes' descriptions are unchanged.
+        """
+        facts = {
             "name": self.name,
             "title": self.title,
             "description": self.description,
@@ -111,6 +143,11 @@ class Landscape:
             "optimum": self.optimum.as_dict(),
             "cost": self.cost_model.describe(),
         }
+        if not self.seeded:
+            facts["seeded"] = False
+        if "peaks" in self.extra:
+            facts["peaks"] = self.extra["peaks"]
+        return facts
 
 
 _OPTIMA: dict[tuple[str, int], Optimum] = {}

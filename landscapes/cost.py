@@ -9,11 +9,21 @@ high end, or 1 − θ[knob] if towards its low end (a small learning rate needs 
 before early stopping ends the run; a wider model costs more per epoch). ε is a seeded
 lognormal jitter with E[ε] = 1, so the mean cost is base · (1 + spread · s²) and the
 cheapest trial region costs ``base`` on average while the dearest costs ``base·(1+spread)``.
+
+A landscape measured on real training runs (``svm-digits``) uses ``MeasuredCostModel``
+instead: the same jitter, around a measured mean rather than the formula,
+
+    cost(θ) = scale · t(θ) · ε,
+
+where t(θ) is the measured fit time in seconds (interpolated) and ``scale`` converts seconds
+to GPU minutes. Both models answer ``mean(X)``, ``sample(X, rng)``, ``expected()`` and
+``describe()``, which is all the race runner and the strategies use.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -55,4 +65,41 @@ class CostModel:
             "knob": self.knob,
             "pricey_end": self.pricey_end,
             "sigma": self.sigma,
+        }
+
+
+@dataclass(frozen=True)
+class MeasuredCostModel(CostModel):
+    """GPU minutes from measured run times: ``scale · seconds(θ) · ε`` (see module docstring).
+
+    ``seconds`` maps rows of θ to measured (interpolated) seconds; ``average`` is the mean of
+    ``mean(θ)`` over a uniform θ, computed by whoever measured the times (it is what
+    ``expected()`` returns). The formula fields inherited from ``CostModel`` (base, spread,
+    knob, pricey_end) are unused; ``sigma`` is the same seeded lognormal jitter.
+    """
+
+    seconds: Callable[[np.ndarray], np.ndarray] | None = field(default=None, compare=False)
+    scale: float = 1.0
+    average: float = 0.0
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if self.seconds is None or not self.scale > 0 or not self.average > 0:
+            raise ValueError("MeasuredCostModel needs seconds(X), scale > 0 and average > 0")
+
+    def mean(self, X: np.ndarray) -> np.ndarray:
+        """Expected minutes at each row of X: scale × measured seconds there."""
+        return self.scale * self.seconds(np.atleast_2d(np.asarray(X, dtype=float)))
+
+    def expected(self) -> float:
+        """Mean cost of a trial at a uniformly random θ (precomputed: ``average``)."""
+        return self.average
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "formula": "scale * measured_seconds(theta) * lognormal(sigma), E[lognormal]=1",
+            "scale": self.scale,
+            "expected": self.average,
+            "sigma": self.sigma,
+            "source": self.source,
         }
