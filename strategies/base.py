@@ -24,6 +24,9 @@ class Strategy(abc.ABC):
 
     name: ClassVar[str]
     title: ClassVar[str]
+    #: True for strategies that ask for partial training runs (``fidelity`` < 1); their
+    #: trials also carry ``best_full`` in the trace.
+    multi_fidelity: ClassVar[bool] = False
 
     def __init__(
         self, rng: np.random.Generator, budget: float, cost_model: CostModel, **options: Any
@@ -41,6 +44,18 @@ class Strategy(abc.ABC):
     @abc.abstractmethod
     def tell(self, theta: np.ndarray, score: float) -> None:
         """Record that θ scored ``score`` (higher is better)."""
+
+    def fidelity(self) -> float:
+        """Fraction r ∈ (0, 1] of a full training run for the point ``ask`` returns.
+
+        Repeatable like ``ask``. The runner evaluates the trial at r (``Landscape.observe_at``)
+        and charges r × its cost. Default: every trial is a full run.
+        """
+        return 1.0
+
+    def trial_info(self) -> dict[str, Any]:
+        """Extra JSON facts recorded on the pending trial (e.g. Hyperband's bracket, rung)."""
+        return {}
 
     def state(self) -> dict[str, Any]:
         """Extra JSON-serialisable facts for the race trace (e.g. grid's lattice)."""

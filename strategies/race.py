@@ -7,6 +7,11 @@ Rules (each one tested):
 - Each strategy draws from its own random streams, seeded by (race seed, strategy name):
   changing one strategy's settings, or which strategies race, never changes another's race.
 - The trace is plain JSON-serialisable data and the same settings give a bit-identical trace.
+- A strategy may ask for a partial run (``Strategy.fidelity()`` = r < 1): the trial is scored
+  by ``Landscape.observe_at`` at r, costs r × its drawn full cost, and records ``fidelity``
+  (only when r < 1, so full-run traces are unchanged). ``best`` is the best score observed at
+  any fidelity; strategies with ``multi_fidelity`` also record ``best_full``, the best score
+  among full runs only (null before the first one).
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from landscapes import Landscape, get_landscape
+from landscapes import CUSTOM, Landscape, get_landscape
+from landscapes.fidelity import check_fidelity
 from strategies import STRATEGIES
 from strategies.summary import summarise
 
@@ -69,7 +75,7 @@ def race_one(
     own_rng, trial_rng = strategy_streams(seed, name)
     strategy = STRATEGIES[name](own_rng, budget, landscape.cost_model, **options)
     trials: list[dict[str, Any]] = []
-    clock, best = 0.0, -np.inf
+    clock, best, best_full = 0.0, -np.inf, None
     stopped = "trial limit"
     for _ in range(MAX_TRIALS):
         theta = strategy.ask()
@@ -79,15 +85,22 @@ def race_one(
         # Round θ and the score to what the trace records *before* anyone uses them, so the
         # trace is exactly what the strategy saw and replaying it rebuilds the same model.
         theta = np.round(np.clip(np.asarray(theta, dtype=float), 0.0, 1.0), THETA_DIGITS)
+        fidelity = check_fidelity(strategy.fidelity())
+        info = strategy.trial_info()
         cost = float(landscape.cost_model.sample(theta[None, :], trial_rng)[0])
+        if fidelity < 1.0:
+            cost *= fidelity
         if clock + cost > budget:
             stopped = "budget"
             break
-        score = round(float(landscape.observe(theta[None, :], trial_rng)[0]), SCORE_DIGITS)
+        observed = landscape.observe_at(theta[None, :], fidelity, trial_rng)[0]
+        score = round(float(observed), SCORE_DIGITS)
         why = strategy.explain_next() if hasattr(strategy, "explain_next") else None
         strategy.tell(theta, score)
         clock += cost
         best = max(best, score)
+        if fidelity == 1.0:
+            best_full = score if best_full is None else max(best_full, score)
         trial = {
             "theta": [float(theta[0]), float(theta[1])],
             "score": score,
@@ -95,6 +108,12 @@ def race_one(
             "clock": round(clock, 4),
             "best": round(best, 6),
         }
+        if fidelity < 1.0:
+            trial["fidelity"] = round(fidelity, 6)
+        if strategy.multi_fidelity:
+            trial["best_full"] = None if best_full is None else round(best_full, 6)
+        if info:
+            trial.update(info)
         if why:
             trial["why"] = why
         trials.append(trial)
@@ -116,13 +135,19 @@ def run(
     landscape_seed: int = 0,
     noise: float = 0.0,
     options: Mapping[str, Mapping[str, Any]] | None = None,
+    peaks: Any = None,
 ) -> dict[str, Any]:
-    """Race the strategies on one landscape and return the JSON-serialisable trace."""
+    """Race the strategies on one landscape and return the JSON-serialisable trace.
+
+    ``peaks`` (list of {u, v, height, width} or the string form) builds the ``custom``
+    landscape; the trace then records ``settings["peaks"]`` (the string form), which with
+    the other settings replays the race.
+    """
     options = dict(options or {})
     strategies = list(strategies)
     check_settings(strategies, budget, seed, options)
     if isinstance(landscape, str):
-        landscape = get_landscape(landscape, landscape_seed, noise)
+        landscape = get_landscape(landscape, landscape_seed, noise, peaks=peaks)
     settings = {
         "landscape": landscape.name,
         "landscape_seed": landscape.seed,
@@ -132,6 +157,8 @@ def run(
         "strategies": strategies,
         "options": {k: dict(v) for k, v in options.items()},
     }
+    if landscape.name == CUSTOM:
+        settings["peaks"] = landscape.extra["peaks"]
     with threadpool_limits(1):
         results = {
             name: race_one(landscape, name, float(budget), seed, options.get(name, {}))
@@ -159,6 +186,7 @@ def run_many(
     vary_landscape: bool = False,
     noise: float = 0.0,
     options: Mapping[str, Mapping[str, Any]] | None = None,
+    peaks: Any = None,
 ) -> dict[str, Any]:
     """Races with seeds seed…seed+repeats−1 (and landscape seeds too if asked), summarised."""
     if isinstance(repeats, bool) or not isinstance(repeats, int) or not 1 <= repeats <= MAX_REPEATS:
@@ -174,6 +202,7 @@ def run_many(
             landscape_seed=landscape_seed + i if vary_landscape else landscape_seed,
             noise=noise,
             options=options,
+            peaks=peaks,
         )
         for i in range(repeats)
     ]
