@@ -1,0 +1,162 @@
+"""Measure the page in headless Chromium: bytes on the wire, cold first render, race fps.
+
+    .venv/bin/python bench/bench_page.py                 # serves the app itself (loopback)
+    .venv/bin/python bench/bench_page.py --url http://127.0.0.1:8050/   # an already running one
+
+Targets (issue 3): page <= 2 MB on the wire, cold first render <= 2 s on loopback, the
+default race animating at >= 30 fps. Each cold load uses a fresh browser context (empty
+cache). "Rendered" means every panel, landscape layer and the best-score plot has drawn.
+Exit status 1 if a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import threading
+from pathlib import Path
+
+from playwright.sync_api import Browser, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+VIEWPORT = {"width": 1366, "height": 768}
+MAX_BYTES = 2 * 1024 * 1024
+MAX_RENDER_MS = 2000.0
+MIN_FPS = 30.0
+
+GRAPHS = [
+    *(f"panel-{n}" for n in ("grid", "random", "bayes")),
+    *(f"landscape-{n}" for n in ("grid", "random", "bayes")),
+    "best-plot",
+]
+#: Resolves to performance.now() (ms since navigation start) once every graph has drawn.
+RENDERED = (
+    "() => { const ids = " + json.dumps(GRAPHS) + ";"
+    " const done = ids.every(id => {"
+    " const g = document.querySelector('#' + id + ' .js-plotly-plot');"
+    " return g && g._fullLayout && g.querySelector('.main-svg'); });"
+    " return done ? performance.now() : false; }"
+)
+
+
+def serve_locally() -> tuple[str, object]:
+    """The app on a free loopback port, from a thread of this process."""
+    sys.path.insert(0, str(ROOT))
+    from werkzeug.serving import make_server
+
+    from app import create_app
+
+    server = make_server("127.0.0.1", 0, create_app().server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}/", server
+
+
+def cold_load(browser: Browser, url: str) -> tuple[float, int, int]:
+    """One load with an empty cache: (render ms, bytes on the wire, requests)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    wire = {"bytes": 0, "requests": 0}
+
+    def finished(event: dict) -> None:
+        wire["bytes"] += int(event.get("encodedDataLength", 0))
+        wire["requests"] += 1
+
+    cdp.on("Network.loadingFinished", finished)
+    page.goto(url)
+    render_ms = page.wait_for_function(RENDERED, polling="raf", timeout=30_000).json_value()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    context.close()
+    return float(render_ms), wire["bytes"], wire["requests"]
+
+
+def race_fps(browser: Browser, url: str) -> dict:
+    """Play the default race at 1× and read race.js's frame statistics."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    posts: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            posts.append(r.url)
+            if r.method == "POST" and "_dash-update-component" in r.url
+            else None
+        ),
+    )
+    page.goto(url)
+    page.wait_for_function(RENDERED, polling="raf", timeout=30_000)
+    page.wait_for_timeout(500)
+    page.click("#run-button")
+    page.wait_for_function(
+        "() => document.getElementById('race-clock').dataset.state === 'finished'",
+        timeout=120_000,
+    )
+    stats = page.evaluate("window.hpoRace.stats")
+    context.close()
+    return {**stats, "posts": len(posts)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", help="bench this running server instead of starting one")
+    parser.add_argument("--loads", type=int, default=5, help="cold loads to time (default 5)")
+    args = parser.parse_args(argv)
+
+    url, server = (args.url, None) if args.url else serve_locally()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            cold_load(browser, url)  # warm the server's caches (first request builds the app)
+            loads = [cold_load(browser, url) for _ in range(args.loads)]
+            race = race_fps(browser, url)
+            browser.close()
+    finally:
+        if server is not None:
+            server.shutdown()
+
+    renders = [ms for ms, _, _ in loads]
+    wire = max(b for _, b, _ in loads)
+    requests = loads[-1][2]
+    median = statistics.median(renders)
+    print(f"server                 {url}")
+    print(
+        f"page on the wire       {wire / 1024 / 1024:.2f} MB ({wire:,} bytes, {requests} requests)"
+    )
+    print(
+        f"cold first render      median {median:.0f} ms, max {max(renders):.0f} ms "
+        f"over {len(renders)} loads ({', '.join(f'{ms:.0f}' for ms in renders)})"
+    )
+    print(
+        f"default race           {race['fps']:.1f} fps over {race['seconds']:.1f} s "
+        f"({race['frames']} frames, worst frame {race['worst']:.0f} ms, "
+        f"{race['work'] / max(race['frames'], 1):.1f} ms of script per frame), "
+        f"{race['posts']} callback request(s)"
+    )
+    missed = []
+    if wire > MAX_BYTES:
+        missed.append("page > 2 MB")
+    if median > MAX_RENDER_MS:
+        missed.append("cold render > 2 s")
+    if race["fps"] < MIN_FPS:
+        missed.append("fps < 30")
+    print("targets                " + ("all met" if not missed else "MISSED: " + "; ".join(missed)))
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
