@@ -83,14 +83,6 @@ def settings_controls(
                         searchable=False,
                         className="landscape-select",
                     ),
-                    html.Button(
-                        html.Span(className="dice-icon", **{"aria-hidden": "true"}),
-                        id=ids.DICE_BUTTON,
-                        className="btn btn-icon btn-dice",
-                        title="🎲 New landscape: draw another layout of this landscape",
-                        **{"aria-label": "New landscape (draw a new landscape seed)"},
-                        n_clicks=0,
-                    ),
                 ],
             ),
             html.Div(
@@ -166,7 +158,17 @@ def info_bar(view: Mapping[str, Any]) -> html.Div:
                         f"layout #{view['seed']}",
                         id=ids.LANDSCAPE_SEED_LABEL,
                         className="seed-chip",
-                        title="Landscape seed: press New landscape to draw another",
+                        title="Landscape seed: which layout of this landscape is hidden",
+                    ),
+                    html.Button(
+                        [
+                            html.Span(className="dice-icon", **{"aria-hidden": "true"}),
+                            "New landscape",
+                        ],
+                        id=ids.DICE_BUTTON,
+                        className="btn btn-small btn-dice",
+                        title="🎲 Draw a new layout of this landscape (a new landscape seed)",
+                        n_clicks=0,
                     ),
                 ],
             ),
