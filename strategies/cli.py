@@ -12,7 +12,7 @@ from strategies import STRATEGIES
 from strategies.race import DEFAULT_BUDGET, MAX_REPEATS, run, run_many
 
 USAGE = (
-    "hpo-race simulate --landscape NAME --budget MINUTES --seed N [--landscape-seed N] "
+    "hpo-race simulate --landscape NAME --budget MINUTES --seed N [--landscape-seed N] [--peaks P] "
     "[--strategies grid,random,bayes] [--repeats N] [--vary-landscape] [--noise SD] [--indent N]"
 )
 
@@ -27,7 +27,12 @@ class OneLineParser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="hpo-race simulate", usage=USAGE, description=__doc__)
-    parser.add_argument("--landscape", default="smooth", choices=list(LANDSCAPES))
+    parser.add_argument("--landscape", default="smooth", choices=[*LANDSCAPES, "custom"])
+    parser.add_argument(
+        "--peaks",
+        default=None,
+        help='for --landscape custom: peaks as "u,v,height,width;..." (unit square, ≤ 12 peaks)',
+    )
     parser.add_argument("--budget", type=float, default=DEFAULT_BUDGET, help="GPU minutes")
     parser.add_argument("--seed", type=int, default=0, help="race seed")
     parser.add_argument("--landscape-seed", type=int, default=0, help="0 = canonical layout")
@@ -55,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
+    if (args.landscape == "custom") != (args.peaks is not None):
+        parser.error("--peaks goes with --landscape custom, and custom needs --peaks")
     try:
         if args.repeats is None:
             if args.vary_landscape:
@@ -66,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.seed,
                 landscape_seed=args.landscape_seed,
                 noise=args.noise,
+                peaks=args.peaks,
             )
         else:
             result = run_many(
@@ -77,11 +85,16 @@ def main(argv: list[str] | None = None) -> int:
                 landscape_seed=args.landscape_seed,
                 noise=args.noise,
                 vary_landscape=args.vary_landscape,
+                peaks=args.peaks,
             )
     except ValueError as err:
         parser.error(str(err))
-    json.dump(result, sys.stdout, indent=args.indent, allow_nan=False)
-    sys.stdout.write("\n")
+    try:
+        json.dump(result, sys.stdout, indent=args.indent, allow_nan=False)
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. piped into `head`: the reader has all it wanted
+        sys.stderr.close()
     return 0
 
 

@@ -52,6 +52,9 @@ def test_simulate_repeats_adds_summary_and_races(capsys):
         ["--strategies", "grid,psychic"],
         ["--repeats", "100000"],
         ["--vary-landscape"],
+        ["--landscape", "custom"],
+        ["--peaks", "0.5,0.5,0.8,0.1"],
+        ["--landscape", "custom", "--peaks", "0.5,0.5,__import__('os'),0.1"],
     ],
 )
 def test_bad_flags_give_one_line_and_status_two(args):
@@ -60,3 +63,12 @@ def test_bad_flags_give_one_line_and_status_two(args):
     assert done.stdout == ""
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("hpo-race simulate: error:")
+
+
+def test_simulate_races_a_drawn_landscape_and_records_its_peaks(capsys):
+    peaks = "0.3,0.4,0.8,0.1;0.7,0.7,0.5,0.2"
+    assert main(["--landscape", "custom", "--peaks", peaks, "--budget", "200"]) == 0
+    trace = json.loads(capsys.readouterr().out)
+    assert trace["settings"]["landscape"] == "custom"
+    assert trace["settings"]["peaks"] == "0.300,0.400,0.800,0.100;0.700,0.700,0.500,0.200"
+    assert trace["landscape"]["optimum"]["theta"] == pytest.approx([0.3, 0.4], abs=0.02)
