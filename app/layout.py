@@ -253,8 +253,10 @@ def panel(name: str, landscape: Any, probes: Any, budget: float, available: bool
             className="fog",
             style=fog_box,
             children=html.Span(
-                ["Landscape hidden", html.Br(), "probes appear as the race runs"],
-                className="fog-hint",
+                ["Landscape hidden", html.Br(), "probes appear as the race runs"]
+                if available
+                else [f"{style.label}", html.Br(), "is not available on this server"],
+                className="fog-hint" if available else "fog-hint fog-unavailable",
             ),
         ),
         dcc.Graph(
@@ -265,14 +267,6 @@ def panel(name: str, landscape: Any, probes: Any, budget: float, available: bool
             responsive=True,
         ),
     ]
-    if not available:
-        stage.append(
-            html.Div(
-                className="unavailable-note",
-                style=fog_box,
-                children=html.Span(f"{style.label} is not available on this server yet"),
-            )
-        )
     return html.Section(
         className=f"panel panel-{name}" + ("" if available else " unavailable"),
         style={"--accent": style.colour},
@@ -355,21 +349,21 @@ def help_card() -> html.Aside:
             children=[
                 html.Summary("How to read this"),
                 html.P(
-                    "Same hidden landscape, same GPU budget, one shared clock: cheap trials "
-                    "finish sooner. Each dot is a trial coloured by its score; ◯ marks the "
-                    "latest, ★ the best so far."
+                    "One hidden landscape, one GPU budget, one shared clock: cheap trials "
+                    "finish first. ◯ latest trial, ★ best so far."
                 ),
                 html.Dl(
                     [
-                        *term("trial", "one training run at one setting θ (a dot)."),
+                        *term("trial", "one training run at one setting θ: a dot."),
                         *term("budget", "GPU minutes each search may spend."),
-                        *term("θ", "the two knob settings a trial uses (the axes)."),
-                        *term("f(θ)", "the validation score the trial reports (its colour)."),
+                        *term("θ", "the two knob settings a trial uses: the axes."),
+                        *term("f(θ)", "the score the trial reports: its colour."),
                         *term(
                             "EI",
-                            "expected improvement: how much the Bayesian model expects θ to "
-                            "beat the best so far. It tries the highest EI next.",
+                            "expected improvement: what the Bayesian model expects a θ to "
+                            "gain over the best so far. It tries the highest EI next.",
                         ),
+                        *term("keys", "Space run / pause · → step · R reset"),
                     ]
                 ),
             ],

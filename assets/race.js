@@ -607,6 +607,31 @@
     },
   };
 
+  // Keyboard (and presentation clickers, which send arrows / PageDown / Space):
+  // Space = Run/Pause, → or PageDown = Step, R or Home = Reset. Ignored while typing.
+  document.addEventListener('keydown', function (e) {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    var t = e.target;
+    var tag = t && t.tagName ? t.tagName.toLowerCase() : '';
+    if (tag === 'input' || tag === 'textarea' || tag === 'select' || (t && t.isContentEditable)) {
+      return;
+    }
+    if (t && t.closest && t.closest('[role="listbox"], .dash-dropdown-wrapper')) return;
+    var onButton = tag === 'button' || tag === 'label';
+    if (onButton && (e.key === ' ' || e.key === 'Enter')) return; // the browser presses it
+    var id = null;
+    if (e.key === ' ' || e.key === 'Spacebar') {
+      id = state() === 'playing' ? 'pause-button' : 'run-button';
+    } else if (e.key === 'ArrowRight' || e.key === 'PageDown') {
+      id = 'step-button';
+    } else if (e.key === 'r' || e.key === 'R' || e.key === 'Home') {
+      id = 'reset-button';
+    }
+    if (!id || !el(id)) return;
+    e.preventDefault();
+    el(id).click();
+  });
+
   // Test and bench hooks (harmless in production): state and speed, without clicking.
   R.api = {
     setSpeed: function (v) {

@@ -179,7 +179,7 @@ def test_default_race_real_animation(page: Page, app_url: str, artifacts: Path) 
     assert fps >= 30, f"animation ran at {fps:.1f} fps"
 
     # the landscape is revealed at the end
-    assert all(fog_opacity(page, name) == 0 for name in ORDER)
+    assert all(fog_opacity(page, name) == 0 for name in RACING)
     expect(page.locator("#reveal-toggle input")).to_be_checked()
 
     for name in RACING:
@@ -326,6 +326,27 @@ def test_reveal_toggle_and_fast_full_race(page: Page, app_url: str) -> None:
     wait_state(page, "finished", timeout=10_000)
     assert page.evaluate("document.getElementById('race-clock').dataset.clock") != "0.000"
     expect(page.locator("#lesson")).not_to_be_empty()
+
+
+def test_keyboard_and_clicker_keys(page: Page, app_url: str) -> None:
+    """Space runs and pauses, → (a clicker's 'next') steps, R resets."""
+    open_app(page, app_url)
+    page.locator("body").click(position={"x": 5, "y": 760})  # focus the page, not a control
+    page.keyboard.press(" ")
+    wait_state(page, "playing", timeout=10_000)
+    page.keyboard.press(" ")
+    wait_state(page, "paused", timeout=2_000)
+    before = sum(clock(page)["shown"].values())
+    page.keyboard.press("ArrowRight")
+    wait_js(page, f"window.hpoRace.api.snapshot().t > {clock(page)['t']}", timeout=2_000)
+    assert sum(clock(page)["shown"].values()) == before + 1
+    page.keyboard.press("r")
+    wait_state(page, "idle", timeout=2_000)
+    assert clock(page)["t"] == 0
+    # typing in a box is never hijacked
+    page.fill("#seed-input", "")
+    page.type("#seed-input", "12 ")
+    assert clock(page)["state"] == "idle"
 
 
 @pytest.mark.parametrize(
