@@ -469,7 +469,10 @@
     setState('finished');
     setStatus(summary());
     var lesson = el('lesson');
-    if (lesson) lesson.textContent = R.view.lesson || '';
+    if (lesson) {
+      lesson.textContent = R.view.lesson || '';
+      lesson.title = R.view.lesson || '';
+    }
     if (!R.revealed) {
       R.autoRevealed = true;
       window.dash_clientside.set_props('reveal-toggle', {value: ['on']});

@@ -101,9 +101,14 @@ def expected_race(landscape: str = "smooth", seed: int = 0, lseed: int = 0) -> d
 
 
 def test_page_loads_clean_on_one_screen(page: Page, app_url: str) -> None:
+    urls: list[str] = []
+    page.on("request", lambda r: urls.append(r.url))
     errors = open_app(page, app_url)
     page.wait_for_timeout(300)
     assert errors == []
+    assert all(u.startswith(app_url) for u in urls), "the page must not need the internet"
+    assert not [u for u in urls if u.endswith("plotly.min.js")], "full plotly bundle fetched"
+    assert not [u for u in urls if CALLBACK in u], "no callback is needed to show the page"
     for element_id in (
         "run-button",
         "step-button",
