@@ -288,12 +288,12 @@ def probe_figure(view: Mapping[str, Any], strategy: str) -> go.Figure:
         markers(
             "ghosts",
             {
-                "symbol": f"{style.symbol}-open",
-                "size": 10,
-                "color": "rgba(255,255,255,0.8)",
-                "line": {"width": 1.5},
+                "symbol": f"{style.symbol}-x-open",  # crossed out: planned, never tried
+                "size": 11,
+                "color": "rgba(255,255,255,0.9)",
+                "line": {"width": 1.6},
             },
-            hovertemplate="never tried: the budget ran out first<extra></extra>",
+            hovertemplate="planned but never tried: the budget ran out first<extra></extra>",
         )
     )
     fig.add_trace(

@@ -185,7 +185,13 @@
     var done = !!(s && R.finished);
     box.classList.toggle('done', done);
     var note = q('b-note');
-    if (note) note.textContent = done ? (s.stopped === 'exhausted' ? ' · all points tried' : ' · out of budget') : '';
+    if (note) {
+      var text = '';
+      if (done && s.stopped === 'exhausted') text = ' · all points tried';
+      else if (done && s.ghost_x.length) text = ' · ' + s.ghost_x.length + ' planned points untried';
+      else if (done) text = ' · out of budget';
+      note.textContent = text;
+    }
   }
 
   // Curves and 95% markers: redrawn only when a trial finishes (drawNow moves the rest).

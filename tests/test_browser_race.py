@@ -318,19 +318,30 @@ def test_landscape_and_seed_change_the_race(page: Page, app_url: str) -> None:
     assert rerolled["strategies"]["grid"]["score"] != bumpy["strategies"]["grid"]["score"]
 
 
-def test_reveal_toggle_and_fast_full_race(page: Page, app_url: str) -> None:
+def test_reveal_toggle_and_ghosts_after_a_fast_race(page: Page, app_url: str) -> None:
     open_app(page, app_url)
     page.click("#reveal-toggle label")
     wait_js(page, "getComputedStyle(document.getElementById('fog-grid')).opacity === '0'")
     page.click("#reveal-toggle label")
     wait_js(page, "getComputedStyle(document.getElementById('fog-grid')).opacity === '1'")
 
+    # a race where the grid's jittered costs outrun its plan: unreached points become ghosts
+    page.click("#landscape-select")
+    page.get_by_role("option", name="Bumpy").click()
+    page.fill("#budget-input", "1500")
+    page.press("#budget-input", "Enter")
+    page.fill("#seed-input", "8")
+    page.press("#seed-input", "Enter")
     page.click("#run-button")
     wait_state(page, "playing")
     set_speed(page, 40)
+    assert traces(page, "panel-grid")["ghosts"]["x"] == []  # never during the race
     wait_state(page, "finished", timeout=10_000)
-    assert page.evaluate("document.getElementById('race-clock').dataset.clock") != "0.000"
     expect(page.locator("#lesson")).not_to_be_empty()
+    unreached = run("bumpy", RACING, 1500.0, 8)["strategies"]["grid"]["unreached"]
+    assert len(traces(page, "panel-grid")["ghosts"]["x"]) == len(unreached)
+    if unreached:
+        assert f"{len(unreached)} planned points untried" in budget_text(page, "grid")
 
 
 def test_keyboard_and_clicker_keys(page: Page, app_url: str) -> None:
