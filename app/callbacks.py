@@ -4,8 +4,8 @@ Server callbacks compute, in one request each:
 - ``preview``: when the landscape, its seed or the budget changes, fresh panel figures and the
   best-score axes (the landscape heatmap stays hidden until revealed);
 - ``compute_race``: on Run/Step for settings not raced yet, the whole race into RACE_STORE.
-Everything else (play, pause, step, reset, reveal, speed, the dice) runs in the browser, in
-assets/race.js, so an animation costs no requests.
+Everything else (play, pause, step, reset, reveal, speed, the dice, settings from a shared
+link) runs in the browser, in assets/race.js, so an animation costs no requests.
 
 Every value arriving from the browser is checked here: a bad budget, seed or landscape, typed
 or forged, becomes a message in the alert line, never an exception. Results are cached per
@@ -247,11 +247,17 @@ def register_callbacks(app: Dash) -> None:
         Input(ids.RACE_STORE, "data"),
         prevent_initial_call=True,
     )
+    # The dice, and settings from a shared link (?landscape=…&layout=…&budget=…&seed=…).
+    # Runs on page load too, but changes nothing (so asks the server nothing) without a query.
     app.clientside_callback(
-        clientside("dice"),
+        clientside("settingsFromLinkOrDice"),
+        Output(ids.LANDSCAPE_SELECT, "value"),
         Output(ids.LANDSCAPE_SEED, "data"),
         Output(ids.LANDSCAPE_SEED_LABEL, "children"),
+        Output(ids.BUDGET_INPUT, "value"),
+        Output(ids.SEED_INPUT, "value"),
+        Input(ids.URL, "search"),
         Input(ids.DICE_BUTTON, "n_clicks"),
+        State(ids.LANDSCAPE_SELECT, "options"),
         State(ids.LANDSCAPE_SEED, "data"),
-        prevent_initial_call=True,
     )

@@ -43,6 +43,9 @@ HELP = "help"
 #: Hidden element whose data-* attributes mirror the animation (clock, state, trials shown).
 CLOCK = "race-clock"
 
+#: dcc.Location: ?landscape=…&layout=…&budget=…&seed=… makes a race shareable as a link.
+URL = "url"
+
 # Stores
 RACE_REQUEST = "race-request"  # settings of the race the browser asks for (clientside -> server)
 RACE_STORE = "race-store"  # the computed race, ready to animate (server -> clientside)

@@ -435,6 +435,7 @@ def build_layout(
                 hidden=True,
                 **{"data-clock": "0", "data-state": "idle", "data-trials": "", "data-fps": ""},
             ),
+            dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.LANDSCAPE_SEED, data=int(view["seed"])),
             dcc.Store(id=ids.RACE_REQUEST),
             dcc.Store(id=ids.RACE_STORE),

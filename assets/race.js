@@ -508,6 +508,25 @@
     setState('idle');
   }
 
+  // The address bar always holds a link to the current settings (replaceState: no reload,
+  // no history entry per keystroke, and dcc.Location does not fire again).
+  function shareableUrl(settings) {
+    try {
+      var q = new URLSearchParams();
+      q.set('landscape', settings.landscape);
+      q.set('layout', String(settings.landscape_seed));
+      if (settings.budget !== null && settings.budget !== undefined && settings.budget !== '') {
+        q.set('budget', String(settings.budget));
+      }
+      if (settings.seed !== null && settings.seed !== undefined && settings.seed !== '') {
+        q.set('seed', String(settings.seed));
+      }
+      window.history.replaceState(null, '', window.location.pathname + '?' + q.toString());
+    } catch (err) {
+      /* a sandboxed frame may refuse; the app works without it */
+    }
+  }
+
   // ------------------------------------------------------------------ Dash entry points
 
   window.dash_clientside = window.dash_clientside || {};
@@ -566,6 +585,7 @@
     // Any setting changed: the loaded race no longer matches; clear and wait for a new Run.
     settings: function (landscape, lseed, budget, seed) {
       R.settings = {landscape: landscape, landscape_seed: lseed, budget: budget, seed: seed};
+      shareableUrl(R.settings);
       R.settingsKey = settingsKey(landscape, lseed, budget, seed);
       if (R.view && R.viewKey === R.settingsKey) return noUpdate();
       R.view = null;
@@ -609,10 +629,36 @@
       return noUpdate();
     },
 
-    dice: function (clicks, current) {
-      var seed = current;
-      while (seed === current) seed = 1 + Math.floor(Math.random() * 99999);
-      return [seed, 'layout #' + seed];
+    // The dice draws a new landscape seed; on page load, a shared link's query sets the
+    // controls (each value only if it parses; the server still checks everything).
+    settingsFromLinkOrDice: function (search, diceClicks, options, current) {
+      var nu = noUpdate();
+      var trig = window.dash_clientside.callback_context.triggered;
+      var byDice = trig.length && trig[0].prop_id.indexOf('dice-button') === 0;
+      if (byDice) {
+        var seed = current;
+        while (seed === current) seed = 1 + Math.floor(Math.random() * 99999);
+        return [nu, seed, 'layout #' + seed, nu, nu];
+      }
+      var out = [nu, nu, nu, nu, nu];
+      var params = new URLSearchParams(search || '');
+      var names = (options || []).map(function (o) {
+        return o.value;
+      });
+      var wholeNumber = function (text) {
+        return /^\d{1,10}$/.test(text || '') ? Number(text) : null;
+      };
+      if (names.indexOf(params.get('landscape')) >= 0) out[0] = params.get('landscape');
+      var layout = wholeNumber(params.get('layout'));
+      if (layout !== null) {
+        out[1] = layout;
+        out[2] = 'layout #' + layout;
+      }
+      var budget = Number(params.get('budget'));
+      if (params.get('budget') && isFinite(budget)) out[3] = budget;
+      var seedValue = wholeNumber(params.get('seed'));
+      if (seedValue !== null) out[4] = seedValue;
+      return out;
     },
   };
 

@@ -344,6 +344,33 @@ def test_reveal_toggle_and_ghosts_after_a_fast_race(page: Page, app_url: str) ->
         assert f"{len(unreached)} planned points untried" in budget_text(page, "grid")
 
 
+def test_a_shared_link_sets_up_the_race(page: Page, app_url: str) -> None:
+    errors = open_app(page, app_url + "?landscape=bumpy&layout=77&budget=1200&seed=3")
+    expect(page.locator("#landscape-info")).to_contain_text("Bumpy")
+    expect(page.locator("#landscape-seed-label")).to_have_text("layout #77")
+    expect(page.locator("#budget-input")).to_have_value("1200")
+    expect(page.locator("#seed-input")).to_have_value("3")
+    page.click("#step-button")
+    wait_state(page, "paused")
+    view = page.evaluate("window.hpoRace.view")
+    assert (view["landscape"], view["landscape_seed"], view["budget"], view["seed"]) == (
+        "bumpy",
+        77,
+        1200,
+        3,
+    )
+    # the address bar follows the settings, so the teacher can copy it at any time
+    page.fill("#seed-input", "4")
+    page.press("#seed-input", "Enter")
+    wait_js(page, "location.search.includes('seed=4')")
+    assert "landscape=bumpy" in page.evaluate("location.search")
+    # nonsense in a link is ignored, never crashes the page
+    open_app(page, app_url + "?landscape=%3Cscript%3E&layout=-1&budget=abc&seed=1e9")
+    expect(page.locator("#landscape-info")).to_contain_text("Smooth")
+    expect(page.locator("#landscape-seed-label")).to_have_text("layout #0")
+    assert errors == []
+
+
 def test_keyboard_and_clicker_keys(page: Page, app_url: str) -> None:
     """Space runs and pauses, → (a clicker's 'next') steps, R resets."""
     open_app(page, app_url)
