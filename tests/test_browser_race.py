@@ -379,9 +379,10 @@ def test_keyboard_and_clicker_keys(page: Page, app_url: str) -> None:
     wait_state(page, "playing", timeout=10_000)
     page.keyboard.press(" ")
     wait_state(page, "paused", timeout=2_000)
-    before = sum(clock(page)["shown"].values())
+    paused = clock(page)
+    before = sum(paused["shown"].values())
     page.keyboard.press("ArrowRight")
-    wait_js(page, f"window.hpoRace.api.snapshot().t > {clock(page)['t']}", timeout=2_000)
+    wait_js(page, f"window.hpoRace.api.snapshot().t > {paused['t']}", timeout=2_000)
     assert sum(clock(page)["shown"].values()) == before + 1
     page.keyboard.press("r")
     wait_state(page, "idle", timeout=2_000)
