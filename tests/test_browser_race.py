@@ -382,7 +382,11 @@ def test_keyboard_and_clicker_keys(page: Page, app_url: str) -> None:
     paused = clock(page)
     before = sum(paused["shown"].values())
     page.keyboard.press("ArrowRight")
-    wait_js(page, f"window.hpoRace.api.snapshot().t > {paused['t']}", timeout=2_000)
+    wait_js(
+        page,
+        f"Number(document.getElementById('race-clock').dataset.clock) > {paused['t']}",
+        timeout=2_000,
+    )
     assert sum(clock(page)["shown"].values()) == before + 1
     page.keyboard.press("r")
     wait_state(page, "idle", timeout=2_000)
