@@ -49,7 +49,6 @@ URL = "url"
 # Stores
 RACE_REQUEST = "race-request"  # settings of the race the browser asks for (clientside -> server)
 RACE_STORE = "race-store"  # the computed race, ready to animate (server -> clientside)
-SETTINGS_STORE = "settings-store"  # static facts for the browser: speeds, animation length
 
 #: Effect-only outputs of the clientside callbacks (each callback gets its own, so no duplicates).
 SINK = {name: f"sink-{name}" for name in ("reveal", "settings", "speed", "race")}

@@ -9,7 +9,7 @@ from dash import dcc, html
 
 from app import ids
 from app.figures import BEST_MARGIN, GRAPH_CONFIG, PANEL_MARGIN
-from app.theme import STRATEGY_STYLE, VIRIDIS_CSS
+from app.theme import FOG, STRATEGY_STYLE, VIRIDIS_CSS
 
 #: Animation speeds offered in the toolbar (1× plays the whole budget in BASE_SECONDS).
 SPEEDS = (0.5, 1, 2, 4)
@@ -251,7 +251,7 @@ def panel(name: str, landscape: Any, probes: Any, budget: float, available: bool
         html.Div(
             id=ids.FOG[name],
             className="fog",
-            style=fog_box,
+            style={**fog_box, "background": FOG},
             children=html.Span(
                 ["Landscape hidden", html.Br(), "probes appear as the race runs"]
                 if available

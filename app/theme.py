@@ -45,7 +45,7 @@ VIRIDIS_CSS = (
 INK = "#1d2433"  # text
 MUTED = "#5b6474"  # secondary text
 GRIDLINE = "#d9dee7"
-FOG = "#2a303c"  # plot background while the landscape is hidden
+FOG = "#2a303c"  # covers the landscape until it is revealed (assets/style.css: .fog)
 FONT_FAMILY = (
     "Inter, 'Segoe UI', system-ui, -apple-system, Roboto, 'Helvetica Neue', Arial, sans-serif"
 )
