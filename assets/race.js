@@ -33,7 +33,9 @@
     pending: null, // 'play' | 'step' while the server computes a race
     revealed: false,
     autoRevealed: false,
-    shown: {}, // strategy -> number of trials drawn
+    shown: {}, // strategy -> number of trials finished by R.t
+    dirty: {}, // graph id -> needs a Plotly redraw
+    next: 0, // where the next redraw round starts (round robin)
     raf: 0,
     lastTs: null,
     seen: {}, // graph id -> gd.data array last seen (to notice new figures)
@@ -156,9 +158,6 @@
     }
     var traces = [idx.probes, idx.halo, idx.latest, idx.best, idx.ghosts];
     Plotly.update(g, {x: x, y: y, text: text, 'marker.color': colour}, {}, traces);
-    var fog = el('fog-' + name);
-    if (fog) fog.classList.toggle('has-probes', n > 0);
-    drawBudget(name, s, n);
   }
 
   function drawBudget(name, s, n) {
@@ -270,21 +269,49 @@
     c.setAttribute('data-fps', R.stats.fps ? R.stats.fps.toFixed(1) : '');
   }
 
-  // Draw the state at clock R.t; panels only when their trial count changed (or forced).
+  // Draw the state at clock R.t. Counts, budget bars, the clock and the "now" line follow
+  // every frame (plain DOM); a Plotly graph is redrawn only when its trials changed, and
+  // at most ~10 ms of such redraws happen per frame (the rest wait a frame or two, oldest
+  // first), so a long race with hundreds of trials still animates smoothly. ``force``
+  // (pause, step, reset, the end) brings every graph up to date at once.
+  var GRAPH_ORDER = ['panel-grid', 'panel-random', 'panel-bayes', BEST];
+  var FRAME_BUDGET_MS = 10;
+
+  function redraw(id) {
+    delete R.dirty[id];
+    if (id === BEST) drawBest();
+    else drawPanel(id.replace('panel-', ''));
+  }
+
+  function flush(all) {
+    var start = performance.now();
+    var drawn = 0;
+    for (var k = 0; k < GRAPH_ORDER.length; k++) {
+      var id = GRAPH_ORDER[(R.next + k) % GRAPH_ORDER.length];
+      if (!R.dirty[id]) continue;
+      if (!all && drawn > 0 && performance.now() - start > FRAME_BUDGET_MS) break;
+      redraw(id);
+      drawn++;
+      R.next = (GRAPH_ORDER.indexOf(id) + 1) % GRAPH_ORDER.length;
+    }
+  }
+
   function render(force) {
     var names = strategies();
-    var changed = !!force;
     for (var k = 0; k < names.length; k++) {
       var name = names[k];
       var s = R.view && R.view.strategies[name];
       var n = s ? countAt(s.clock, R.t) : 0;
       if (force || n !== R.shown[name]) {
         R.shown[name] = n;
-        drawPanel(name);
-        changed = true;
+        R.dirty['panel-' + name] = true;
+        R.dirty[BEST] = true;
+        drawBudget(name, s, n);
+        var fog = el('fog-' + name);
+        if (fog) fog.classList.toggle('has-probes', n > 0);
       }
     }
-    if (changed) drawBest();
+    flush(!!force);
     drawNow();
     publish();
   }
@@ -411,6 +438,7 @@
     var was = R.playing;
     R.playing = false;
     cancelAnimationFrame(R.raf);
+    flush(true);
     if (R.view && !R.finished && (was || R.t > 0)) {
       setState('paused');
       setStatus('Paused at minute ' + fmtMinutes(R.t) + ' · ▷ Run carries on, Step moves one trial');
@@ -434,7 +462,7 @@
       return;
     }
     R.t = next;
-    render(false);
+    render(true);
     var left = names.some(function (nm) {
       return (R.shown[nm] || 0) < R.view.strategies[nm].clock.length;
     });
