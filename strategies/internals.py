@@ -32,8 +32,10 @@ def quantise(values: np.ndarray) -> dict[str, Any]:
     scaled = np.zeros(values.shape) if span <= 0 else (values - lo) / span
     data = np.rint(scaled * 255).astype(np.uint8)
     return {
-        "lo": round(lo, 6),
-        "hi": round(hi, 6),
+        # 6 significant digits, not 6 decimals: late in a race EI is ~1e-7 everywhere, and
+        # rounding it to 0 would blank the acquisition view for half the race.
+        "lo": float(f"{lo:.6g}"),
+        "hi": float(f"{hi:.6g}"),
         "b64": base64.b64encode(data.tobytes()).decode(),
     }
 
