@@ -285,9 +285,10 @@
 
   function flush(all) {
     var start = performance.now();
+    var first = R.next;
     var drawn = 0;
     for (var k = 0; k < GRAPH_ORDER.length; k++) {
-      var id = GRAPH_ORDER[(R.next + k) % GRAPH_ORDER.length];
+      var id = GRAPH_ORDER[(first + k) % GRAPH_ORDER.length];
       if (!R.dirty[id]) continue;
       if (!all && drawn > 0 && performance.now() - start > FRAME_BUDGET_MS) break;
       redraw(id);
