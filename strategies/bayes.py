@@ -9,6 +9,18 @@ in ``tell`` so ``ask`` is free and repeatable.  Options (all validated, ValueErr
     kappa=2.0              UCB exploration weight
     kernel="matern52"      "matern52" | "rbf"
     length_scale=None      None: fitted per axis (ARD); a float: fixed on both axes (UI slider)
+
+Hyperparameter refit schedule.  The GP is re-conditioned on every observation, but its
+hyperparameters (length scales, signal and noise variance) are re-fitted by ML-II at every
+tell only while there are at most ``REFIT_EVERY_STEP_UNTIL`` (30) points; after that, once
+the data have grown by ``REFIT_FRACTION`` (10 %) since the last fit, i.e. every 4th point at
+n = 40 and every 9th at n = 90 (see ``refit_due``).  Fitting less often as n grows is common
+practice (e.g. GPyOpt's ``model_update_interval``): with dozens of points one more point
+barely moves the ML-II optimum, and each fit warm-starts from the previous one anyway.
+Measured over 100 seeds per landscape (``bayes`` alone, budget 800, landscape seed = race
+seed): the same share of races reaching 95 % / 99 % of the optimum and the same median
+regret as refitting every step (bumpy 0.91 vs 0.90 at 95 %), while svm-digits, whose cheap
+ridge gives Bayes ~90 trials, spends ~25 % less time per race.
 """
 
 from __future__ import annotations
@@ -32,6 +44,8 @@ N_REFINE = 3  # best candidates polished by L-BFGS-B
 REFINE_MAXITER = 10
 N_RESTARTS = 8  # random hyperparameter starts screened per refit ...
 RESTART_MAX_N = 30  # ... only while that is cheap
+REFIT_EVERY_STEP_UNTIL = 30  # hyperparameters re-fitted at every tell up to this many points,
+REFIT_FRACTION = 0.1  # then once the data have grown by this fraction since the last fit
 MIN_GAP = 1e-6  # never propose a point closer than this to an observed one
 MAX_INITIAL = 100
 
@@ -53,6 +67,15 @@ def _number(name: str, value: Any, lo: float, hi: float) -> float:
     if not lo <= value <= hi:
         raise ValueError(f"{name} must be between {lo:g} and {hi:g}, got {value!r}")
     return float(value)
+
+
+def refit_due(n: int, last: int) -> bool:
+    """Whether the GP hyperparameters are re-fitted at n points (last fitted at ``last``).
+
+    Every step while n ≤ ``REFIT_EVERY_STEP_UNTIL``, then once n has grown by
+    ``REFIT_FRACTION`` of itself (every 4th point at n = 40, every 9th at n = 90).
+    """
+    return n <= REFIT_EVERY_STEP_UNTIL or n - last >= max(1, int(REFIT_FRACTION * n))
 
 
 def _sobol(n: int, rng: np.random.Generator) -> np.ndarray:
@@ -121,6 +144,7 @@ class BayesStrategy(Strategy):
         self._fit_rng = np.random.default_rng(int(rng.integers(2**63)))
         self._X = np.zeros((0, 2))
         self._y = np.zeros(0)
+        self._last_refit = 0  # number of points at the last hyperparameter fit
         self._next = self._initial[0].copy()
         self._why = self._initial_why()
 
@@ -139,8 +163,11 @@ class BayesStrategy(Strategy):
         self._y = np.append(self._y, score)
         n = len(self._y)
         with _one_blas_thread():
+            refit = refit_due(n, self._last_refit)
             restarts = N_RESTARTS if n <= RESTART_MAX_N else 0
-            self.gp.fit(self._X, self._y, n_restarts=restarts, rng=self._fit_rng)
+            self.gp.fit(self._X, self._y, optimize=refit, n_restarts=restarts, rng=self._fit_rng)
+            if refit:
+                self._last_refit = n
             if n < self.n_initial:
                 self._next = self._initial[n].copy()
                 self._why = self._initial_why()

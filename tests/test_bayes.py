@@ -192,3 +192,22 @@ def test_surface_shapes_units_and_json():
     assert surf["acquisition_name"] == "ei" and surf["next"] == pytest.approx(list(s.ask()))
     with pytest.raises(ValueError, match="resolution"):
         s.surface(1)
+
+
+def test_hyperparameters_refit_every_step_early_then_less_often():
+    from strategies.bayes import REFIT_EVERY_STEP_UNTIL, refit_due
+
+    assert all(refit_due(n, n - 1) for n in range(1, REFIT_EVERY_STEP_UNTIL + 1))
+    fits, last = [], REFIT_EVERY_STEP_UNTIL
+    for n in range(REFIT_EVERY_STEP_UNTIL + 1, 121):
+        if refit_due(n, last):
+            fits.append(n)
+            last = n
+    gaps = np.diff([REFIT_EVERY_STEP_UNTIL, *fits])
+    assert gaps.min() >= 3 and gaps.max() <= 12 and np.all(np.diff(gaps) >= 0)
+    # between refits the GP is re-conditioned with the hyperparameters unchanged
+    s = make(seed=11)
+    drive(s, REFIT_EVERY_STEP_UNTIL + 1)
+    theta = s.gp.theta.copy()
+    drive(s, 1)
+    assert np.array_equal(theta, s.gp.theta) and len(s.gp.y) == REFIT_EVERY_STEP_UNTIL + 2
