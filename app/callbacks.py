@@ -122,6 +122,10 @@ def probe_figures(view: dict[str, Any]) -> dict[str, Any]:
 
 def register_callbacks(app: Dash) -> None:
     """Register every callback on ``app`` (never globally, so several apps can coexist)."""
+    from app.model_data import check_bayes_options, race_payload
+    from app.model_panel import BAYES_STORE, register_model_callbacks
+
+    register_model_callbacks(app)
     panel_outputs = [
         Output(layer[name], "figure")
         for layer in (ids.LANDSCAPE_LAYER, ids.PANEL)
@@ -183,9 +187,11 @@ def register_callbacks(app: Dash) -> None:
             )
             budget = check_budget(request.get("budget"))
             seed = check_seed(request.get("seed"))
+            bayes = check_bayes_options(request.get("bayes"))
             if not racing_strategies():
                 raise SettingsError("No search strategies are available on this server.")
-            view = cached_race_view(landscape, lseed, budget, seed)
+            # the race view + narration + the Bayesian settings it was raced with
+            view = race_payload(landscape, lseed, budget, seed, bayes)
         except (SettingsError, ValueError) as exc:
             message = str(exc)
             message = message[:1].upper() + message[1:]
@@ -204,6 +210,7 @@ def register_callbacks(app: Dash) -> None:
         State(ids.LANDSCAPE_SEED, "data"),
         State(ids.BUDGET_INPUT, "value"),
         State(ids.SEED_INPUT, "value"),
+        State(BAYES_STORE, "data"),
     ]
     app.clientside_callback(
         clientside("request"),
@@ -233,6 +240,7 @@ def register_callbacks(app: Dash) -> None:
         Input(ids.LANDSCAPE_SEED, "data"),
         Input(ids.BUDGET_INPUT, "value"),
         Input(ids.SEED_INPUT, "value"),
+        Input(BAYES_STORE, "data"),
         prevent_initial_call=True,
     )
     app.clientside_callback(

@@ -7,7 +7,7 @@ from typing import Any
 
 from dash import dcc, html
 
-from app import ids
+from app import ids, model_panel
 from app.figures import BEST_MARGIN, GRAPH_CONFIG, PANEL_MARGIN
 from app.theme import FOG, STRATEGY_STYLE, VIRIDIS_CSS
 
@@ -176,6 +176,7 @@ def info_bar(view: Mapping[str, Any]) -> html.Div:
                 className="status-line",
                 children=html.Span(id=ids.ALERT, className="alert", role="alert"),
             ),
+            model_panel.model_key(),
             html.Div(
                 className="score-key",
                 title="Probe colour: the score f(θ) that trial reported",
@@ -259,6 +260,7 @@ def panel(name: str, landscape: Any, probes: Any, budget: float, available: bool
                 className="fog-hint" if available else "fog-hint fog-unavailable",
             ),
         ),
+        *(model_panel.model_layer(probes) if name == "bayes" and available else []),
         dcc.Graph(
             id=ids.PANEL[name],
             figure=probes,
@@ -277,10 +279,12 @@ def panel(name: str, landscape: Any, probes: Any, budget: float, available: bool
                     html.Span(style.glyph, className="panel-glyph"),
                     html.H2(style.label),
                     html.Span(style.tagline, className="panel-tagline"),
+                    *(model_panel.bayes_head_controls() if name == "bayes" and available else []),
                 ],
             ),
             html.Div(className="panel-stage", children=stage),
             budget_bar(name, budget, available),
+            model_panel.narration_line(name),
         ],
     )
 
@@ -331,6 +335,8 @@ def best_card(figure: Any, strategies: Sequence[str]) -> html.Div:
                 responsive=True,
             ),
             overlay,
+            model_panel.scrubber(),
+            model_panel.many_plot(),
         ],
     )
 
@@ -427,7 +433,7 @@ def build_layout(
                 className="bottom",
                 children=[
                     best_card(best, available),
-                    help_card(),
+                    model_panel.side_column(help_card()),
                 ],
             ),
             html.Div(
@@ -439,6 +445,7 @@ def build_layout(
             dcc.Store(id=ids.LANDSCAPE_SEED, data=int(view["seed"])),
             dcc.Store(id=ids.RACE_REQUEST),
             dcc.Store(id=ids.RACE_STORE),
+            *model_panel.stores(),
             *[dcc.Store(id=sink) for sink in ids.SINK.values()],
         ],
     )

@@ -72,12 +72,23 @@
     return isFinite(s) && s > 0 ? s : 15;
   }
 
-  function settingsKey(landscape, lseed, budget, seed) {
-    return [landscape, Number(lseed), Number(budget), Number(seed)].join('|');
+  // Canonical JSON (sorted keys) of a settings object, so equal settings give equal keys.
+  function stableJson(value) {
+    if (value === undefined) return 'null';
+    if (value === null || typeof value !== 'object') return JSON.stringify(value);
+    if (Array.isArray(value)) return '[' + value.map(stableJson).join(',') + ']';
+    return '{' + Object.keys(value).sort().map(function (k) {
+      return JSON.stringify(k) + ':' + stableJson(value[k]);
+    }).join(',') + '}';
+  }
+
+  // bayes: the Bayesian settings (model.js keeps them in bayes-store; the view echoes them).
+  function settingsKey(landscape, lseed, budget, seed, bayes) {
+    return [landscape, Number(lseed), Number(budget), Number(seed), stableJson(bayes)].join('|');
   }
 
   function viewKey(v) {
-    return settingsKey(v.landscape, v.landscape_seed, v.budget, v.seed);
+    return settingsKey(v.landscape, v.landscape_seed, v.budget, v.seed, v.bayes);
   }
 
   function countAt(clocks, t) {
@@ -315,6 +326,9 @@
     flush(!!force);
     drawNow();
     publish();
+    // model.js / many.js follow the clock too (narration, model view, scrubber)
+    var plugins = window.hpoRacePlugins || [];
+    for (var p = 0; p < plugins.length; p++) plugins[p](R, !!force);
   }
 
   // Reveal or hide the landscape: the fog over each panel fades (CSS), nothing is redrawn.
@@ -561,12 +575,13 @@
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.hpoRace = {
     // Run or Step: play/step the loaded race, or ask the server for the race of these settings.
-    request: function (runClicks, stepClicks, landscape, lseed, budget, seed) {
+    request: function (runClicks, stepClicks, landscape, lseed, budget, seed, bayes) {
       var trig = window.dash_clientside.callback_context.triggered;
       var action = trig.length && trig[0].prop_id.indexOf('step-button') === 0 ? 'step' : 'play';
       hookGraphs();
-      R.settings = {landscape: landscape, landscape_seed: lseed, budget: budget, seed: seed};
-      R.settingsKey = settingsKey(landscape, lseed, budget, seed);
+      R.settings = {landscape: landscape, landscape_seed: lseed, budget: budget, seed: seed,
+        bayes: bayes};
+      R.settingsKey = settingsKey(landscape, lseed, budget, seed, bayes);
       if (R.view && R.viewKey === R.settingsKey) {
         if (action === 'step') step(); else play();
         return noUpdate();
@@ -583,6 +598,7 @@
         landscape_seed: lseed,
         budget: budget,
         seed: seed,
+        bayes: bayes,
         nonce: Date.now(),
       };
     },
@@ -612,10 +628,11 @@
     },
 
     // Any setting changed: the loaded race no longer matches; clear and wait for a new Run.
-    settings: function (landscape, lseed, budget, seed) {
-      R.settings = {landscape: landscape, landscape_seed: lseed, budget: budget, seed: seed};
+    settings: function (landscape, lseed, budget, seed, bayes) {
+      R.settings = {landscape: landscape, landscape_seed: lseed, budget: budget, seed: seed,
+        bayes: bayes};
       shareableUrl(R.settings);
-      R.settingsKey = settingsKey(landscape, lseed, budget, seed);
+      R.settingsKey = settingsKey(landscape, lseed, budget, seed, bayes);
       if (R.view && R.viewKey === R.settingsKey) return noUpdate();
       R.view = null;
       R.viewKey = null;
@@ -717,7 +734,26 @@
   });
 
   // Test and bench hooks (harmless in production): state and speed, without clicking.
+  // The scrubber (model.js): move the shared clock to minute t and stay paused there.
+  function seek(t) {
+    if (!R.view) return;
+    R.playing = false;
+    R.pending = null;
+    cancelAnimationFrame(R.raf);
+    t = Math.max(0, Math.min(R.view.end, Number(t) || 0));
+    if (t >= R.view.end - EPS) {
+      if (R.finished) render(true); else finish();
+      return;
+    }
+    R.finished = false;
+    R.t = t;
+    render(true);
+    setState('paused');
+    setStatus('Minute ' + fmtMinutes(R.t) + ' · ▷ Run carries on from here, Step moves one trial');
+  }
+
   R.api = {
+    seek: seek,
     setSpeed: function (v) {
       R.speed = v;
     },
