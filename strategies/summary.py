@@ -46,26 +46,85 @@ def _quantiles(values: np.ndarray) -> tuple[list, list, list]:
     return out[0], out[1], out[2]
 
 
+def axis(budget: float) -> np.ndarray:
+    """The common GPU-minute axis every race is sampled on: ``AXIS_POINTS`` from 0 to budget."""
+    return np.linspace(0.0, float(budget), AXIS_POINTS)
+
+
+def compact_strategy(trials: Sequence[dict[str, Any]], minutes: np.ndarray, optimum: float) -> dict:
+    """One strategy's race reduced to what a summary needs (JSON-able, exact floats).
+
+    ``curve``: best-so-far at each minute of the axis (None before the first trial ends);
+    ``reach``: minutes until the best reached each target fraction of ``optimum`` (None if
+    never); ``final``: the last best score (None without trials); ``final_regret``:
+    optimum − final (optimum without trials); ``trials``: how many ran.
+    """
+    curve = best_curve(trials, minutes)
+    reach = {}
+    for t in TARGETS:
+        at = minutes_to_reach(trials, t * optimum)
+        reach[f"{t:g}"] = at if np.isfinite(at) else None
+    final = float(trials[-1]["best"]) if trials else None
+    return {
+        "curve": [None if np.isnan(x) else float(x) for x in curve.tolist()],
+        "reach": reach,
+        "final": final,
+        "final_regret": optimum - final if trials else optimum,
+        "trials": len(trials),
+    }
+
+
+def compact_race(race: dict[str, Any], budget: float | None = None) -> dict[str, Any]:
+    """A full race trace reduced to the compact form ``summarise_compact`` reads.
+
+    ``{seed, landscape_seed, budget, optimum, strategies: {name: compact_strategy(...)}}``;
+    ``budget`` defaults to the race's own.
+    """
+    budget = float(race["settings"]["budget"] if budget is None else budget)
+    optimum = float(race["landscape"]["optimum"]["score"])
+    minutes = axis(budget)
+    return {
+        "seed": race["settings"]["seed"],
+        "landscape_seed": race["settings"]["landscape_seed"],
+        "budget": budget,
+        "optimum": optimum,
+        "strategies": {
+            name: compact_strategy(result["trials"], minutes, optimum)
+            for name, result in race["strategies"].items()
+        },
+    }
+
+
 def summarise(races: Sequence[dict[str, Any]], budget: float) -> dict[str, Any]:
     """Median and quartiles of best-so-far, and reach times, per strategy across races.
 
     Scores are taken as a fraction of each race's own optimum when the landscape seed varies
     (so races on different layouts are comparable); ``relative`` says which is used.
+    Computed from ``compact_race`` of every race, exactly as ``summarise_compact`` does.
     """
-    optima = [r["landscape"]["optimum"]["score"] for r in races]
+    return summarise_compact([compact_race(r, budget) for r in races])
+
+
+def summarise_compact(results: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """``summarise`` from compact races (``compact_race`` or ``strategies.many.run_chunk``).
+
+    The results may have come back from a browser: they are checked first (``check_compact``,
+    ValueError if malformed). Gives exactly the numbers ``summarise`` gives for the same races.
+    """
+    check_compact(results)
+    budget = float(results[0]["budget"])
+    optima = [float(r["optimum"]) for r in results]
     relative = len(set(optima)) > 1
-    minutes = np.linspace(0.0, budget, AXIS_POINTS)
+    minutes = axis(budget)
     summary: dict[str, Any] = {}
-    for name in races[0]["strategies"]:
-        curves, reach, regrets = [], {t: [] for t in TARGETS}, []
-        for race, opt in zip(races, optima, strict=True):
-            trials = race["strategies"][name]["trials"]
-            curve = best_curve(trials, minutes)
-            curves.append(curve / opt if relative else curve)
-            for t in TARGETS:
-                reach[t].append(minutes_to_reach(trials, t * opt))
-            regrets.append(opt - trials[-1]["best"] if trials else opt)
-        q1, median, q3 = _quantiles(np.array(curves))
+    for name in results[0]["strategies"]:
+        rows = [r["strategies"][name] for r in results]
+        curves = np.array([row["curve"] for row in rows], dtype=float)  # None -> NaN
+        if relative:
+            curves = curves / np.array(optima)[:, None]
+        reach = {t: [_inf_if_none(row["reach"][f"{t:g}"]) for row in rows] for t in TARGETS}
+        regrets = [float(row["final_regret"]) for row in rows]
+        q1, median, q3 = _quantiles(curves)
         summary[name] = {
             "minutes": [round(float(m), 4) for m in minutes],
             "median": median,
@@ -82,6 +141,61 @@ def summarise(races: Sequence[dict[str, Any]], budget: float) -> dict[str, Any]:
             "median_final_regret": round(float(np.median(regrets)), 6),
         }
     return summary
+
+
+#: At most this many races in one summary (the runner's repeat limit).
+MAX_RACES = 100
+
+
+def _number(x: Any, what: str, *, none: bool = False, low: float = -np.inf) -> None:
+    if x is None and none:
+        return
+    if isinstance(x, bool) or not isinstance(x, int | float) or not np.isfinite(x) or x < low:
+        raise ValueError(f"compact race: {what} must be a finite number, got {x!r}"[:200])
+
+
+def check_compact(results: Any) -> None:
+    """Refuse anything that is not a list of compact races of one shape (ValueError).
+
+    Checks types, finiteness, the curve length, the reach targets, one budget and one set of
+    strategies, and at most ``MAX_RACES`` races: enough that forged data cannot crash or
+    stall ``summarise_compact``.
+    """
+    if not isinstance(results, list | tuple) or not 1 <= len(results) <= MAX_RACES:
+        raise ValueError(f"need a list of 1 to {MAX_RACES} compact races")
+    targets = {f"{t:g}" for t in TARGETS}
+    first = results[0]
+    if not isinstance(first, dict) or not isinstance(first.get("strategies"), dict):
+        raise ValueError("compact race: needs budget, optimum and strategies")
+    names = list(first["strategies"])
+    if not names or not all(isinstance(n, str) for n in names):
+        raise ValueError("compact race: needs at least one strategy")
+    for i, race in enumerate(results):
+        if not isinstance(race, dict) or not isinstance(race.get("strategies"), dict):
+            raise ValueError(f"compact race {i}: needs budget, optimum and strategies")
+        _number(race.get("budget"), "budget", low=0.0)
+        if race["budget"] != first["budget"]:
+            raise ValueError("compact races must share one budget")
+        _number(race.get("optimum"), "optimum")
+        if list(race["strategies"]) != names:
+            raise ValueError("compact races must have the same strategies")
+        for name, row in race["strategies"].items():
+            if not isinstance(row, dict):
+                raise ValueError(f"compact race {i}: {name} is not a record")
+            curve, reach = row.get("curve"), row.get("reach")
+            if not isinstance(curve, list) or len(curve) != AXIS_POINTS:
+                raise ValueError(f"compact race {i}: {name} curve needs {AXIS_POINTS} points")
+            for x in curve:
+                _number(x, "a curve point", none=True)
+            if not isinstance(reach, dict) or set(reach) != targets:
+                raise ValueError(f"compact race {i}: {name} reach needs {sorted(targets)}")
+            for x in reach.values():
+                _number(x, "a reach time", none=True, low=0.0)
+            _number(row.get("final_regret"), "final_regret")
+
+
+def _inf_if_none(x: float | None) -> float:
+    return float("inf") if x is None else float(x)
 
 
 def _finite_or_none(x: float) -> float | None:
