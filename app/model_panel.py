@@ -68,7 +68,7 @@ MANY_PLOT = "many-plot"
 MANY_REQUEST = "many-request"
 MANY_CHUNK = "many-chunk"
 MANY_SINK = "sink-many"
-MODEL_SINK = {name: f"sink-model-{name}" for name in ("view", "data", "side", "settings")}
+MODEL_SINK = {name: f"sink-model-{name}" for name in ("view", "data", "side", "chunk")}
 
 VIEWS = (
     ("probes", "Probes", "The probes on the landscape (hidden until revealed)"),
@@ -424,12 +424,21 @@ def many_card() -> html.Div:
                     html.Span("seeds", className="control-label"),
                     dcc.Checklist(
                         id=MANY_VARY,
-                        options=[{"label": "new layout each", "value": "on"}],
+                        options=[
+                            {
+                                "label": html.Span(
+                                    "vary layout",
+                                    title="Off: every race on the same hidden layout, only the "
+                                    "strategies' seeds change. On: a new layout per race too.",
+                                ),
+                                "value": "on",
+                            }
+                        ],
                         value=[],
                         className="many-vary",
                     ),
                     html.Button(
-                        [html.Span("▷", className="glyph"), html.Span("Run × 30", className="mr")],
+                        [html.Span("▷", className="glyph"), html.Span("Run", className="mr")],
                         id=MANY_RUN,
                         className="btn btn-small btn-primary many-run",
                         n_clicks=0,
@@ -604,7 +613,7 @@ def register_model_callbacks(app: Dash) -> None:
     )
     app.clientside_callback(
         clientside("hpoMany", "chunk"),
-        Output(MANY_REQUEST, "data", allow_duplicate=True),
+        Output(MODEL_SINK["chunk"], "data"),
         Input(MANY_CHUNK, "data"),
         prevent_initial_call=True,
     )

@@ -1,0 +1,426 @@
+/*
+ * hpo-race: many-seeds mode. "Repeat × N seeds" races every strategy N times (seeds seed …
+ * seed+N−1; optionally a new landscape layout per race too) and shows the median best-so-far
+ * with an interquartile band per strategy, and a table of median GPU minutes to reach 90%,
+ * 95% and 99% of the optimum with the share of races that got there.
+ *
+ * The server computes chunks of a few races (app/model_data.py, each race reduced to its
+ * best-so-far curve on the summary's minute axis and its reach times); the browser asks for
+ * one chunk after another, shows "12/30 races" as they arrive, and summarises exactly as
+ * strategies/summary.py's summarise() does (numpy's linear percentile, same rounding).
+ */
+(function () {
+  'use strict';
+
+  var ORDER = ['grid', 'random', 'bayes'];
+  var TARGETS = ['0.9', '0.95', '0.99'];
+  var NOT_STARTED = -1e9;
+  var PLOT = 'many-plot';
+
+  var MY = {run: null, summary: null};
+  window.hpoMany = MY;
+
+  function el(id) {
+    return document.getElementById(id);
+  }
+
+  function gd(id) {
+    var host = el(id);
+    if (!host) return null;
+    var g = host.classList.contains('js-plotly-plot') ? host : host.querySelector('.js-plotly-plot');
+    return g && g._fullLayout && Array.isArray(g.data) ? g : null;
+  }
+
+  function noUpdate() {
+    return window.dash_clientside.no_update;
+  }
+
+  function setState(state) {
+    var r = el('app-root');
+    if (r) r.setAttribute('data-many', state);
+  }
+
+  function round(x, digits) {
+    return Number(x.toFixed(digits));
+  }
+
+  // ------------------------------------------------------------------ summarise (as Python)
+
+  // numpy.percentile(values, q), method "linear", including numpy's two-sided lerp.
+  function percentile(sorted, q) {
+    var n = sorted.length;
+    var vi = (n - 1) * (q / 100);
+    var lo = Math.floor(vi);
+    var hi = Math.min(lo + 1, n - 1);
+    var t = vi - lo;
+    var a = sorted[lo], b = sorted[hi];
+    var diff = b - a;
+    return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
+  }
+
+  function median(values) {
+    var s = values.slice().sort(function (a, b) {
+      return a - b;
+    });
+    var n = s.length;
+    if (n % 2) return s[(n - 1) / 2];
+    return (s[n / 2 - 1] + s[n / 2]) / 2;
+  }
+
+  function sortedNumbers(values) {
+    return values.slice().sort(function (a, b) {
+      return a - b;
+    });
+  }
+
+  // The same numbers as strategies.summary.summarise(races, budget) for the races so far.
+  function summarise(races, minutes) {
+    var optima = races.map(function (r) {
+      return r.optimum;
+    });
+    var relative = optima.some(function (o) {
+      return o !== optima[0];
+    });
+    var out = {};
+    var names = Object.keys(races[0].strategies);
+    for (var k = 0; k < names.length; k++) {
+      var name = names[k];
+      var q = {q1: [], median: [], q3: []};
+      for (var m = 0; m < minutes.length; m++) {
+        var column = races.map(function (r) {
+          var v = r.strategies[name].curve[m];
+          if (v === null || v === undefined) return NOT_STARTED;
+          return relative ? v / r.optimum : v;
+        });
+        var sorted = sortedNumbers(column);
+        [['q1', 25], ['median', 50], ['q3', 75]].forEach(function (pq) {
+          var x = percentile(sorted, pq[1]);
+          q[pq[0]].push(x < NOT_STARTED / 2 ? null : round(x, 6));
+        });
+      }
+      var reach = {};
+      for (var t = 0; t < TARGETS.length; t++) {
+        var times = races.map(function (r) {
+          var v = r.strategies[name].reach[TARGETS[t]];
+          return v === null || v === undefined ? Infinity : v;
+        });
+        var med = median(times);
+        var hits = times.filter(isFinite).length;
+        reach[TARGETS[t]] = {
+          median_minutes: isFinite(med) ? round(med, 4) : null,
+          share: round(hits / times.length, 4),
+        };
+      }
+      var regrets = races.map(function (r) {
+        var f = r.strategies[name].final;
+        return f === null || f === undefined ? r.optimum : r.optimum - f;
+      });
+      out[name] = {
+        minutes: minutes,
+        median: q.median,
+        q1: q.q1,
+        q3: q.q3,
+        relative: relative,
+        reach: reach,
+        median_final_regret: round(median(regrets), 6),
+      };
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ drawing
+
+  function style(name) {
+    var panel = document.querySelector('.panel-' + name);
+    var label = panel ? panel.querySelector('h2') : null;
+    var glyph = panel ? panel.querySelector('.panel-glyph') : null;
+    return {
+      label: label ? label.textContent : name,
+      glyph: glyph ? glyph.textContent : '',
+      colour: panel ? getComputedStyle(panel).getPropertyValue('--accent').trim() : '#333',
+    };
+  }
+
+  function plottable(values) {
+    // a quartile that still falls between a started and a not-started race is not a score
+    return values.map(function (v) {
+      return v === null || v < -1e6 ? null : v;
+    });
+  }
+
+  function drawPlot(run, summary) {
+    var g = gd(PLOT);
+    if (!g) return;
+    var idx = {};
+    g.data.forEach(function (t, i) {
+      idx[t.uid] = i;
+    });
+    var xs = [], ys = [], traces = [];
+    var low = Infinity, optimum = null;
+    var relative = false;
+    for (var k = 0; k < ORDER.length; k++) {
+      var name = ORDER[k];
+      var s = summary && summary[name];
+      var parts = [['q1-', 'q1'], ['q3-', 'q3'], ['median-', 'median']];
+      for (var p = 0; p < parts.length; p++) {
+        var uid = parts[p][0] + name;
+        if (idx[uid] === undefined) continue;
+        var y = s ? plottable(s[parts[p][1]]) : [];
+        xs.push(s ? s.minutes : []);
+        ys.push(y);
+        traces.push(idx[uid]);
+        y.forEach(function (v) {
+          if (v !== null && v < low) low = v;
+        });
+      }
+      if (s) relative = s.relative;
+    }
+    if (run && run.races.length) {
+      optimum = relative ? 1 : run.races.filter(Boolean)[0].optimum;
+    }
+    var layout = {};
+    if (optimum !== null) {
+      var top = optimum;
+      if (!isFinite(low)) low = 0;
+      var pad = 0.06 * Math.max(1e-6, top - low);
+      var n = run.received;
+      layout = {
+        'xaxis.range': [0, run.budget],
+        'yaxis.range': [low - pad, top + pad],
+        'yaxis.title.text': relative ? 'median best ÷ optimum' : 'median best f(θ)',
+        'shapes[0].y0': top,
+        'shapes[0].y1': top,
+        'shapes[1].y0': 0.95 * top,
+        'shapes[1].y1': 0.95 * top,
+        'annotations[0].text': relative ? 'optimum' : 'optimum ' + top.toFixed(3),
+        'annotations[0].y': top,
+        'annotations[1].text': relative ? '95%' : '95% · ' + (0.95 * top).toFixed(3),
+        'annotations[1].y': 0.95 * top,
+        'annotations[2].text': 'median of ' + n + (n === 1 ? ' race' : ' races') +
+          ' · band: middle 50%',
+        'annotations[2].x': 1,
+        'annotations[2].xanchor': 'right',
+        'annotations[2].y': 1,
+        'annotations[2].yanchor': 'bottom',
+        'annotations[2].font.size': 12.5,
+      };
+    }
+    Plotly.update(g, {x: xs, y: ys}, layout, traces);
+  }
+
+  function cell(tag, text, cls) {
+    var c = document.createElement(tag);
+    if (text !== undefined && text !== null) c.textContent = text;
+    if (cls) c.className = cls;
+    return c;
+  }
+
+  function drawTable(run, summary) {
+    var box = el('many-table');
+    if (!box) return;
+    box.textContent = '';
+    if (!summary) return;
+    var table = cell('table');
+    var head = cell('tr');
+    head.appendChild(cell('th', 'reaching'));
+    TARGETS.forEach(function (t) {
+      head.appendChild(cell('th', Math.round(Number(t) * 100) + '% of optimum'));
+    });
+    var thead = cell('thead');
+    thead.appendChild(head);
+    table.appendChild(thead);
+    var body = cell('tbody');
+    var best = null;
+    ORDER.forEach(function (name) {
+      var s = summary[name];
+      if (!s) return;
+      var st = style(name);
+      var tr = cell('tr');
+      tr.setAttribute('data-strategy', name);
+      var first = cell('td');
+      var glyph = cell('span', st.glyph, 'glyph-cell');
+      glyph.style.color = st.colour;
+      first.appendChild(glyph);
+      first.appendChild(document.createTextNode(st.label.replace(' optimisation', '')
+        .replace(' search', '')));
+      tr.appendChild(first);
+      TARGETS.forEach(function (t) {
+        var r = s.reach[t];
+        var td = cell('td');
+        td.setAttribute('data-target', t);
+        td.setAttribute('data-minutes', r.median_minutes === null ? '' : String(r.median_minutes));
+        td.setAttribute('data-share', String(r.share));
+        if (r.median_minutes === null) {
+          td.className = 'never';
+          td.appendChild(document.createTextNode('—'));
+          td.title = 'Fewer than half of the races got there';
+        } else {
+          td.appendChild(document.createTextNode(Math.round(r.median_minutes) + ' min'));
+        }
+        td.appendChild(cell('span', Math.round(100 * r.share) + '%', 'share'));
+        tr.appendChild(td);
+        if (t === '0.95' && r.median_minutes !== null &&
+            (!best || r.median_minutes < best.minutes)) {
+          best = {name: st.label, minutes: r.median_minutes, share: r.share};
+        }
+      });
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+    table.appendChild(cell('caption', 'Median GPU minutes until the best so far reached that ' +
+      'share of the optimum; grey %: share of races that got there at all.'));
+    box.appendChild(table);
+    MY.verdict = best
+      ? 'fastest to 95%: ' + best.name.replace(' optimisation', '').replace(' search', '') +
+        ', ' + Math.round(best.minutes) + ' min'
+      : 'none reached 95% in most races';
+  }
+
+  function drawProgress(run, text, tip) {
+    var box = el('many-progress');
+    if (!box) return;
+    var fill = box.querySelector('.mp-fill');
+    var label = box.querySelector('.mp-text');
+    var pct = run ? (100 * run.received) / run.total : 0;
+    if (fill) fill.style.width = pct.toFixed(1) + '%';
+    if (label) {
+      label.textContent = text;
+      label.title = tip || text;
+    }
+    box.setAttribute('data-done', run ? String(run.received) : '0');
+    box.setAttribute('data-total', run ? String(run.total) : '0');
+  }
+
+  function runLabel(text, glyph) {
+    var b = el('many-run');
+    if (!b) return;
+    var label = b.querySelector('.mr');
+    var g = b.querySelector('.glyph');
+    if (label) label.textContent = text;
+    if (g) g.textContent = glyph;
+  }
+
+  function describe(run) {
+    var s = run.settings;
+    var seeds = 'seeds ' + s.seed + '–' + (s.seed + run.total - 1);
+    var layout = s.vary ? 'layouts #' + s.landscape_seed + '–' + (s.landscape_seed + run.total - 1)
+      : 'layout #' + s.landscape_seed;
+    return run.total + ' races each: ' + seeds + ', ' + layout + ' of ' + s.landscape + ', ' +
+      s.budget + ' GPU min; computed in ' + run.seconds.toFixed(1) + ' s';
+  }
+
+  function draw(run) {
+    var races = run.races.filter(Boolean);
+    MY.summary = races.length ? summarise(races, run.minutes) : null;
+    drawPlot(run, MY.summary);
+    drawTable(run, MY.summary);
+  }
+
+  function chunkSize(budget) {
+    var b = Number(budget);
+    if (!isFinite(b) || b <= 0) return 1;
+    return Math.max(1, Math.min(5, Math.round(4000 / b)));
+  }
+
+  // ------------------------------------------------------------------ Dash entry points
+
+  window.dash_clientside = window.dash_clientside || {};
+  window.dash_clientside.hpoMany = {
+    // Run × N (or Stop while running): the first chunk request.
+    start: function (clicks, landscape, lseed, budget, seed, bayes, n, vary) {
+      if (MY.run && MY.run.active) {
+        MY.run.active = false;
+        setState('stopped');
+        runLabel('Run', '▷');
+        drawProgress(MY.run, 'Stopped at ' + MY.run.received + '/' + MY.run.total + ' races.');
+        return noUpdate();
+      }
+      var total = Number(n);
+      var settings = {
+        landscape: landscape,
+        landscape_seed: lseed,
+        budget: budget,
+        seed: seed,
+        bayes: bayes,
+        vary: Array.isArray(vary) && vary.indexOf('on') >= 0,
+      };
+      var run = {
+        nonce: Date.now(),
+        settings: settings,
+        total: isFinite(total) && total >= 1 ? Math.floor(total) : 1,
+        budget: Number(budget),
+        races: [],
+        received: 0,
+        minutes: [],
+        started: performance.now(),
+        seconds: null,
+        active: true,
+      };
+      MY.run = run;
+      setState('running');
+      runLabel('Stop', '■');
+      drawProgress(run, '0/' + run.total + ' races…');
+      var request = Object.assign({}, settings, {
+        total: n === null || n === undefined || n === '' ? null : total,
+        start: 0,
+        count: Math.min(chunkSize(budget), run.total),
+        nonce: run.nonce,
+      });
+      return request;
+    },
+
+    // A chunk arrived: show it, and ask for the next one.
+    chunk: function (data) {
+      var run = MY.run;
+      if (!data || !run || data.nonce !== run.nonce || !run.active) return noUpdate();
+      if (!data.ok) {
+        run.active = false;
+        setState('error');
+        runLabel('Run', '▷');
+        drawProgress(run, 'Could not race: ' + (data.error || 'unknown error'));
+        return noUpdate();
+      }
+      run.minutes = data.minutes;
+      for (var i = 0; i < data.races.length; i++) run.races[data.start + i] = data.races[i];
+      run.received = run.races.filter(Boolean).length;
+      draw(run);
+      if (run.received >= run.total) {
+        run.active = false;
+        run.seconds = (performance.now() - run.started) / 1000;
+        setState('done');
+        runLabel('Run', '▷');
+        drawProgress(run, run.total + ' races · ' + MY.verdict, describe(run));
+        return noUpdate();
+      }
+      drawProgress(run, run.received + '/' + run.total + ' races…');
+      var next = data.start + data.count;
+      var request = Object.assign({}, run.settings, {
+        total: run.total,
+        start: next,
+        count: Math.max(1, Math.min(data.next_count || 1, run.total - next)),
+        nonce: run.nonce,
+      });
+      // set_props, not this callback's output: Dash does not re-fire a chain that loops back
+      // (many-request -> many-chunk -> many-request)
+      setTimeout(function () {
+        if (MY.run === run && run.active) {
+          window.dash_clientside.set_props('many-request', {data: request});
+        }
+      }, 0);
+      return noUpdate();
+    },
+
+    // The N box: the button says how many races it will run.
+    count: function (n) {
+      if (!(MY.run && MY.run.active)) {
+        var v = Number(n);
+        runLabel('Run', '▷');
+      }
+      return noUpdate();
+    },
+  };
+
+  MY.api = {
+    summarise: summarise,
+  };
+})();
