@@ -204,8 +204,12 @@ class BayesStrategy(Strategy):
         gp, n_sobol = self.gp, len(self._candidates)
         x_best = self._X[int(np.argmax(self._y))]
         local = x_best + LOCAL_SCALE * self.rng.standard_normal((N_LOCAL, 2))
-        cands = np.vstack([self._candidates, np.clip(local, 0.0, 1.0)])
-        mean, std = gp.predict(cands)
+        local = np.clip(local, 0.0, 1.0)
+        cands = np.vstack([self._candidates, local])
+        # The Sobol set is the same every step: its k* and L⁻¹k* grow by a row per point.
+        mean_s, std_s = gp.predict_fixed(self._candidates)
+        mean_l, std_l = gp.predict(local)
+        mean, std = np.concatenate([mean_s, mean_l]), np.concatenate([std_s, std_l])
         acq = self._acq(mean, std)
         spread = float(np.ptp(acq))
         flat = not spread > 1e-200  # e.g. EI underflowed everywhere: go where the model is unsure
@@ -217,24 +221,25 @@ class BayesStrategy(Strategy):
         if len(top) == 0:  # pathological pile-up (e.g. local points clipped onto a corner)
             order = np.argsort(-acq)
             top = order[~self._too_close(cands[order])][:N_REFINE]
-        point = cands[top[0]]
+        point, p_mean, p_std = cands[top[0]], mean[top[0]], std[top[0]]
         if not flat:
             refined = self._refine(cands[top], spread)
             r_mean, r_std = gp.predict(refined)
             r_acq = self._acq(r_mean, r_std)
             r_acq[self._too_close(refined)] = -np.inf
             if np.max(r_acq) > acq[top[0]]:
-                point = refined[int(np.argmax(r_acq))]
-        p_mean, p_std = gp.predict(point[None, :])
-        value = float(self._acq(p_mean, p_std)[0])
+                j = int(np.argmax(r_acq))
+                point, p_mean, p_std = refined[j], r_mean[j], r_std[j]
+        p_mean, p_std = float(p_mean), float(p_std)
+        value = float(self._acq(np.array([p_mean]), np.array([p_std]))[0])
         m_sobol, s_sobol = mean[:n_sobol], std[:n_sobol]
         why = self._model_why(
             point,
-            float(p_mean[0]),
-            float(p_std[0]),
+            p_mean,
+            p_std,
             value,
-            float(np.mean(m_sobol < p_mean[0])),
-            float(np.mean(s_sobol < p_std[0])),
+            float(np.mean(m_sobol < p_mean)),
+            float(np.mean(s_sobol < p_std)),
             float(np.linalg.norm(point - x_best)),
         )
         return point.copy(), why

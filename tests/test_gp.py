@@ -171,3 +171,23 @@ def test_bad_settings_are_refused():
         GaussianProcess(length_scale=-1.0)
     with pytest.raises(ValueError, match="finite"):
         GaussianProcess().fit(np.zeros((2, 2)), np.array([0.0, np.nan]))
+
+
+@pytest.mark.parametrize("kind", ["matern52", "rbf"])
+def test_predict_fixed_matches_predict_as_data_grow_and_refits_happen(kind):
+    rng = np.random.default_rng(7)
+    S = rng.random((300, 2))
+    gp = GaussianProcess(kind)
+    X = rng.random((2, 2))
+    for n in range(3, 60):
+        X = np.vstack([X, rng.random((1, 2))])
+        y = np.sin(6 * X[:, 0]) * X[:, 1]
+        gp.fit(X, y, optimize=n < 8 or n % 9 == 0)  # some steps refit θ_h, most only condition
+        mean, std = gp.predict_fixed(S)
+        want_mean, want_std = gp.predict(S)
+        np.testing.assert_allclose(mean, want_mean, atol=1e-8, rtol=0)
+        np.testing.assert_allclose(std, want_std, atol=1e-8, rtol=0)
+    # a different array (even with equal values) or a refit rebuilds rather than extends
+    fresh = S.copy()
+    np.testing.assert_allclose(gp.predict_fixed(fresh)[1], gp.predict(S)[1], atol=1e-8)
+    assert gp._fixed["Xs"] is fresh
