@@ -101,9 +101,13 @@ def acquire(
     grad: bool = False,
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Dispatch by name so callers hold one setting; with grad, also (∂a/∂μ, ∂a/∂σ)."""
+    if name == "ei" and grad:  # the same formulas as the two functions, z, Φ, φ computed once
+        u, s, z = _z(mean, std, best, xi)
+        cdf, pdf = ndtr(z), _pdf(z)
+        return np.maximum(u * cdf + s * pdf, 0.0), cdf, pdf
     if name == "ei":
         a = expected_improvement(mean, std, best, xi)
-        g = expected_improvement_grad(mean, std, best, xi) if grad else None
+        g = None
     elif name == "pi":
         a = probability_of_improvement(mean, std, best, xi)
         g = probability_of_improvement_grad(mean, std, best, xi) if grad else None

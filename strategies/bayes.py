@@ -196,8 +196,10 @@ class BayesStrategy(Strategy):
         return acquire(self.acquisition, mean, std, best, self.xi * gp.y_std, self.kappa, grad)
 
     def _too_close(self, P: np.ndarray) -> np.ndarray:
-        d2 = ((P[:, None, :] - self._X[None, :, :]) ** 2).sum(-1).min(axis=1)
-        return d2 < MIN_GAP**2
+        X = self._X
+        d2 = np.square(np.subtract.outer(P[:, 0], X[:, 0]))
+        d2 += np.square(np.subtract.outer(P[:, 1], X[:, 1]))
+        return d2.min(axis=1) < MIN_GAP**2
 
     def _propose(self) -> tuple[np.ndarray, dict[str, Any]]:
         """argmax of the acquisition: dense candidates, then L-BFGS-B from the top few."""
