@@ -7,9 +7,9 @@
 - ``model_payload``: what the Bayesian model believed at every step (quantised GP mean, std
   and acquisition frames from ``strategies.internals``), fetched only when a model view is
   shown, sized so that a race plus its internals stays under 1 MB.
-- ``many_chunk``: a few races of a many-seeds run, each reduced to its best-so-far curve on
-  the summary's minute axis and its reach times, so the browser can summarise any number of
-  chunks exactly as ``strategies.summary.summarise`` does.
+- ``many_chunk``: a few races of a many-seeds run (``strategies.many.run_chunk``'s compact
+  records: best-so-far on the summary's minute axis, reach times), so the browser can
+  summarise any number of chunks exactly as ``strategies.summary.summarise`` does.
 
 Everything is a pure function of the settings, so results are kept in bounded LRU caches
 (``strategies.cache.BoundedCache``); no user state lives in the server.
@@ -96,8 +96,8 @@ def check_bayes_options(raw: Any) -> dict[str, Any]:
     if not isinstance(kernel, str) or kernel not in KERNELS:
         names = " or ".join(KERNEL_NAMES.get(k, k) for k in KERNELS)
         raise OptionError(f"The kernel must be {names}.")
-    xi = _number(merged["xi"], "ξ (the EI/PI margin)", *XI_RANGE)
-    kappa = _number(merged["kappa"], "κ (the UCB exploration weight)", *KAPPA_RANGE)
+    xi = _number(merged["xi"], "The EI/PI margin ξ", *XI_RANGE)
+    kappa = _number(merged["kappa"], "The UCB exploration weight κ", *KAPPA_RANGE)
     length = merged["length_scale"]
     if length is not None:
         length = _number(length, "A fixed length scale", *LENGTH_RANGE)
@@ -247,27 +247,6 @@ def chunk_limit(budget: float) -> int:
     return max(1, min(MAX_CHUNK, int(CHUNK_MINUTES // budget)))
 
 
-def _compact(trace: dict[str, Any], minutes: np.ndarray) -> dict[str, Any]:
-    """One race as the many-seeds summary needs it (same numbers as ``summarise`` uses)."""
-    from strategies.summary import TARGETS, best_curve, minutes_to_reach
-
-    optimum = float(trace["landscape"]["optimum"]["score"])
-    out: dict[str, Any] = {"optimum": optimum, "strategies": {}}
-    for name, result in trace["strategies"].items():
-        trials = result["trials"]
-        curve = best_curve(trials, minutes) if trials else np.full(len(minutes), np.nan)
-        reach = {}
-        for target in TARGETS:
-            at = minutes_to_reach(trials, target * optimum)
-            reach[f"{target:g}"] = at if math.isfinite(at) else None
-        out["strategies"][name] = {
-            "curve": [None if not math.isfinite(v) else float(v) for v in curve.tolist()],
-            "reach": reach,
-            "final": float(trials[-1]["best"]) if trials else None,
-        }
-    return out
-
-
 def check_many_request(request: Any) -> dict[str, Any]:
     """A many-seeds chunk request, checked value by value (``SettingsError`` / ``OptionError``)."""
     from app.callbacks import (
@@ -322,39 +301,42 @@ def check_many_request(request: Any) -> dict[str, Any]:
 
 
 def many_chunk(settings: dict[str, Any]) -> dict[str, Any]:
-    """Races start … start+count−1 of a many-seeds run, compact, with a next-chunk hint."""
+    """Races start … start+count−1 of a many-seeds run, compact, with a next-chunk hint.
+
+    Each race is ``strategies.many.run_chunk``'s compact record, cached per race, so a repeated
+    run (or one with more seeds) recomputes nothing it has seen.
+    """
     from app.callbacks import racing_strategies
-    from landscapes import get_landscape
-    from strategies.race import run
-    from strategies.summary import AXIS_POINTS
+    from strategies.many import run_chunk
+    from strategies.summary import axis
 
     strategies = racing_strategies()
     budget = settings["budget"]
-    minutes = np.linspace(0.0, budget, AXIS_POINTS)
     began = time.perf_counter()
     races = []
     for i in range(settings["start"], settings["start"] + settings["count"]):
-        seed = settings["seed"] + i
-        lseed = settings["landscape_seed"] + (i if settings["vary"] else 0)
         key = {
             "landscape": settings["landscape"],
-            "landscape_seed": lseed,
+            "landscape_seed": settings["landscape_seed"] + (i if settings["vary"] else 0),
             "budget": budget,
-            "seed": seed,
+            "seed": settings["seed"] + i,
             "bayes": settings["bayes"],
             "strategies": strategies,
         }
 
-        def compute(lseed: int = lseed, seed: int = seed) -> dict[str, Any]:
-            scape = get_landscape(settings["landscape"], lseed)
-            trace = run(
-                scape,
+        def compute(i: int = i) -> dict[str, Any]:
+            (record,) = run_chunk(
+                settings["landscape"],
                 strategies,
                 budget,
-                seed,
+                settings["seed"],
+                start=i,
+                count=1,
+                landscape_seed=settings["landscape_seed"],
+                vary_landscape=settings["vary"],
                 options=engine_options(settings["bayes"], strategies),
             )
-            return _compact(trace, minutes)
+            return record
 
         races.append(_MANY.get_or_compute(key, compute))
     elapsed = time.perf_counter() - began
@@ -365,7 +347,7 @@ def many_chunk(settings: dict[str, Any]) -> dict[str, Any]:
         "count": settings["count"],
         "total": settings["total"],
         "races": races,
-        "minutes": [round(float(m), 4) for m in minutes],
+        "minutes": [round(float(m), 4) for m in axis(budget)],
         "seconds": round(elapsed, 3),
         "next_count": max(1, min(chunk_limit(budget), hint)),
     }

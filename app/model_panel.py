@@ -223,6 +223,7 @@ def settings_panel() -> html.Details:
                                 value=LS_DEFAULT,
                                 marks=LS_MARKS,
                                 updatemode="mouseup",
+                                allow_direct_input=False,  # it would show log10(ℓ)
                                 className="ls-slider",
                             ),
                             html.Span("ℓ = 0.2", id=BAYES_LS_VALUE, className="bs-value"),

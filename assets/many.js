@@ -95,7 +95,7 @@
         var sorted = sortedNumbers(column);
         [['q1', 25], ['median', 50], ['q3', 75]].forEach(function (pq) {
           var x = percentile(sorted, pq[1]);
-          q[pq[0]].push(x < NOT_STARTED / 2 ? null : round(x, 6));
+          q[pq[0]].push(x < NOT_STARTED / 1000 ? null : round(x, 6));
         });
       }
       var reach = {};
@@ -112,8 +112,7 @@
         };
       }
       var regrets = races.map(function (r) {
-        var f = r.strategies[name].final;
-        return f === null || f === undefined ? r.optimum : r.optimum - f;
+        return r.strategies[name].final_regret;
       });
       out[name] = {
         minutes: minutes,
@@ -141,12 +140,6 @@
     };
   }
 
-  function plottable(values) {
-    // a quartile that still falls between a started and a not-started race is not a score
-    return values.map(function (v) {
-      return v === null || v < -1e6 ? null : v;
-    });
-  }
 
   function drawPlot(run, summary) {
     var g = gd(PLOT);
@@ -158,14 +151,19 @@
     var xs = [], ys = [], traces = [];
     var low = Infinity, optimum = null;
     var relative = false;
-    for (var k = 0; k < ORDER.length; k++) {
-      var name = ORDER[k];
+    var names = summary ? racers(summary) : g.data.filter(function (t) {
+      return t.uid.indexOf('median-') === 0;
+    }).map(function (t) {
+      return t.uid.slice(7);
+    });
+    for (var k = 0; k < names.length; k++) {
+      var name = names[k];
       var s = summary && summary[name];
       var parts = [['q1-', 'q1'], ['q3-', 'q3'], ['median-', 'median']];
       for (var p = 0; p < parts.length; p++) {
         var uid = parts[p][0] + name;
         if (idx[uid] === undefined) continue;
-        var y = s ? plottable(s[parts[p][1]]) : [];
+        var y = s ? s[parts[p][1]] : [];
         xs.push(s ? s.minutes : []);
         ys.push(y);
         traces.push(idx[uid]);
@@ -208,6 +206,16 @@
     Plotly.update(g, {x: xs, y: ys}, layout, traces);
   }
 
+  // The summary's strategies in panel order (grid, random, bayes, then any other racer).
+  function racers(summary) {
+    var names = Object.keys(summary);
+    return ORDER.filter(function (n) {
+      return names.indexOf(n) >= 0;
+    }).concat(names.filter(function (n) {
+      return ORDER.indexOf(n) < 0;
+    }));
+  }
+
   function cell(tag, text, cls) {
     var c = document.createElement(tag);
     if (text !== undefined && text !== null) c.textContent = text;
@@ -231,9 +239,8 @@
     table.appendChild(thead);
     var body = cell('tbody');
     var best = null;
-    ORDER.forEach(function (name) {
+    racers(summary).forEach(function (name) {
       var s = summary[name];
-      if (!s) return;
       var st = style(name);
       var tr = cell('tr');
       tr.setAttribute('data-strategy', name);
@@ -357,6 +364,9 @@
         active: true,
       };
       MY.run = run;
+      MY.summary = null;
+      drawPlot(null, null);
+      drawTable(run, null);
       setState('running');
       runLabel('Stop', '■');
       drawProgress(run, '0/' + run.total + ' races…');

@@ -13,7 +13,6 @@
 (function () {
   'use strict';
 
-  var ORDER = ['grid', 'random', 'bayes'];
   var LAYER = 'model-bayes';
   var ACQ_TITLE = {ei: 'EI', pi: 'PI', ucb: 'UCB'};
   var ACQ_LONG = {
@@ -309,10 +308,10 @@
   // ------------------------------------------------------------------ narration
 
   function drawNarration(R) {
-    for (var i = 0; i < ORDER.length; i++) {
-      var name = ORDER[i];
-      var box = el('narration-' + name);
-      if (!box) continue;
+    var boxes = document.querySelectorAll('.narration');
+    for (var i = 0; i < boxes.length; i++) {
+      var box = boxes[i];
+      var name = box.id.replace('narration-', '');
       var text = '';
       var lines = R.view && R.view.narration && R.view.narration[name];
       var s = R.view && R.view.strategies[name];
@@ -488,10 +487,10 @@
       return typeof v === 'number' && isFinite(v) && v >= lim[0] && v <= lim[1];
     };
     if (b.acquisition !== 'ucb' && !ok(b.xi, LIMITS.xi)) {
-      return 'ξ (the EI/PI margin) must be a number from 0 to 10.';
+      return 'The EI/PI margin ξ must be a number from 0 to 10.';
     }
     if (b.acquisition === 'ucb' && !ok(b.kappa, LIMITS.kappa)) {
-      return 'κ (the UCB exploration weight) must be a number from 0 to 100.';
+      return 'The UCB exploration weight κ must be a number from 0 to 100.';
     }
     if (!ok(b.n_initial, LIMITS.init) || Math.round(b.n_initial) !== b.n_initial) {
       return 'Initial random trials must be a whole number from 1 to ' + LIMITS.init[1] + '.';

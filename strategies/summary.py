@@ -42,7 +42,10 @@ def _quantiles(values: np.ndarray) -> tuple[list, list, list]:
     out = []
     for q in (25, 50, 75):
         col = np.percentile(filled, q, axis=0)
-        out.append([None if x < _NOT_STARTED / 2 else round(float(x), 6) for x in col])
+        # Interpolating between a not-started race (−1e9) and a real score lands anywhere
+        # from −1e9 to about −1e6 (weights are multiples of 1/(4·(n−1)), n ≤ 100): any such
+        # value means the quartile still rests partly on a race that has not started.
+        out.append([None if x < _NOT_STARTED / 1000 else round(float(x), 6) for x in col])
     return out[0], out[1], out[2]
 
 

@@ -1,0 +1,185 @@
+"""Server side of the model views and many-seeds mode: checks, payload sizes, chunk results."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from app.model_data import (
+    BAYES_DEFAULTS,
+    MODEL_BYTES,
+    OptionError,
+    check_bayes_options,
+    check_many_request,
+    chunk_limit,
+    many_chunk,
+    model_payload,
+    model_resolution,
+    race_payload,
+)
+from strategies.narration import narrate_trace
+from strategies.race import run, run_many
+from strategies.summary import _quantiles, summarise_compact
+
+
+def test_defaults_are_the_engines() -> None:
+    from strategies.bayes import BayesStrategy
+
+    rng = np.random.default_rng(0)
+    from landscapes import get_landscape
+
+    model = BayesStrategy(rng, 800.0, get_landscape("smooth").cost_model)
+    state = model.state()
+    assert check_bayes_options(None) == BAYES_DEFAULTS
+    for key in ("acquisition", "xi", "kappa", "kernel", "n_initial"):
+        assert state[key] == BAYES_DEFAULTS[key], key
+    assert state["length_scale_fitted"] is True and BAYES_DEFAULTS["length_scale"] is None
+
+
+def test_good_options_come_back_canonical() -> None:
+    got = check_bayes_options(
+        {"acquisition": "ucb", "kappa": 5, "kernel": "rbf", "length_scale": 0.1, "n_initial": 7.0}
+    )
+    assert got == {
+        "acquisition": "ucb",
+        "xi": 0.01,
+        "kappa": 5.0,
+        "kernel": "rbf",
+        "length_scale": 0.1,
+        "n_initial": 7,
+    }
+    assert isinstance(got["n_initial"], int) and isinstance(got["kappa"], float)
+
+
+@pytest.mark.parametrize(
+    ("raw", "fragment"),
+    [
+        ("ei", "not understood"),
+        ({"acquisition": "greedy"}, "EI, PI, UCB"),
+        ({"acquisition": ["ei"]}, "EI, PI, UCB"),
+        ({"kernel": "linear"}, "Matérn 5/2 or RBF"),
+        ({"xi": -1}, "margin ξ"),
+        ({"xi": "0.1"}, "margin ξ"),
+        ({"xi": float("nan")}, "margin ξ"),
+        ({"xi": None}, "margin ξ"),
+        ({"kappa": 101}, "weight κ"),
+        ({"kappa": True}, "weight κ"),
+        ({"length_scale": 0.001}, "length scale"),
+        ({"length_scale": 11}, "length scale"),
+        ({"length_scale": "short"}, "length scale"),
+        ({"n_initial": 0}, "Initial random trials"),
+        ({"n_initial": 2.5}, "Initial random trials"),
+        ({"n_initial": 10_000}, "Initial random trials"),
+        ({"n_initial": False}, "Initial random trials"),
+        ({"lr": 1}, "Unknown Bayesian setting: lr"),
+    ],
+)
+def test_bad_options_say_what_is_wrong(raw, fragment) -> None:
+    with pytest.raises(OptionError) as caught:
+        check_bayes_options(raw)
+    message = str(caught.value)
+    assert fragment in message and message[0].isupper() and message.endswith(".")
+
+
+def test_race_payload_ships_narration_and_the_settings() -> None:
+    bayes = check_bayes_options({"acquisition": "pi", "n_initial": 4})
+    view = race_payload("bumpy", 2, 600.0, 5, bayes)
+    trace = run(
+        "bumpy", ["grid", "random", "bayes"], 600.0, 5, landscape_seed=2, options={"bayes": bayes}
+    )
+    assert view["bayes"] == bayes
+    assert view["narration"] == narrate_trace(trace)
+    assert view["strategies"]["bayes"]["model"]["acquisition"] == "pi"
+    assert view["strategies"]["bayes"]["model"]["n_initial"] == 4
+    assert view["strategies"]["grid"]["score"] == [
+        t["score"] for t in trace["strategies"]["grid"]["trials"]
+    ]
+
+
+@pytest.mark.parametrize("trials", [10, 50, 187, 359, 500])
+def test_model_frames_fit_their_byte_budget(trials) -> None:
+    res = model_resolution(trials)
+    assert 12 <= res <= 30
+    frame = math.ceil(res * res / 3) * 4
+    assert 3 * (trials + 1) * frame <= MODEL_BYTES * 1.02 or res == 12
+
+
+def test_a_race_with_its_model_is_under_one_megabyte() -> None:
+    bayes = dict(BAYES_DEFAULTS)
+    view = race_payload("smooth", 0, 3000.0, 0, bayes)
+    model = model_payload("smooth", 0, 3000.0, 0, bayes)
+    size = len(json.dumps(view)) + len(json.dumps(model))
+    assert size < 1_000_000, size
+    n = len(view["strategies"]["bayes"]["clock"])
+    assert len(model["frames"]["mean"]) == n + 1 and len(model["next"]) == n + 1
+
+
+def good_many(**extra):
+    request = {
+        "landscape": "smooth",
+        "landscape_seed": 0,
+        "budget": 400,
+        "seed": 3,
+        "bayes": None,
+        "vary": False,
+        "total": 6,
+        "start": 0,
+        "count": 3,
+    }
+    request.update(extra)
+    return request
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragment"),
+    [
+        ({"total": 0}, "number of seeds"),
+        ({"total": 101}, "number of seeds"),
+        ({"total": "30"}, "number of seeds"),
+        ({"start": 6}, "first race"),
+        ({"start": -1}, "first race"),
+        ({"count": 0}, "chunk"),
+        ({"count": 4, "start": 3}, "chunk"),
+        ({"count": 11, "total": 30}, "chunk"),
+        ({"budget": 3000, "count": 3}, "chunk"),
+        ({"vary": "yes"}, "Vary"),
+        ({"seed": 2**31 - 2}, "number of seeds must stay below"),
+        ({"bayes": {"kappa": -1}}, "weight κ"),
+        ({"landscape": "nope"}, "Unknown landscape"),
+        ({"budget": 5}, "between 20"),
+    ],
+)
+def test_many_requests_are_checked(extra, fragment) -> None:
+    with pytest.raises(ValueError, match=fragment):
+        check_many_request(good_many(**extra))
+    with pytest.raises(ValueError, match="not understood"):
+        check_many_request([1, 2])
+
+
+def test_chunks_limit_their_work() -> None:
+    assert chunk_limit(800) == 10 and chunk_limit(3000) == 2 and chunk_limit(20) == 10
+    assert chunk_limit(2999) == 2 and chunk_limit(1600) == 5
+
+
+@pytest.mark.parametrize("vary", [False, True])
+def test_chunks_summarise_to_run_many(vary) -> None:
+    records = []
+    for start, count in ((0, 2), (2, 3), (5, 1)):
+        chunk = many_chunk(check_many_request(good_many(start=start, count=count, vary=vary)))
+        assert chunk["start"] == start and len(chunk["races"]) == count
+        assert 1 <= chunk["next_count"] <= chunk_limit(400)
+        records += chunk["races"]
+    want = run_many("smooth", budget=400, seed=3, repeats=6, vary_landscape=vary)["summary"]
+    assert summarise_compact(records) == want
+
+
+def test_quartiles_resting_on_unstarted_races_are_null() -> None:
+    """Interpolating towards the 'not started' filler must never leak a huge negative score."""
+    for n in (2, 4, 5, 12, 30, 99, 100):
+        for started in range(n + 1):
+            column = np.array([[np.nan]] * (n - started) + [[0.3]] * started)
+            for quartile in _quantiles(column):
+                assert quartile[0] is None or quartile[0] == 0.3, (n, started, quartile)
