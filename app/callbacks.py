@@ -45,8 +45,11 @@ def _engine():
 
 
 def check_landscape(name: Any, seed: Any) -> tuple[str, int]:
+    """A landscape name (a built-in one, or "custom": its peaks are checked by app.draw)."""
+    from app.draw import CUSTOM
+
     landscapes, max_lseed, *_ = _engine()
-    if not isinstance(name, str) or name not in landscapes:
+    if not isinstance(name, str) or (name not in landscapes and name != CUSTOM):
         raise SettingsError(f"Unknown landscape; choose one of: {', '.join(landscapes)}.")
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= max_lseed:
         raise SettingsError(f"The landscape seed must be a whole number from 0 to {max_lseed}.")
@@ -76,19 +79,27 @@ def check_seed(seed: Any) -> int:
     return seed
 
 
-def racing_strategies() -> list[str]:
-    """The panels' strategies that the engine has registered, in panel order."""
+def racing_strategies(hyperband: bool = False) -> list[str]:
+    """The panels' strategies that the engine has registered, in panel order.
+
+    ``hyperband``: the optional fourth racer is switched on (app/fourth.py).
+    """
     strategies = _engine()[2]
-    return [name for name in ids.STRATEGY_ORDER if name in strategies]
+    names = ids.PANEL_ORDER if hyperband else ids.STRATEGY_ORDER
+    return [name for name in names if name in strategies]
 
 
 # ---------------------------------------------------------------- cached engine calls
 
 
 @functools.lru_cache(maxsize=32)
-def cached_landscape_view(name: str, seed: int) -> dict[str, Any]:
+def cached_landscape_view(name: str, seed: int, peaks: str | None = None) -> dict[str, Any]:
+    """A landscape's view; ``peaks`` (checked string form) for the drawn one ("" = empty)."""
+    from app.draw import CUSTOM, drawn_view
     from landscapes import get_landscape
 
+    if name == CUSTOM:
+        return drawn_view(peaks or "")
     return landscape_view(get_landscape(name, seed))
 
 
@@ -114,7 +125,7 @@ def cached_race_view(landscape: str, landscape_seed: int, budget: float, seed: i
 
 
 def probe_figures(view: dict[str, Any]) -> dict[str, Any]:
-    return {name: probe_figure(view, name) for name in ids.STRATEGY_ORDER}
+    return {name: probe_figure(view, name) for name in ids.PANEL_ORDER}
 
 
 # ---------------------------------------------------------------- registration
@@ -122,14 +133,17 @@ def probe_figures(view: dict[str, Any]) -> dict[str, Any]:
 
 def register_callbacks(app: Dash) -> None:
     """Register every callback on ``app`` (never globally, so several apps can coexist)."""
+    from app import draw, fourth
     from app.model_data import check_bayes_options, race_payload
     from app.model_panel import BAYES_STORE, register_model_callbacks
 
     register_model_callbacks(app)
+    draw.register_draw_callbacks(app)
+    fourth.register_fourth_callbacks(app)
     panel_outputs = [
         Output(layer[name], "figure")
         for layer in (ids.LANDSCAPE_LAYER, ids.PANEL)
-        for name in ids.STRATEGY_ORDER
+        for name in ids.PANEL_ORDER
     ]
 
     @app.callback(
@@ -140,33 +154,47 @@ def register_callbacks(app: Dash) -> None:
         Input(ids.LANDSCAPE_SELECT, "value"),
         Input(ids.LANDSCAPE_SEED, "data"),
         Input(ids.BUDGET_INPUT, "value"),
+        Input(draw.PEAKS, "data"),
+        Input(fourth.TOGGLE, "value"),
         prevent_initial_call=True,
     )
-    def preview(landscape, landscape_seed, budget):
-        """New landscape, seed or budget: redraw the (empty) panels and the best-score axes."""
+    def preview(landscape, landscape_seed, budget, peaks, fourth_value):
+        """New landscape, seed, budget, drawn peaks or racers: redraw what they change.
+
+        The panels (and the landscape's description) follow the landscape, its seed and the
+        drawn peaks; the best-score axes follow everything, including the fourth racer.
+        """
         from app.layout import landscape_info
 
+        trigger = ctx.triggered_id
         unchanged = [no_update] * (len(panel_outputs) + 2)
+        if trigger == draw.PEAKS and landscape != draw.CUSTOM:
+            return *unchanged, no_update  # the drawing is not what is on screen
         try:
             name, lseed = check_landscape(landscape, landscape_seed)
-            view = cached_landscape_view(name, lseed)
+            drawn = draw.check_peaks(name, peaks) if name == draw.CUSTOM and peaks else ""
+            view = cached_landscape_view(name, lseed, drawn)
         except SettingsError as exc:
             return *unchanged, str(exc)
         except Exception:  # the engine failed: say so, keep the page alive
             log.exception("landscape preview failed")
             return *unchanged, "That landscape could not be drawn; try another one."
-        if ctx.triggered_id != ids.BUDGET_INPUT:
+        redraw = trigger not in (ids.BUDGET_INPUT, fourth.TOGGLE)
+        if redraw:
             back = landscape_figure(view)
             front = probe_figures(view)
-            panels = [back] * len(ids.STRATEGY_ORDER) + [front[n] for n in ids.STRATEGY_ORDER]
-        else:  # only the budget changed: the panels stay as they are
+            panels = [back] * len(ids.PANEL_ORDER) + [front[n] for n in ids.PANEL_ORDER]
+        else:  # only the budget or the racers changed: the panels stay as they are
             panels = [no_update] * len(panel_outputs)
-        info = landscape_info(view) if ctx.triggered_id != ids.BUDGET_INPUT else no_update
+        info = landscape_info(view) if redraw else no_update
         try:
             spend = check_budget(budget)
         except SettingsError as exc:
             return *panels, no_update, info, str(exc)
-        return *panels, best_figure(view, spend, racing_strategies()), info, ""
+        best = best_figure(view, spend, racing_strategies(fourth.is_on(fourth_value)))
+        if view.get("empty"):
+            draw.empty_best(best)
+        return *panels, best, info, ""
 
     @app.callback(
         Output(ids.RACE_STORE, "data"),
@@ -188,10 +216,14 @@ def register_callbacks(app: Dash) -> None:
             budget = check_budget(request.get("budget"))
             seed = check_seed(request.get("seed"))
             bayes = check_bayes_options(request.get("bayes"))
+            peaks = draw.check_peaks(landscape, request.get("peaks"))
+            hyperband = fourth.check_hyperband(request.get("hyperband"))
             if not racing_strategies():
                 raise SettingsError("No search strategies are available on this server.")
             # the race view + narration + the Bayesian settings it was raced with
-            view = race_payload(landscape, lseed, budget, seed, bayes)
+            view = race_payload(
+                landscape, lseed, budget, seed, bayes, peaks=peaks, hyperband=hyperband
+            )
         except (SettingsError, ValueError) as exc:
             message = str(exc)
             message = message[:1].upper() + message[1:]
@@ -211,6 +243,8 @@ def register_callbacks(app: Dash) -> None:
         State(ids.BUDGET_INPUT, "value"),
         State(ids.SEED_INPUT, "value"),
         State(BAYES_STORE, "data"),
+        State(draw.PEAKS, "data"),
+        State(fourth.TOGGLE, "value"),
     ]
     app.clientside_callback(
         clientside("request"),
@@ -241,6 +275,8 @@ def register_callbacks(app: Dash) -> None:
         Input(ids.BUDGET_INPUT, "value"),
         Input(ids.SEED_INPUT, "value"),
         Input(BAYES_STORE, "data"),
+        Input(draw.PEAKS, "data"),
+        Input(fourth.TOGGLE, "value"),
         prevent_initial_call=True,
     )
     app.clientside_callback(

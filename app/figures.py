@@ -34,6 +34,10 @@ TARGET_SHARE = 0.95
 #: Trace uids of a panel's front (probe) figure and back (landscape) figure, in trace order.
 PROBE_UIDS = ("ghosts", "halo", "probes", "latest", "best")
 LANDSCAPE_UIDS = ("landscape", "optimum")
+#: Probe marker size (px) of a full training run; Hyperband's early-stopped runs are smaller.
+FULL_SIZE = 12.0
+#: Extra traces of a multi-fidelity racer's probe figure (Hyperband): its early-stopped runs.
+PARTIAL_UIDS = ("partial-halo", "partial")
 #: Both panel layers use these margins (px); the page's fog covers exactly the plot area.
 PANEL_MARGIN = {"l": 56, "r": 20, "t": 12, "b": 40}
 #: Best-score plot margins (px); race.js positions the "now" line inside them.
@@ -84,6 +88,22 @@ def knob_axis(knob: Mapping[str, Any]) -> dict[str, Any]:
     else:
         axis.update(type="linear", range=[low, high], nticks=6)
     return axis
+
+
+def fidelity_label(fidelity: float) -> str:
+    """A share of full training as a teacher says it: 1/27, 1/9, 1/3 (or a percentage)."""
+    if fidelity > 0:
+        inverse = 1.0 / fidelity
+        if abs(inverse - round(inverse)) < 1e-6 and round(inverse) > 1:
+            return f"1/{round(inverse)}"
+    return f"{100 * fidelity:.0f}%"
+
+
+def fidelity_size(fidelity: float) -> float:
+    """Marker size of a run trained to this fidelity: 12 px in full, 2 px less per third."""
+    if fidelity >= 1:
+        return FULL_SIZE
+    return round(max(5.0, FULL_SIZE + 2.0 * math.log(max(fidelity, 1e-9), 3)), 2)
 
 
 def _round(values: Iterable[float], digits: int) -> list[float]:
@@ -149,6 +169,9 @@ def _hover(label: str, index: int, trial: Mapping[str, Any], knobs: Sequence[Any
         f"{kv.short or kv.name} = {format_knob(y, kv.log)}<br>"
         f"f(θ) = {trial['score']:.3f} · took {trial['cost']:.0f} GPU min"
     )
+    fidelity = trial.get("fidelity")
+    if isinstance(fidelity, int | float) and fidelity < 1:  # Hyperband stopped it early
+        text += f"<br>stopped early: {fidelity_label(float(fidelity))} of full training"
     why = trial.get("why")
     if isinstance(why, dict):  # the Bayesian strategy explains each choice
         why = why.get("text")
@@ -189,6 +212,10 @@ def race_view(trace: Mapping[str, Any], landscape: Any) -> dict[str, Any]:
             "ghost_y": _real(kv, [p[1] for p in unreached]),
             "shape": result.get("shape"),
         }
+        if any("fidelity" in t for t in trials):  # Hyperband: runs stopped early
+            fidelity = [float(t.get("fidelity", 1.0)) for t in trials]
+            strategies[name]["fidelity"] = fidelity
+            strategies[name]["size"] = [fidelity_size(f) for f in fidelity]
     clocks = [s["clock"][-1] for s in strategies.values() if s["clock"]]
     return {
         "landscape": settings["landscape"],
@@ -272,6 +299,13 @@ def landscape_figure(view: Mapping[str, Any]) -> go.Figure:
     return fig
 
 
+def _multi_fidelity(strategy: str) -> bool:
+    """Does this racer stop runs early (Hyperband)? Then its panel draws those differently."""
+    from strategies import STRATEGIES
+
+    return bool(getattr(STRATEGIES.get(strategy), "multi_fidelity", False))
+
+
 def probe_figure(view: Mapping[str, Any], strategy: str) -> go.Figure:
     """A panel's front layer: empty probe traces (transparent background) for race.js to fill."""
     style = STRATEGY_STYLE[strategy]
@@ -288,7 +322,10 @@ def probe_figure(view: Mapping[str, Any], strategy: str) -> go.Figure:
         markers(
             "ghosts",
             {
-                "symbol": f"{style.symbol}-x-open",  # crossed out: planned, never tried
+                # crossed out: planned, never tried (plotly has "-x" variants of a few shapes)
+                "symbol": f"{style.symbol}-x-open"
+                if style.symbol in ("square", "circle", "diamond")
+                else "x-thin-open",
                 "size": 11,
                 "color": "rgba(255,255,255,0.9)",
                 "line": {"width": 1.6},
@@ -296,6 +333,30 @@ def probe_figure(view: Mapping[str, Any], strategy: str) -> go.Figure:
             hovertemplate="planned but never tried: the budget ran out first<extra></extra>",
         )
     )
+    if _multi_fidelity(strategy):
+        # Runs stopped early: hollow, white, smaller the shorter they trained (race.js sizes
+        # them by fidelity), on a dark rim so they read on the revealed landscape too.
+        hollow = f"{style.symbol}-open"
+        fig.add_trace(
+            markers(
+                PARTIAL_UIDS[0],
+                {
+                    "symbol": hollow,
+                    "size": [],
+                    "color": "rgba(10,12,20,0.8)",
+                    "line": {"width": 4.5},
+                },
+                hoverinfo="skip",
+            )
+        )
+        fig.add_trace(
+            markers(
+                PARTIAL_UIDS[1],
+                {"symbol": hollow, "size": [], "color": "#ffffff", "line": {"width": 1.8}},
+                text=[],
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
     fig.add_trace(
         markers(
             "halo",

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 #: Panel order on screen, left to right (whichever of these the engine registers are raced).
 STRATEGY_ORDER = ("grid", "random", "bayes")
+#: The optional fourth racer (off by default; its toggle is in app/fourth.py).
+FOURTH = "hyperband"
+#: Every panel on the page, left to right: the fourth shows only while its toggle is on.
+PANEL_ORDER = (*STRATEGY_ORDER, FOURTH)
 
 APP_ROOT = "app-root"
 
@@ -24,15 +28,15 @@ LANDSCAPE_SEED_LABEL = "landscape-seed-label"
 REVEAL_TOGGLE = "reveal-toggle"
 
 # Panels, one per strategy, each with its budget bar
-PANEL = {name: f"panel-{name}" for name in STRATEGY_ORDER}  # front layer: the probes
-LANDSCAPE_LAYER = {name: f"landscape-{name}" for name in STRATEGY_ORDER}  # back layer
-FOG = {name: f"fog-{name}" for name in STRATEGY_ORDER}  # hides the landscape until revealed
-BUDGET = {name: f"budget-{name}" for name in STRATEGY_ORDER}
+PANEL = {name: f"panel-{name}" for name in PANEL_ORDER}  # front layer: the probes
+LANDSCAPE_LAYER = {name: f"landscape-{name}" for name in PANEL_ORDER}  # back layer
+FOG = {name: f"fog-{name}" for name in PANEL_ORDER}  # hides the landscape until revealed
+BUDGET = {name: f"budget-{name}" for name in PANEL_ORDER}
 BEST_PLOT = "best-plot"
 BEST_OVERLAY = "best-overlay"  # lies exactly over the best plot's plot area
 NOW_LINE = "now-line"  # overlay on the best plot, moved every frame by race.js
 NOW_LABEL = "now-label"
-TAIL = {name: f"tail-{name}" for name in STRATEGY_ORDER}  # best-so-far from last trial to now
+TAIL = {name: f"tail-{name}" for name in PANEL_ORDER}  # best-so-far from last trial to now
 
 # Read-outs
 ALERT = "alert"

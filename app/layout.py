@@ -7,7 +7,7 @@ from typing import Any
 
 from dash import dcc, html
 
-from app import ids, model_panel
+from app import draw, fourth, ids, model_panel
 from app.figures import BEST_MARGIN, GRAPH_CONFIG, PANEL_MARGIN
 from app.theme import FOG, STRATEGY_STYLE, VIRIDIS_CSS
 
@@ -172,11 +172,13 @@ def info_bar(view: Mapping[str, Any]) -> html.Div:
                     ),
                 ],
             ),
+            draw.draw_bar(draw.unseeded_landscapes()),
             html.Div(
                 className="status-line",
                 children=html.Span(id=ids.ALERT, className="alert", role="alert"),
             ),
             model_panel.model_key(),
+            fourth.toggle(fourth.available()),
             html.Div(
                 className="score-key",
                 title="Probe colour: the score f(θ) that trial reported",
@@ -268,6 +270,7 @@ def panel(name: str, landscape: Any, probes: Any, budget: float, available: bool
             className="layer layer-probes",
             responsive=True,
         ),
+        *draw.surface(name),
     ]
     return html.Section(
         className=f"panel panel-{name}" + ("" if available else " unavailable"),
@@ -277,9 +280,17 @@ def panel(name: str, landscape: Any, probes: Any, budget: float, available: bool
                 className="panel-head",
                 children=[
                     html.Span(style.glyph, className="panel-glyph"),
-                    html.H2(style.label),
+                    # the short name shows when four panels share the width (beyond.css)
+                    html.H2(
+                        [
+                            html.Span(style.label, className="label-long"),
+                            html.Span(style.short, className="label-short"),
+                        ],
+                        title=style.label,
+                    ),
                     html.Span(style.tagline, className="panel-tagline"),
                     *(model_panel.bayes_head_controls() if name == "bayes" and available else []),
+                    *([fourth.partial_key()] if name == ids.FOURTH and available else []),
                 ],
             ),
             html.Div(className="panel-stage", children=stage),
@@ -392,6 +403,7 @@ def build_layout(
     max_seed: int,
 ) -> html.Div:
     """The whole page. Everything the animation needs later arrives through the stores."""
+    with_fourth = [*available, ids.FOURTH] if fourth.available() else list(available)
     return html.Div(
         id=ids.APP_ROOT,
         className="app",
@@ -399,6 +411,8 @@ def build_layout(
             "data-state": "idle",
             "data-base-seconds": str(BASE_SECONDS),
             "data-strategies": ",".join(available),
+            "data-fourth": "off",  # the fourth racer's switch (assets/draw.js)
+            "data-draw": "off",  # "on" while "Your landscape" is chosen
         },
         children=[
             html.Header(
@@ -425,14 +439,14 @@ def build_layout(
             html.Main(
                 className="panels",
                 children=[
-                    panel(name, landscape_figure, probe_figures[name], budget, name in available)
-                    for name in ids.STRATEGY_ORDER
+                    panel(name, landscape_figure, probe_figures[name], budget, name in with_fourth)
+                    for name in ids.PANEL_ORDER
                 ],
             ),
             html.Section(
                 className="bottom",
                 children=[
-                    best_card(best, available),
+                    best_card(best, with_fourth),
                     model_panel.side_column(help_card()),
                 ],
             ),
@@ -446,6 +460,8 @@ def build_layout(
             dcc.Store(id=ids.RACE_REQUEST),
             dcc.Store(id=ids.RACE_STORE),
             *model_panel.stores(),
+            *draw.stores(),
+            *fourth.stores(),
             *[dcc.Store(id=sink) for sink in ids.SINK.values()],
         ],
     )

@@ -137,7 +137,17 @@ def check_nonce(value: Any) -> int | float | str | None:
 # ---------------------------------------------------------------- one race
 
 
-def _race_settings(landscape: str, lseed: int, budget: float, seed: int, bayes: dict) -> dict:
+def _race_settings(
+    landscape: str,
+    lseed: int,
+    budget: float,
+    seed: int,
+    bayes: dict,
+    *,
+    peaks: str | None = None,
+    hyperband: bool = False,
+) -> dict:
+    """``peaks``: the drawn landscape's checked string (app.draw); ``hyperband``: 4th racer."""
     from app.callbacks import racing_strategies
 
     return {
@@ -146,7 +156,8 @@ def _race_settings(landscape: str, lseed: int, budget: float, seed: int, bayes: 
         "budget": float(budget),
         "seed": seed,
         "bayes": bayes,
-        "strategies": racing_strategies(),
+        "strategies": racing_strategies(hyperband),
+        "peaks": peaks,
     }
 
 
@@ -156,7 +167,9 @@ def _compute_race(settings: dict[str, Any]) -> dict[str, Any]:
     from strategies.narration import narrate_trace
     from strategies.race import run
 
-    scape = get_landscape(settings["landscape"], settings["landscape_seed"])
+    scape = get_landscape(
+        settings["landscape"], settings["landscape_seed"], peaks=settings["peaks"]
+    )
     trace = run(
         scape,
         settings["strategies"],
@@ -166,6 +179,7 @@ def _compute_race(settings: dict[str, Any]) -> dict[str, Any]:
     )
     view = race_view(trace, scape)
     view["bayes"] = settings["bayes"]
+    view["peaks"] = settings["peaks"]
     view["narration"] = narrate_trace(trace)
     bayes = trace["strategies"].get("bayes")
     if bayes is not None:
@@ -176,15 +190,22 @@ def _compute_race(settings: dict[str, Any]) -> dict[str, Any]:
     return {"trace": trace, "view": view}
 
 
-def race_entry(landscape: str, lseed: int, budget: float, seed: int, bayes: dict) -> dict:
+def race_entry(
+    landscape: str, lseed: int, budget: float, seed: int, bayes: dict, **extra: Any
+) -> dict:
     """The trace and the browser's view of one race (cached; a copy each time)."""
-    settings = _race_settings(landscape, lseed, budget, seed, bayes)
+    settings = _race_settings(landscape, lseed, budget, seed, bayes, **extra)
     return _RACES.get_or_compute(settings, lambda: _compute_race(settings))
 
 
-def race_payload(landscape: str, lseed: int, budget: float, seed: int, bayes: dict) -> dict:
-    """What RACE_STORE carries: race_view + narration + the Bayesian settings used."""
-    return race_entry(landscape, lseed, budget, seed, bayes)["view"]
+def race_payload(
+    landscape: str, lseed: int, budget: float, seed: int, bayes: dict, **extra: Any
+) -> dict:
+    """What RACE_STORE carries: race_view + narration + the Bayesian settings used.
+
+    ``extra``: ``peaks`` (a drawn landscape) and ``hyperband`` (the fourth racer).
+    """
+    return race_entry(landscape, lseed, budget, seed, bayes, **extra)["view"]
 
 
 def model_resolution(n_trials: int) -> int:
@@ -212,14 +233,20 @@ def _compute_model(settings: dict[str, Any]) -> dict[str, Any]:
         settings["budget"],
         settings["seed"],
         settings["bayes"],
+        peaks=settings["peaks"],
+        hyperband="hyperband" in settings["strategies"],
     )
     trace = entry["trace"]
     n = len(trace["strategies"]["bayes"]["trials"])
     internals = bayes_internals(trace, resolution=model_resolution(n))
-    scape = get_landscape(settings["landscape"], settings["landscape_seed"])
+    scape = get_landscape(
+        settings["landscape"], settings["landscape_seed"], peaks=settings["peaks"]
+    )
     ku, kv = scape.knobs
     # the probes' colour range, so the GP mean and the probes share one score scale
-    shown = cached_landscape_view(settings["landscape"], settings["landscape_seed"])
+    shown = cached_landscape_view(
+        settings["landscape"], settings["landscape_seed"], settings["peaks"]
+    )
     return {
         **internals,
         "x_edges": _real_edges(ku, internals["resolution"]),
@@ -229,11 +256,13 @@ def _compute_model(settings: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def model_payload(landscape: str, lseed: int, budget: float, seed: int, bayes: dict) -> dict:
+def model_payload(
+    landscape: str, lseed: int, budget: float, seed: int, bayes: dict, **extra: Any
+) -> dict:
     """The Bayesian model's frames for one race (cached; a copy each time)."""
     from app.callbacks import SettingsError
 
-    settings = _race_settings(landscape, lseed, budget, seed, bayes)
+    settings = _race_settings(landscape, lseed, budget, seed, bayes, **extra)
     if "bayes" not in settings["strategies"]:
         raise SettingsError("Bayesian optimisation is not available on this server.")
     return _MODELS.get_or_compute(settings, lambda: _compute_model(settings))

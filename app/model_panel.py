@@ -55,7 +55,7 @@ BAYES_DEFAULTS_BUTTON = "bayes-defaults"
 BAYES_STORE = "bayes-store"  # the checked-in-browser settings the next Run sends
 MODEL_REQUEST = "model-request"
 MODEL_STORE = "model-store"
-NARRATION = {name: f"narration-{name}" for name in ids.STRATEGY_ORDER}
+NARRATION = {name: f"narration-{name}" for name in ids.PANEL_ORDER}
 SCRUBBER = "scrubber"
 SIDE_TAB = "side-tab"  # guide | many
 MANY_CARD = "many-card"
@@ -493,6 +493,8 @@ def _message(exc: Exception) -> str:
 def register_model_callbacks(app: Dash) -> None:
     """Register this feature's server and clientside callbacks on ``app``."""
     from app.callbacks import SettingsError, check_budget, check_landscape, check_seed
+    from app.draw import check_peaks
+    from app.fourth import check_hyperband
 
     @app.callback(
         Output(MODEL_STORE, "data"),
@@ -512,7 +514,11 @@ def register_model_callbacks(app: Dash) -> None:
             budget = check_budget(request.get("budget"))
             seed = check_seed(request.get("seed"))
             bayes = check_bayes_options(request.get("bayes"))
-            model = model_payload(landscape, lseed, budget, seed, bayes)
+            peaks = check_peaks(landscape, request.get("peaks"))
+            hyperband = check_hyperband(request.get("hyperband"))
+            model = model_payload(
+                landscape, lseed, budget, seed, bayes, peaks=peaks, hyperband=hyperband
+            )
         except (SettingsError, OptionError, ValueError) as exc:
             message = _message(exc)
             return {"ok": False, "error": message, "nonce": nonce}, message
@@ -526,6 +532,8 @@ def register_model_callbacks(app: Dash) -> None:
             "budget": budget,
             "seed": seed,
             "bayes": bayes,
+            "peaks": peaks,
+            "hyperband": hyperband,
         }
         return {"ok": True, "key": key, "model": model, "nonce": nonce}, no_update
 

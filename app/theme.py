@@ -34,6 +34,16 @@ STRATEGY_STYLE: dict[str, StrategyStyle] = {
         "a model picks the most promising θ",
         "Bayesian",
     ),
+    # The optional fourth racer: reddish purple (Okabe–Ito), a triangle; its early-stopped
+    # runs are drawn hollow and smaller (app/figures.py: probe_figure).
+    "hyperband": StrategyStyle(
+        "Hyperband",
+        "#CC79A7",
+        "triangle-up",
+        "▲",
+        "many short runs; only the best train in full",
+        "Hyperband",
+    ),
 }
 
 SCORE_COLOURSCALE = "Viridis"

@@ -83,9 +83,11 @@
     }).join(',') + '}';
   }
 
+  // peaks / hyperband: a drawn landscape and the fourth racer (draw.js), as the race had them
   function raceSettings(v) {
     return {landscape: v.landscape, landscape_seed: v.landscape_seed, budget: v.budget,
-      seed: v.seed, bayes: v.bayes};
+      seed: v.seed, bayes: v.bayes, peaks: v.peaks === undefined ? null : v.peaks,
+      hyperband: v.order.indexOf('hyperband') >= 0};
   }
 
   function fmt(x) {

@@ -17,7 +17,7 @@
 (function () {
   'use strict';
 
-  var ORDER = ['grid', 'random', 'bayes'];
+  var ORDER = ['grid', 'random', 'bayes', 'hyperband']; // hyperband: the optional fourth racer
   var BEST = 'best-plot';
   var EPS = 1e-9;
 
@@ -83,12 +83,20 @@
   }
 
   // bayes: the Bayesian settings (model.js keeps them in bayes-store; the view echoes them).
-  function settingsKey(landscape, lseed, budget, seed, bayes) {
-    return [landscape, Number(lseed), Number(budget), Number(seed), stableJson(bayes)].join('|');
+  // peaks: the drawn landscape (draw.js; only for landscape "custom"); hyperband: the fourth
+  // racer is on. The view echoes both (peaks, and hyperband in its order).
+  function settingsKey(landscape, lseed, budget, seed, bayes, peaks, hyperband) {
+    return [landscape, Number(lseed), Number(budget), Number(seed), stableJson(bayes),
+      landscape === 'custom' ? String(peaks || '') : '', hyperband ? 'hb' : ''].join('|');
   }
 
   function viewKey(v) {
-    return settingsKey(v.landscape, v.landscape_seed, v.budget, v.seed, v.bayes);
+    return settingsKey(v.landscape, v.landscape_seed, v.budget, v.seed, v.bayes, v.peaks,
+      v.order.indexOf('hyperband') >= 0);
+  }
+
+  function fourthOn(value) {
+    return Array.isArray(value) && value.indexOf('on') >= 0;
   }
 
   function countAt(clocks, t) {
@@ -168,7 +176,44 @@
       y[4] = s.ghost_y;
     }
     var traces = [idx.probes, idx.halo, idx.latest, idx.best, idx.ghosts];
-    Plotly.update(g, {x: x, y: y, text: text, 'marker.color': colour}, {}, traces);
+    var data = {x: x, y: y, text: text, 'marker.color': colour};
+    if (idx.partial !== undefined) splitPartial(s, n, idx, data, traces);
+    Plotly.update(g, data, {}, traces);
+  }
+
+  // A multi-fidelity racer (Hyperband): full runs stay in the probes trace, runs stopped
+  // early go to the hollow 'partial' trace (and its dark rim), sized by fidelity.
+  function splitPartial(s, n, idx, data, traces) {
+    var none = [];
+    var full = {x: [], y: [], text: [], score: []};
+    var part = {x: [], y: [], text: [], size: [], rim: []};
+    if (s && s.fidelity && n > 0) {
+      for (var i = 0; i < n; i++) {
+        if (s.fidelity[i] < 1) {
+          part.x.push(s.x[i]);
+          part.y.push(s.y[i]);
+          part.text.push(s.text[i]);
+          part.size.push(s.size[i]);
+          part.rim.push(s.size[i] + 1);
+        } else {
+          full.x.push(s.x[i]);
+          full.y.push(s.y[i]);
+          full.text.push(s.text[i]);
+          full.score.push(s.score[i]);
+        }
+      }
+      data.x[0] = data.x[1] = full.x;
+      data.y[0] = data.y[1] = full.y;
+      data.text[0] = full.text;
+      data['marker.color'][0] = full.score;
+    }
+    data.x.push(part.x, part.x);
+    data.y.push(part.y, part.y);
+    data.text.push(part.text.length ? part.text : none, undefined);
+    data['marker.color'].push(undefined, undefined);
+    data['marker.size'] = [undefined, undefined, undefined, undefined, undefined,
+      part.size, part.rim];
+    traces.push(idx.partial, idx['partial-halo']);
   }
 
   function drawBudget(name, s, n) {
@@ -285,7 +330,7 @@
   // at most ~10 ms of such redraws happen per frame (the rest wait a frame or two, oldest
   // first), so a long race with hundreds of trials still animates smoothly. ``force``
   // (pause, step, reset, the end) brings every graph up to date at once.
-  var GRAPH_ORDER = ['panel-grid', 'panel-random', 'panel-bayes', BEST];
+  var GRAPH_ORDER = ['panel-grid', 'panel-random', 'panel-bayes', 'panel-hyperband', BEST];
   var FRAME_BUDGET_MS = 10;
 
   function redraw(id) {
@@ -564,6 +609,8 @@
       if (settings.seed !== null && settings.seed !== undefined && settings.seed !== '') {
         q.set('seed', String(settings.seed));
       }
+      if (settings.landscape === 'custom' && settings.peaks) q.set('peaks', settings.peaks);
+      if (settings.hyperband) q.set('hyperband', '1');
       window.history.replaceState(null, '', window.location.pathname + '?' + q.toString());
     } catch (err) {
       /* a sandboxed frame may refuse; the app works without it */
@@ -575,13 +622,15 @@
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.hpoRace = {
     // Run or Step: play/step the loaded race, or ask the server for the race of these settings.
-    request: function (runClicks, stepClicks, landscape, lseed, budget, seed, bayes) {
+    request: function (runClicks, stepClicks, landscape, lseed, budget, seed, bayes, peaks,
+      fourth) {
       var trig = window.dash_clientside.callback_context.triggered;
       var action = trig.length && trig[0].prop_id.indexOf('step-button') === 0 ? 'step' : 'play';
       hookGraphs();
+      var hyperband = fourthOn(fourth);
       R.settings = {landscape: landscape, landscape_seed: lseed, budget: budget, seed: seed,
-        bayes: bayes};
-      R.settingsKey = settingsKey(landscape, lseed, budget, seed, bayes);
+        bayes: bayes, peaks: peaks, hyperband: hyperband};
+      R.settingsKey = settingsKey(landscape, lseed, budget, seed, bayes, peaks, hyperband);
       if (R.view && R.viewKey === R.settingsKey) {
         if (action === 'step') step(); else play();
         return noUpdate();
@@ -599,6 +648,8 @@
         budget: budget,
         seed: seed,
         bayes: bayes,
+        peaks: landscape === 'custom' ? peaks : null,
+        hyperband: hyperband,
         nonce: Date.now(),
       };
     },
@@ -628,11 +679,12 @@
     },
 
     // Any setting changed: the loaded race no longer matches; clear and wait for a new Run.
-    settings: function (landscape, lseed, budget, seed, bayes) {
+    settings: function (landscape, lseed, budget, seed, bayes, peaks, fourth) {
+      var hyperband = fourthOn(fourth);
       R.settings = {landscape: landscape, landscape_seed: lseed, budget: budget, seed: seed,
-        bayes: bayes};
+        bayes: bayes, peaks: peaks, hyperband: hyperband};
       shareableUrl(R.settings);
-      R.settingsKey = settingsKey(landscape, lseed, budget, seed, bayes);
+      R.settingsKey = settingsKey(landscape, lseed, budget, seed, bayes, peaks, hyperband);
       if (R.view && R.viewKey === R.settingsKey) return noUpdate();
       R.view = null;
       R.viewKey = null;

@@ -122,8 +122,8 @@ def test_panel_figures_layers_and_markers() -> None:
 
 def test_palette_is_okabe_ito_with_distinct_symbols() -> None:
     colours = {style.colour.upper() for style in STRATEGY_STYLE.values()}
-    assert colours == {"#E69F00", "#56B4E9", "#009E73"}
-    assert len({style.symbol for style in STRATEGY_STYLE.values()}) == 3
+    assert colours == {"#E69F00", "#56B4E9", "#009E73", "#CC79A7"}  # + Hyperband (optional)
+    assert len({style.symbol for style in STRATEGY_STYLE.values()}) == 4
 
 
 def test_best_figure_has_one_curve_per_strategy_and_the_optimum() -> None:
@@ -309,18 +309,18 @@ def test_race_callback_explains_bad_settings(dash_app, client, request_data, fra
 
 
 def test_preview_callback_redraws_or_explains(dash_app, client) -> None:
-    _, body = callback_request(dash_app, ids.LANDSCAPE_SELECT, ["bumpy", 0, 800])
+    _, body = callback_request(dash_app, ids.LANDSCAPE_SELECT, ["bumpy", 0, 800, "", []])
     out = post(client, body)
     assert out[ids.ALERT]["children"] == ""
     assert out[ids.PANEL["grid"]]["figure"]["data"][0]["uid"] == "ghosts"
     assert "Bumpy" in json.dumps(out[ids.LANDSCAPE_INFO]["children"])
 
-    _, body = callback_request(dash_app, ids.LANDSCAPE_SELECT, ["<script>", 0, 800])
+    _, body = callback_request(dash_app, ids.LANDSCAPE_SELECT, ["<script>", 0, 800, "", []])
     out = post(client, body)
     assert "Unknown landscape" in out[ids.ALERT]["children"]
     assert ids.PANEL["grid"] not in out  # nothing redrawn
 
-    _, body = callback_request(dash_app, ids.LANDSCAPE_SELECT, ["smooth", 0, 10_000])
+    _, body = callback_request(dash_app, ids.LANDSCAPE_SELECT, ["smooth", 0, 10_000, "", []])
     out = post(client, body)
     assert "between 20 and 3000" in out[ids.ALERT]["children"]
 

@@ -1,0 +1,409 @@
+/*
+ * hpo-race: draw your own landscape, landscapes with one layout, and the fourth racer.
+ *
+ * Drawing ("✎ Your landscape", landscape "custom"): while no race is loaded, every panel is a
+ * drawing surface. Press to place a peak, drag outward to set its width (the ring shows it),
+ * the Height slider sets the newest peak's height. The peaks are one string, "u,v,h,w;…"
+ * (unit coordinates, 3 decimals), kept in the draw-peaks store and the page address; the
+ * server decodes and checks it (landscapes.custom) and draws the landscape. Nothing here is
+ * ever evaluated: the string is only split into numbers.
+ *
+ * Landscape kind: measured data (svm-digits) and drawn landscapes have a single layout, so
+ * the 🎲 button is disabled and the layout chip says why.
+ *
+ * The fourth racer: the Hyperband switch shows its panel (root data-fourth) at once.
+ *
+ * Contract with app/draw.py and app/fourth.py (ids) and race.js (window.hpoRace, the root's
+ * data-state / data-strategies).
+ */
+(function () {
+  'use strict';
+
+  var CUSTOM = 'custom';
+  var PANELS = ['grid', 'random', 'bayes', 'hyperband'];
+  var DEFAULT_WIDTH = 0.1;
+  var WIDTH = [0.02, 0.5];
+  var CLICK_PX = 6; // a press that moves less than this is a click: default width
+  var SVG = 'http://www.w3.org/2000/svg';
+
+  var D = {
+    peaks: [], // [{u, v, height, width}]
+    text: '', // the store's string
+    height: 0.8,
+    drag: null,
+    landscape: null,
+  };
+  window.hpoDraw = D;
+
+  function el(id) {
+    return document.getElementById(id);
+  }
+
+  function root() {
+    return el('app-root');
+  }
+
+  function noUpdate() {
+    return window.dash_clientside.no_update;
+  }
+
+  function maxPeaks() {
+    var bar = el('draw-bar');
+    var n = bar ? Number(bar.getAttribute('data-max')) : NaN;
+    return isFinite(n) && n > 0 ? n : 12;
+  }
+
+  function clamp(x, lo, hi) {
+    return Math.max(lo, Math.min(hi, x));
+  }
+
+  // ------------------------------------------------------------------ the peaks string
+
+  var NUMBER = /^[+-]?\d{1,3}(\.\d{1,9})?$/;
+
+  // Only well-formed peaks are shown; the server reports anything malformed in words.
+  function parse(text) {
+    var out = [];
+    if (typeof text !== 'string' || !text) return out;
+    var parts = text.split(';');
+    for (var i = 0; i < parts.length && out.length < 64; i++) {
+      var f = parts[i].split(',').map(function (s) {
+        return s.trim();
+      });
+      if (f.length !== 4 || !f.every(function (s) { return NUMBER.test(s); })) continue;
+      var p = {u: Number(f[0]), v: Number(f[1]), height: Number(f[2]), width: Number(f[3])};
+      if (p.u < 0 || p.u > 1 || p.v < 0 || p.v > 1) continue;
+      out.push(p);
+    }
+    return out;
+  }
+
+  function encode(peaks) {
+    return peaks.map(function (p) {
+      return [p.u, p.v, p.height, p.width].map(function (x) {
+        return x.toFixed(3);
+      }).join(',');
+    }).join(';');
+  }
+
+  function commit(peaks) {
+    D.peaks = peaks;
+    D.text = encode(peaks);
+    window.dash_clientside.set_props('draw-peaks', {data: D.text});
+    renderAll();
+  }
+
+  // ------------------------------------------------------------------ geometry
+
+  // The plot area of a panel (px, relative to its stage), from the landscape layer.
+  function plotArea(name) {
+    var host = el('landscape-' + name);
+    var g = host && host.querySelector('.js-plotly-plot');
+    var sz = g && g._fullLayout && g._fullLayout._size;
+    if (!sz) return null;
+    return {l: sz.l, t: sz.t, w: sz.w, h: sz.h};
+  }
+
+  function toUnit(area, x, y) {
+    return {u: (x - area.l) / area.w, v: 1 - (y - area.t) / area.h};
+  }
+
+  function drawing() {
+    var r = root();
+    return !!r && r.getAttribute('data-draw') === 'on' && r.getAttribute('data-state') === 'idle';
+  }
+
+  // ------------------------------------------------------------------ rendering
+
+  function svgEl(tag, attrs) {
+    var node = document.createElementNS(SVG, tag);
+    for (var k in attrs) node.setAttribute(k, attrs[k]);
+    return node;
+  }
+
+  function peakShape(area, p, opts) {
+    var cx = area.l + p.u * area.w;
+    var cy = area.t + (1 - p.v) * area.h;
+    var group = svgEl('g', {class: 'peak' + (opts.newest ? ' newest' : '') +
+      (opts.live ? ' live' : '')});
+    group.appendChild(svgEl('ellipse', {cx: cx, cy: cy, rx: p.width * area.w,
+      ry: p.width * area.h, class: 'peak-ring'}));
+    group.appendChild(svgEl('circle', {cx: cx, cy: cy, r: opts.live ? 4 : 9, class: 'peak-dot'}));
+    if (opts.label) {
+      var t = svgEl('text', {x: cx, y: cy, class: 'peak-num', 'text-anchor': 'middle',
+        'dominant-baseline': 'central'});
+      t.textContent = opts.label;
+      group.appendChild(t);
+    }
+    if (opts.note) {
+      var below = cy + p.width * area.h + 14 > area.t + area.h ? cy - 16 : cy + 22;
+      var n = svgEl('text', {x: cx, y: below, class: 'peak-note', 'text-anchor': 'middle'});
+      n.textContent = opts.note;
+      group.appendChild(n);
+    }
+    return group;
+  }
+
+  function render(name) {
+    var box = el('draw-' + name);
+    if (!box) return;
+    var area = plotArea(name);
+    var svg = box.querySelector('svg');
+    if (!svg) {
+      svg = svgEl('svg', {class: 'draw-svg', 'aria-hidden': 'true'});
+      box.appendChild(svg);
+    }
+    while (svg.firstChild) svg.removeChild(svg.firstChild);
+    if (!area) return;
+    var defs = svgEl('clipPath', {id: 'draw-clip-' + name});
+    defs.appendChild(svgEl('rect', {x: area.l, y: area.t, width: area.w, height: area.h}));
+    svg.appendChild(defs);
+    var layer = svgEl('g', {'clip-path': 'url(#draw-clip-' + name + ')'});
+    svg.appendChild(layer);
+    var last = D.peaks.length - 1;
+    D.peaks.forEach(function (p, i) {
+      layer.appendChild(peakShape(area, p, {label: String(i + 1), newest: i === last,
+        note: i === last && !D.drag ? 'height ' + p.height.toFixed(2) : ''}));
+    });
+    if (D.drag && D.drag.name === name && D.drag.peak) {
+      var p = D.drag.peak;
+      layer.appendChild(peakShape(area, p, {live: true,
+        note: 'width ' + p.width.toFixed(2) + ' · height ' + p.height.toFixed(2)}));
+    }
+    if (!D.peaks.length && !D.drag) {
+      var hint = svgEl('text', {x: area.l + area.w / 2, y: area.t + area.h / 2,
+        class: 'draw-empty', 'text-anchor': 'middle'});
+      hint.textContent = 'Click to place a peak';
+      svg.appendChild(hint);
+    }
+  }
+
+  function renderAll() {
+    PANELS.forEach(render);
+  }
+
+  var flashTimer = 0;
+
+  function flash(text) {
+    var hint = el('draw-hint');
+    if (!hint) return;
+    if (!hint.__text) hint.__text = hint.innerHTML;
+    hint.textContent = text;
+    hint.classList.add('flash');
+    clearTimeout(flashTimer);
+    flashTimer = setTimeout(function () {
+      hint.innerHTML = hint.__text;
+      hint.classList.remove('flash');
+    }, 3500);
+  }
+
+  // ------------------------------------------------------------------ pointer drawing
+
+  function surfaceOf(target) {
+    return target && target.closest ? target.closest('.draw-surface') : null;
+  }
+
+  function local(box, e) {
+    var rect = box.getBoundingClientRect();
+    return {x: e.clientX - rect.left, y: e.clientY - rect.top};
+  }
+
+  document.addEventListener('pointerdown', function (e) {
+    var box = surfaceOf(e.target);
+    if (!box || e.button !== 0 || !drawing()) return;
+    var name = box.getAttribute('data-strategy');
+    var area = plotArea(name);
+    if (!area) return;
+    var at = local(box, e);
+    var c = toUnit(area, at.x, at.y);
+    if (c.u < 0 || c.u > 1 || c.v < 0 || c.v > 1) return; // on the axes, not the square
+    e.preventDefault();
+    if (D.peaks.length >= maxPeaks()) {
+      flash(maxPeaks() + ' peaks is the most: Undo or Clear to draw another.');
+      return;
+    }
+    D.drag = {name: name, box: box, area: area, x0: at.x, y0: at.y, moved: false,
+      peak: {u: clamp(c.u, 0, 1), v: clamp(c.v, 0, 1), height: D.height, width: DEFAULT_WIDTH}};
+    try {
+      box.setPointerCapture(e.pointerId);
+    } catch (err) {
+      /* older browsers: the document still gets the moves */
+    }
+    render(name);
+  });
+
+  document.addEventListener('pointermove', function (e) {
+    var d = D.drag;
+    if (!d) return;
+    var at = local(d.box, e);
+    var dx = at.x - d.x0, dy = at.y - d.y0;
+    if (!d.moved && Math.sqrt(dx * dx + dy * dy) < CLICK_PX) return;
+    d.moved = true;
+    var du = dx / d.area.w, dv = dy / d.area.h;
+    d.peak.width = clamp(Math.sqrt(du * du + dv * dv), WIDTH[0], WIDTH[1]);
+    render(d.name);
+  });
+
+  function endDrag(e, cancelled) {
+    var d = D.drag;
+    if (!d) return;
+    D.drag = null;
+    try {
+      d.box.releasePointerCapture(e.pointerId);
+    } catch (err) {
+      /* not captured */
+    }
+    if (cancelled || !drawing()) {
+      render(d.name);
+      return;
+    }
+    var p = d.peak;
+    commit(D.peaks.concat([{u: Number(p.u.toFixed(3)), v: Number(p.v.toFixed(3)),
+      height: Number(p.height.toFixed(3)), width: Number(p.width.toFixed(3))}]));
+  }
+
+  document.addEventListener('pointerup', function (e) {
+    endDrag(e, false);
+  });
+  document.addEventListener('pointercancel', function (e) {
+    endDrag(e, true);
+  });
+
+  // Panels change size (window, the fourth panel): the peaks follow their plot areas.
+  var resizeTimer = 0;
+  window.addEventListener('resize', function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(renderAll, 120);
+  });
+
+  function hookLandscapes() {
+    var pending = 0;
+    PANELS.forEach(function (name) {
+      var host = el('landscape-' + name);
+      var g = host && host.querySelector('.js-plotly-plot');
+      if (!g || typeof g.on !== 'function') {
+        pending++;
+        return;
+      }
+      if (g.__drawHooked) return;
+      g.__drawHooked = true;
+      g.on('plotly_afterplot', function () {
+        if (D.landscape === CUSTOM) render(name);
+      });
+    });
+    return pending;
+  }
+
+  (function waitForGraphs() {
+    var tries = 0;
+    var timer = setInterval(function () {
+      tries++;
+      if (hookLandscapes() === 0 || tries > 600) clearInterval(timer);
+    }, 150);
+  })();
+
+  // ------------------------------------------------------------------ Dash entry points
+
+  var DICE_TIP = '🎲 Draw a new layout of this landscape (a new landscape seed)';
+  var LAYOUT_TIP = 'Landscape seed: which layout of this landscape is hidden';
+
+  function titleOf(options, value) {
+    for (var i = 0; i < (options || []).length; i++) {
+      if (options[i].value === value) return String(options[i].label || value);
+    }
+    return String(value);
+  }
+
+  window.dash_clientside = window.dash_clientside || {};
+  window.dash_clientside.hpoDraw = {
+    // The landscape changed: draw mode on/off; the dice and the layout chip follow its kind.
+    kind: function (landscape, lseed, options) {
+      var nu = noUpdate();
+      D.landscape = landscape;
+      var r = root();
+      if (r) r.setAttribute('data-draw', landscape === CUSTOM ? 'on' : 'off');
+      if (landscape === CUSTOM) setTimeout(renderAll, 0);
+      var bar = el('draw-bar');
+      var unseeded = bar ? (bar.getAttribute('data-unseeded') || '').split(',') : [CUSTOM];
+      if (unseeded.indexOf(landscape) < 0) {
+        var seed = Number(lseed);
+        return [false, DICE_TIP, nu, 'layout #' + (isFinite(seed) ? seed : 0), LAYOUT_TIP];
+      }
+      var title = titleOf(options, landscape).replace(/^Real:\s*/, '');
+      var dice, chip, chipTip;
+      if (landscape === CUSTOM) {
+        dice = 'Your landscape is the one you draw: there are no random layouts of it.';
+        chip = 'your drawing';
+        chipTip = 'Your landscape has one layout: the peaks you draw.';
+      } else {
+        dice = 'No new landscape for ' + title + ': it is measured data (one real experiment), ' +
+          'so it has exactly one layout. Change the Seed to rerun the searches\' random choices.';
+        chip = 'measured data';
+        chipTip = title + ' was measured once on a grid of settings: one fixed layout.';
+      }
+      // one layout: it races as landscape seed 0, which is what its trace reports
+      return [true, dice, Number(lseed) === 0 ? nu : 0, chip, chipTip];
+    },
+
+    // Undo, Clear, the height slider; on page load, peaks and the fourth racer from a link.
+    edit: function (search, undo, clear, height, text, fourth) {
+      var nu = noUpdate();
+      var trig = window.dash_clientside.callback_context.triggered;
+      var id = trig.length ? trig[0].prop_id.split('.')[0] : '';
+      if (id === '') id = 'url'; // the initial call: the page address
+      var h = Number(height);
+      if (isFinite(h) && h > 0) D.height = clamp(h, 0.1, 1);
+      var peaks = parse(text);
+      if (id === 'url') {
+        var params = new URLSearchParams(search || '');
+        var out = [nu, nu];
+        var linked = params.get('peaks');
+        if (linked && linked.length <= 2000 && /^[0-9.,;+\- ]+$/.test(linked)) {
+          out[0] = linked; // checked by the server, shown here only if well formed
+          D.peaks = parse(linked);
+          D.text = linked;
+        }
+        var on = params.get('hyperband');
+        if (on === '1' || on === 'true') out[1] = ['on'];
+        return out;
+      }
+      if (id === 'draw-undo') peaks = peaks.slice(0, -1);
+      else if (id === 'draw-clear') peaks = [];
+      else if (id === 'draw-height') {
+        if (!peaks.length) return [nu, nu];
+        peaks[peaks.length - 1].height = Number(D.height.toFixed(3));
+      }
+      D.peaks = peaks;
+      D.text = encode(peaks);
+      return [D.text, nu];
+    },
+
+    // The peaks changed: the count, Undo/Clear and the drawing.
+    peaks: function (text) {
+      D.text = typeof text === 'string' ? text : '';
+      D.peaks = parse(D.text);
+      renderAll();
+      var n = D.peaks.length;
+      return [n + ' / ' + maxPeaks() + (n === 1 ? ' peak' : ' peaks'), n === 0, n === 0];
+    },
+
+    // The fourth racer's switch: its panel shows (or hides) at once; the next Run races it.
+    fourth: function (value) {
+      var on = Array.isArray(value) && value.indexOf('on') >= 0;
+      var r = root();
+      if (r) {
+        r.setAttribute('data-fourth', on ? 'on' : 'off');
+        var names = (r.getAttribute('data-strategies') || '').split(',').filter(function (n) {
+          return n && n !== 'hyperband';
+        });
+        if (on) names.push('hyperband');
+        r.setAttribute('data-strategies', names.join(','));
+      }
+      // the panels changed width: let Plotly and the overlays measure again
+      setTimeout(function () {
+        window.dispatchEvent(new Event('resize'));
+      }, 0);
+      return noUpdate();
+    },
+  };
+})();
