@@ -156,7 +156,7 @@ def build(seed: int = 0, noise: float = 0.0) -> Landscape:
         cost_model=cost,
         seed=0,
         noise=noise,
-        lesson="Real landscapes have ridges: the best gamma depends on C, and most of the "
-        "square is no better than guessing.",
+        lesson="Real landscapes have ridges: the best gamma shifts with C, and over a third "
+        "of the square is no better than guessing.",
         extra={"seeded": False, "floor": CHANCE, "data": DATA_FILE.name},
     )
