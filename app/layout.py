@@ -377,8 +377,9 @@ def help_card() -> html.Aside:
                         *term("f(θ)", "the score the trial reports: its colour."),
                         *term(
                             "EI",
-                            "expected improvement: what the Bayesian model expects a θ to "
-                            "gain over the best so far. It tries the highest EI next.",
+                            "expected improvement: what the model expects a θ to gain over "
+                            "the best so far. After its random starts it probes the highest "
+                            "EI (⚙: PI, UCB).",
                         ),
                         *term("keys", "Space run / pause · → step · R reset"),
                     ]
