@@ -381,7 +381,7 @@ class GaussianProcess:
             and np.array_equal(c["theta"], self.theta)
             and np.array_equal(c["X"], self.X[: c["n"]])
         ):
-            cap = max(2 * n, 64)
+            cap = n + 32
             ks = np.empty((cap, len(Xs)))
             V = np.empty((cap, len(Xs)))
             ks[:n] = correlation(self.X, Xs, self.length_scale, self.kernel)
@@ -391,9 +391,9 @@ class GaussianProcess:
             c = {"Xs": Xs, "theta": self.theta.copy(), "jitter": self.jitter, "ks": ks, "V": V}
         elif c["n"] < n:
             n0, ks, V, vsq = c["n"], c["ks"], c["V"], c["vsq"]
-            if n > len(ks):  # grow the buffers geometrically
-                ks = np.concatenate([ks, np.empty_like(ks)])
-                V = np.concatenate([V, np.empty_like(V)])
+            if n > len(ks):  # grow the buffers geometrically (×1.5)
+                extra = np.empty((n + len(ks) // 2 - len(ks), ks.shape[1]))
+                ks, V = np.concatenate([ks, extra]), np.concatenate([V, extra])
                 c["ks"], c["V"] = ks, V
             ks[n0:n] = correlation(self.X[n0:], Xs, self.length_scale, self.kernel)
             ks[n0:n] *= sf2
