@@ -143,9 +143,11 @@ def test_each_bayesian_view_shows_the_models_frame(
     expect(page.locator("#model-key")).to_be_hidden()
     page.screenshot(path=str(artifacts / "model-probes.png"))
 
+    scrub_to(page, 330.0)  # mid-race: the model has seen a few dozen trials
+    wait_js(page, "window.hpoRace.shown.bayes > 12")
     labels = {"mean": "GP mean", "std": "GP std", "acquisition": "EI(θ)"}
     switch = {"mean": "Mean", "std": "Std", "acquisition": "EI"}
-    scales = {}
+    scales, zs = {}, {}
     for view in ("mean", "std", "acquisition"):
         choose(page, "bayes-view", switch[view])
         shown = wait_model(page, view)
@@ -155,6 +157,7 @@ def test_each_bayesian_view_shows_the_models_frame(
         z = np.array(shown["z"], dtype=float)
         assert z.shape == (res, res)
         assert np.allclose(z, want, atol=1e-9), view
+        zs[view] = z
         # the next point to be probed is marked, in real knob units
         nxt = internals["next"][k]
         assert math.isclose(shown["next"][0][0], real(knobs[0], nxt[0]), rel_tol=1e-6)
@@ -174,15 +177,16 @@ def test_each_bayesian_view_shows_the_models_frame(
         page.wait_for_timeout(150)
         page.screenshot(path=str(artifacts / f"model-{view}.png"))
     assert len(set(scales.values())) == 3, "each view has its own colours"
+    assert not np.allclose(zs["mean"], zs["std"]) and not np.allclose(zs["std"], zs["acquisition"])
 
-    # the view follows Step: one more trial, the next frame (no new request)
+    # the view follows Step: the next Bayesian trial, the next frame (no new request)
     before = shown_model(page)["step"]
-    step(page, 1)
-    shown = wait_model(page, "acquisition")
-    k = shown["step"]
-    if k != before:
-        want = dequantise(internals["frames"]["acquisition"][k], (res, res))
-        assert np.allclose(np.array(shown["z"], dtype=float), want, atol=1e-9)
+    while clock(page)["shown"]["bayes"] == before:
+        step(page, 1)
+    shown = wait_model(page, "acquisition", before + 1)
+    want = dequantise(internals["frames"]["acquisition"][before + 1], (res, res))
+    z = np.array(shown["z"], dtype=float)
+    assert np.allclose(z, want, atol=1e-9) and not np.allclose(z, zs["acquisition"])
     assert len(posts_to(posts, "model-request")) == 1, "the model is fetched once per race"
     assert len(posts) == 2
 
