@@ -133,13 +133,14 @@ def probe_figures(view: dict[str, Any]) -> dict[str, Any]:
 
 def register_callbacks(app: Dash) -> None:
     """Register every callback on ``app`` (never globally, so several apps can coexist)."""
-    from app import draw, fourth
+    from app import classroom, draw, fourth
     from app.model_data import check_bayes_options, race_payload
     from app.model_panel import BAYES_STORE, register_model_callbacks
 
     register_model_callbacks(app)
     draw.register_draw_callbacks(app)
     fourth.register_fourth_callbacks(app)
+    classroom.register_classroom_callbacks(app)
     panel_outputs = [
         Output(layer[name], "figure")
         for layer in (ids.LANDSCAPE_LAYER, ids.PANEL)

@@ -44,7 +44,12 @@ PANEL_MARGIN = {"l": 56, "r": 20, "t": 12, "b": 40}
 BEST_MARGIN = {"l": 56, "r": 106, "t": 26, "b": 38}
 
 GRAPH_CONFIG = {
-    "displayModeBar": False,
+    # a toolbar with one button, shown on hover: "Download plot as a png" (for slides; a
+    # panel's PNG holds its landscape too, see assets/classroom.js panelSnapshot)
+    "displayModeBar": "hover",
+    "modeBarButtons": [["toImage"]],
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "filename": "hpo-race", "scale": 2},
     "responsive": True,
     "scrollZoom": False,
     "doubleClick": False,

@@ -7,7 +7,7 @@ from typing import Any
 
 from dash import dcc, html
 
-from app import draw, fourth, ids, model_panel
+from app import classroom, draw, fourth, ids, model_panel
 from app.figures import BEST_MARGIN, GRAPH_CONFIG, PANEL_MARGIN
 from app.theme import FOG, STRATEGY_STYLE, VIRIDIS_CSS
 
@@ -177,6 +177,7 @@ def info_bar(view: Mapping[str, Any]) -> html.Div:
                 className="status-line",
                 children=html.Span(id=ids.ALERT, className="alert", role="alert"),
             ),
+            classroom.toolbar(),  # Predict, Copy link, Export, Presenter, Dark, ?
             model_panel.model_key(),
             fourth.toggle(fourth.available()),
             html.Div(
@@ -336,7 +337,7 @@ def best_card(figure: Any, strategies: Sequence[str]) -> html.Div:
                 id=ids.STATUS,
                 className="status",
                 style={"right": f"{margin['r']}px"},
-                **{"aria-live": "polite"},
+                # not live: the race summary is announced at milestones by #race-live
             ),
             dcc.Graph(
                 id=ids.BEST_PLOT,
@@ -463,6 +464,7 @@ def build_layout(
             *model_panel.stores(),
             *draw.stores(),
             *fourth.stores(),
+            *classroom.page_extras(list(landscapes), dict(titles)),  # dialogs, notices, stores
             *[dcc.Store(id=sink) for sink in ids.SINK.values()],
         ],
     )

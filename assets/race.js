@@ -611,6 +611,11 @@
       }
       if (settings.landscape === 'custom' && settings.peaks) q.set('peaks', settings.peaks);
       if (settings.hyperband) q.set('hyperband', '1');
+      // the other parameters (view, presenter, theme, hidden controls: classroom.js) stay
+      var own = ['landscape', 'layout', 'budget', 'seed', 'peaks', 'hyperband'];
+      new URLSearchParams(window.location.search).forEach(function (value, key) {
+        if (own.indexOf(key) < 0 && !q.has(key)) q.append(key, value);
+      });
       window.history.replaceState(null, '', window.location.pathname + '?' + q.toString());
     } catch (err) {
       /* a sandboxed frame may refuse; the app works without it */
@@ -738,6 +743,10 @@
         while (seed === current) seed = 1 + Math.floor(Math.random() * 99999);
         return [nu, seed, 'layout #' + seed, nu, nu];
       }
+      // one parser for links (classroom.js), which also says what it could not use
+      if (window.hpoClassroom && window.hpoClassroom.raceFromLink) {
+        return window.hpoClassroom.raceFromLink(search, options);
+      }
       var out = [nu, nu, nu, nu, nu];
       var params = new URLSearchParams(search || '');
       var names = (options || []).map(function (o) {
@@ -769,7 +778,9 @@
     if (tag === 'input' || tag === 'textarea' || tag === 'select' || (t && t.isContentEditable)) {
       return;
     }
-    if (t && t.closest && t.closest('[role="listbox"], .dash-dropdown-wrapper')) return;
+    if (t && t.closest && t.closest('[role="listbox"], .dash-dropdown-wrapper, [role="dialog"]')) {
+      return; // a menu or a dialog (classroom.js) has the keys
+    }
     var onButton = tag === 'button' || tag === 'label';
     if (onButton && (e.key === ' ' || e.key === 'Enter')) return; // the browser presses it
     var id = null;

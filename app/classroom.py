@@ -1,0 +1,677 @@
+"""Classroom tools: full-state links, hidden controls, presenter mode, predict-the-winner,
+exports, light/dark themes and the accessibility fixes that go with them.
+
+Layout pieces (called from ``app.layout``) and ``register_classroom_callbacks(app)`` (called
+from ``app.callbacks.register_callbacks``). The browser side is assets/classroom.js (links,
+keyboard shortcuts, presenter/theme styling of the plots, predictions, the live summary) and
+assets/classroom.css. One server callback: ``export`` (CSV, JSON or the HTML replay, rebuilt
+from the race's settings by ``app.export``).
+
+Page-address parameters (all optional; anything missing, malformed or out of range falls back
+to its default and a notice on the page says which and why):
+
+    landscape, layout, budget, seed          the race (layout = the landscape seed)
+    acq, xi, kappa, kernel, ls, init         Bayesian settings (ls: a number or "fitted")
+    view, speed, tab                         what the page shows (Bayesian view, speed, side tab)
+    presenter=1, theme=light|dark            presenter mode; theme (default: the system's)
+    <control>_hide=1                         hides a control (names in HIDEABLE)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
+
+from app import ids
+
+log = logging.getLogger(__name__)
+
+# ---------------------------------------------------------------- ids (a contract with the JS)
+
+CONFIG = "classroom-config"  # hidden element: data-config holds the limits and names (JSON)
+TOOLS = "classroom-tools"
+PREDICT_BUTTON = "predict-button"
+COPY_LINK = "copy-link"
+SHARE_FALLBACK = "share-fallback"  # shown when the clipboard refuses: the link, selected
+SHARE_INPUT = "share-input"
+EXPORT_MENU = "export-menu"
+EXPORT_CSV = "export-csv"
+EXPORT_JSON = "export-json"
+EXPORT_HTML = "export-html"
+EXPORT_STATUS = "export-status"
+EXPORT_DOWNLOAD = "export-download"
+PRESENTER_TOGGLE = "presenter-toggle"
+THEME_TOGGLE = "theme-toggle"
+SHORTCUTS_BUTTON = "shortcuts-button"
+SHORTCUTS_DIALOG = "shortcuts-dialog"
+PREDICT_DIALOG = "predict-dialog"
+PREDICT_CHOICES = (*ids.STRATEGY_ORDER, "nobody")
+PREDICT_CHOICE = {name: f"predict-{name}" for name in PREDICT_CHOICES}
+PREDICT_RESULT = "predict-result"
+LINK_NOTICE = "link-notice"
+LIVE = "race-live"  # the polite live region: the race summary at milestones
+SINK = {name: f"sink-classroom-{name}" for name in ("link", "url")}
+
+#: Controls a link can hide with ``<name>_hide=1``: CSS selector of what disappears, and what
+#: the help calls it. Keyboard shortcuts of a hidden control are switched off too.
+HIDEABLE: dict[str, tuple[str, str]] = {
+    "landscape": (".control-landscape", "the landscape menu (and keys 1–9)"),
+    "layout": ("#dice-button", "the New landscape button"),
+    "budget": (".control:has(#budget-input)", "the budget"),
+    "seed": (".control:has(#seed-input)", "the seed"),
+    "speed": (".control:has(#speed-select)", "the speed"),
+    "reveal": ("#reveal-toggle", "the Reveal landscape switch"),
+    "model": ("#bayes-settings", "the Bayesian settings (⚙ Model)"),
+    "view": (".view-switch", "the Bayesian view switcher"),
+    "narration": (".narration", "the line under each panel"),
+    "guide": (".side", "the guide and many-seeds card"),
+    "many": (".side-tabs", "the many-seeds tab"),
+    "fourth": (".fourth-control", "the Hyperband switch"),
+    "predict": ("#predict-button", "Predict"),
+    "share": ("#copy-link", "Copy link"),
+    "export": ("#export-menu", "Export"),
+    "presenter": ("#presenter-toggle", "the Presenter switch (and key P)"),
+    "theme": ("#theme-toggle", "the Dark switch (and key T)"),
+}
+
+#: Plot colours per theme: the light ones are app.theme's (what app.figures draws with); the
+#: dark ones replace them in the browser (assets/classroom.js), matching assets/classroom.css.
+DARK_PLOT = {"ink": "#e8ecf3", "muted": "#aab4c4", "grid": "#2f3948", "plot_bg": "#161c26"}
+
+
+# ---------------------------------------------------------------- configuration for the JS
+
+
+def link_config(landscapes: list[str], titles: dict[str, str]) -> dict[str, Any]:
+    """Everything assets/classroom.js needs to read and write links: names, defaults, limits."""
+    from app.layout import SPEEDS
+    from app.model_data import ACQUISITION_NAMES, BAYES_DEFAULTS, KAPPA_RANGE, XI_RANGE
+    from app.model_panel import LS_SLIDER, VIEWS
+    from app.theme import GRIDLINE, INK, MUTED, STRATEGY_STYLE
+    from landscapes import MAX_LANDSCAPE_SEED
+    from strategies.bayes import MAX_INITIAL
+    from strategies.gp import KERNELS
+    from strategies.race import DEFAULT_BUDGET, MAX_BUDGET, MAX_SEED, MIN_BUDGET
+
+    return {
+        "landscapes": list(landscapes),
+        "titles": dict(titles),
+        "defaults": {
+            "landscape": landscapes[0],
+            "layout": 0,
+            "budget": DEFAULT_BUDGET,
+            "seed": 0,
+            "view": "probes",
+            "speed": 1,
+            "tab": "guide",
+            "bayes": dict(BAYES_DEFAULTS),
+        },
+        "limits": {
+            "layout": [0, MAX_LANDSCAPE_SEED],
+            "budget": [MIN_BUDGET, MAX_BUDGET],
+            "seed": [0, MAX_SEED],
+            "xi": list(XI_RANGE),
+            "kappa": list(KAPPA_RANGE),
+            # a fixed length scale the slider can show (log10 ends of the slider)
+            "ls": [round(10 ** LS_SLIDER[0], 4), round(10 ** LS_SLIDER[1], 4)],
+            "init": [1, MAX_INITIAL],
+        },
+        "acquisitions": list(ACQUISITION_NAMES),
+        "kernels": list(KERNELS),
+        "views": [v[0] for v in VIEWS],
+        "speeds": list(SPEEDS),
+        "tabs": ["guide", "many"],
+        "hideable": {name: sel for name, (sel, _) in HIDEABLE.items()},
+        "order": list(ids.STRATEGY_ORDER),
+        "strategies": {
+            name: {
+                "label": style.label,
+                "short": style.short,
+                "glyph": style.glyph,
+                "colour": style.colour,
+            }
+            for name, style in STRATEGY_STYLE.items()
+        },
+        "plot": {
+            "light": {"ink": INK, "muted": MUTED, "grid": GRIDLINE, "plot_bg": "#ffffff"},
+            "dark": DARK_PLOT,
+        },
+    }
+
+
+# ---------------------------------------------------------------- layout pieces
+
+
+def _button(text: Any, component_id: str, title: str, **extra: Any) -> html.Button:
+    return html.Button(
+        text, id=component_id, className="btn btn-small tool", title=title, n_clicks=0, **extra
+    )
+
+
+def toolbar() -> html.Div:
+    """Predict, Copy link, Export, Presenter, Dark and ? — one compact row in the info bar."""
+    export_items = [
+        (EXPORT_CSV, "Trials as CSV", "One row per trial: strategy, minute, cost, θ, score"),
+        (EXPORT_JSON, "Race as JSON", "The whole trace; its settings replay the race"),
+        (
+            EXPORT_HTML,
+            "Replay for slides (HTML)",
+            "An animation of this race that opens offline, with no server",
+        ),
+    ]
+    return html.Div(
+        id=TOOLS,
+        className="classroom-tools",
+        role="toolbar",
+        **{"aria-label": "Classroom tools"},
+        children=[
+            _button(
+                [
+                    html.Span(className="tool-icon icon-flag", **{"aria-hidden": "true"}),
+                    html.Span("Predict", className="tool-label"),
+                ],
+                PREDICT_BUTTON,
+                "Predict the winner before the race",
+                **{"aria-haspopup": "dialog"},
+            ),
+            html.Div(
+                className="share",
+                children=[
+                    _button(
+                        [
+                            html.Span(className="tool-icon icon-link", **{"aria-hidden": "true"}),
+                            html.Span("Copy link", className="tool-label"),
+                        ],
+                        COPY_LINK,
+                        "Copy a link to this exact race and view",
+                    ),
+                    html.Div(
+                        id=SHARE_FALLBACK,
+                        className="share-fallback",
+                        hidden=True,
+                        children=[
+                            html.Label("Link to this race", htmlFor=SHARE_INPUT),
+                            dcc.Input(
+                                id=SHARE_INPUT,
+                                type="text",
+                                readOnly=True,
+                                value="",
+                                className="share-input",
+                            ),
+                            html.Span(
+                                "Press Ctrl+C (⌘C) to copy.",
+                                className="share-hint",
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+            html.Details(
+                id=EXPORT_MENU,
+                className="tool-menu",
+                children=[
+                    html.Summary(
+                        [
+                            html.Span(
+                                className="tool-icon icon-download", **{"aria-hidden": "true"}
+                            ),
+                            html.Span("Export", className="tool-label"),
+                        ],
+                        className="btn btn-small tool",
+                        title="Download this race: trials, trace, or a replay for slides",
+                    ),
+                    html.Div(
+                        className="menu-pop",
+                        children=[
+                            *[
+                                html.Button(
+                                    label,
+                                    id=item,
+                                    className="menu-item",
+                                    title=tip,
+                                    n_clicks=0,
+                                )
+                                for item, label, tip in export_items
+                            ],
+                            html.P(
+                                "PNG: point at a plot and press the camera in its corner.",
+                                className="menu-note",
+                            ),
+                            html.P(
+                                id=EXPORT_STATUS,
+                                className="menu-note export-status",
+                                role="status",
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+            _button(
+                "Presenter",
+                PRESENTER_TOGGLE,
+                "Presenter mode: large type and thick markers for projectors (P)",
+                **{"aria-pressed": "false"},
+            ),
+            _button(
+                [
+                    html.Span("◐", className="tool-icon", **{"aria-hidden": "true"}),
+                    html.Span("Dark", className="tool-text"),
+                ],
+                THEME_TOGGLE,
+                "Dark theme (T)",
+                **{"aria-pressed": "false"},
+            ),
+            _button(
+                "?",
+                SHORTCUTS_BUTTON,
+                "Keyboard shortcuts and classroom links (?)",
+                **{
+                    "aria-haspopup": "dialog",
+                    "aria-label": "Keyboard shortcuts and classroom links",
+                },
+            ),
+        ],
+    )
+
+
+def _key(*keys: str) -> list[Any]:
+    out: list[Any] = []
+    for i, key in enumerate(keys):
+        if i:
+            out.append(" or ")
+        out.append(html.Kbd(key))
+    return out
+
+
+def _dialog(dialog_id: str, title: str, children: list[Any], extra_class: str = "") -> html.Div:
+    heading = f"{dialog_id}-title"
+    return html.Div(
+        id=dialog_id,
+        className=f"overlay {extra_class}".strip(),
+        hidden=True,
+        children=html.Div(
+            className="dialog",
+            role="dialog",
+            **{"aria-modal": "true", "aria-labelledby": heading},
+            children=[
+                html.Div(
+                    className="dialog-head",
+                    children=[
+                        html.H2(title, id=heading),
+                        html.Button(
+                            "×",
+                            className="dialog-close",
+                            title="Close (Esc)",
+                            **{"aria-label": "Close", "data-close": dialog_id},
+                        ),
+                    ],
+                ),
+                *children,
+            ],
+        ),
+    )
+
+
+def shortcuts_dialog(landscapes: list[str], titles: dict[str, str]) -> html.Div:
+    """The help overlay opened with ?: every shortcut, and how to share a focused link."""
+    numbered = [f"{i + 1} {titles.get(name, name)}" for i, name in enumerate(landscapes[:9])]
+    rows = [
+        (_key("Space"), "Run or pause the race"),
+        (_key("→", "PageDown"), "Step to the next finished trial (clickers send these)"),
+        (_key("R"), "Reset"),
+        (
+            [html.Kbd("1"), "–", html.Kbd(str(min(9, len(landscapes))))],
+            "Landscape: " + " · ".join(numbered),
+        ),
+        (_key("F"), "Full screen on or off"),
+        (_key("P"), "Presenter mode: large type, thick markers"),
+        (_key("T"), "Light or dark theme"),
+        (_key("?"), "This help"),
+        (_key("Esc"), "Close a dialog"),
+    ]
+    table = html.Table(
+        className="keys",
+        children=[
+            html.Caption("Keyboard shortcuts (not while typing in a box)"),
+            html.Tbody(
+                [html.Tr([html.Th(keys, scope="row"), html.Td(what)]) for keys, what in rows]
+            ),
+        ],
+    )
+    hide_names = ", ".join(HIDEABLE)
+    return _dialog(
+        SHORTCUTS_DIALOG,
+        "Shortcuts and classroom links",
+        [
+            table,
+            html.H3("Links for your class"),
+            html.P(
+                [
+                    html.B("Copy link"),
+                    " gives an address with every setting (landscape and layout, budget, "
+                    "seed, the Bayesian settings, the view, presenter mode and theme): "
+                    "opening it replays the identical race.",
+                ]
+            ),
+            html.P(
+                [
+                    "For a focused demo, hide controls by adding ",
+                    html.Code("&budget_hide=1"),
+                    " (or ",
+                    html.Code("_hide=1"),
+                    " after any of: ",
+                    html.Span(hide_names, className="hide-names"),
+                    "). Add ",
+                    html.Code("&presenter=1"),
+                    " for the projector, ",
+                    html.Code("&theme=dark"),
+                    " for a dark room.",
+                ]
+            ),
+        ],
+        "overlay-help",
+    )
+
+
+def predict_dialog() -> html.Div:
+    """Before Run: which search reaches 95% of the optimum first? (the race summary's rule)."""
+    from app.theme import STRATEGY_STYLE
+
+    def choice(name: str) -> html.Button:
+        if name == "nobody":
+            glyph, label, colour = "✕", "Nobody gets there", "var(--muted)"
+        else:
+            style = STRATEGY_STYLE[name]
+            glyph, label, colour = style.glyph, style.label, style.colour
+        return html.Button(
+            [
+                html.Span(glyph, className="choice-glyph", **{"aria-hidden": "true"}),
+                html.Span(label),
+            ],
+            id=PREDICT_CHOICE[name],
+            className="choice",
+            style={"--accent": colour},
+            n_clicks=0,
+            **{"data-choice": name, "aria-pressed": "false"},
+        )
+
+    return _dialog(
+        PREDICT_DIALOG,
+        "Predict the winner",
+        [
+            html.P(
+                [
+                    html.B("Which search reaches 95% of the optimum first?"),
+                    " The winner is the first whose best score so far reaches 95% of the "
+                    "true optimum (the dotted line in the plot below), on the shared "
+                    "GPU-minute clock — the rule the race summary uses.",
+                ],
+                className="definition",
+                id="predict-definition",
+            ),
+            html.Div(
+                className="choices",
+                role="group",
+                **{"aria-labelledby": "predict-definition"},
+                children=[choice(name) for name in PREDICT_CHOICES],
+            ),
+            html.P(
+                "Pick before ▷ Run search: the answer appears when the race ends.",
+                className="predict-hint",
+            ),
+        ],
+        "overlay-predict",
+    )
+
+
+def page_extras(landscapes: list[str], titles: dict[str, str]) -> list[Any]:
+    """Everything else: dialogs, the link notice, the result banner, the live region, stores."""
+    config = link_config(landscapes, titles)
+    return [
+        html.Div(id=CONFIG, hidden=True, **{"data-config": json.dumps(config)}),
+        html.Div(
+            id=LINK_NOTICE,
+            className="link-notice",
+            role="status",
+            hidden=True,
+            children=[
+                html.Div(className="notice-body"),
+                html.Button(
+                    "×",
+                    className="notice-close",
+                    title="Dismiss",
+                    **{"aria-label": "Dismiss this notice"},
+                ),
+            ],
+        ),
+        html.Div(
+            id=PREDICT_RESULT,
+            className="predict-result",
+            hidden=True,
+            children=[
+                html.Span(className="result-mark", **{"aria-hidden": "true"}),
+                html.Div(className="result-text"),
+                html.Button(
+                    "×",
+                    className="result-close",
+                    title="Dismiss",
+                    **{"aria-label": "Dismiss the prediction result"},
+                ),
+            ],
+        ),
+        shortcuts_dialog(landscapes, titles),
+        predict_dialog(),
+        html.Div(
+            id=LIVE,
+            className="visually-hidden",
+            role="status",
+            **{"aria-live": "polite", "aria-atomic": "true"},
+        ),
+        dcc.Download(id=EXPORT_DOWNLOAD),
+        *[dcc.Store(id=sink) for sink in SINK.values()],
+    ]
+
+
+# ---------------------------------------------------------------- server: exports
+
+
+def link_query(settings: dict[str, Any]) -> str:
+    """The page-address query of a race's settings (the same names assets/classroom.js writes)."""
+    from urllib.parse import urlencode
+
+    bayes = settings.get("bayes") or {}
+    pairs: list[tuple[str, str]] = [
+        ("landscape", str(settings["landscape"])),
+        ("layout", str(int(settings["landscape_seed"]))),
+        ("budget", f"{float(settings['budget']):g}"),
+        ("seed", str(int(settings["seed"]))),
+    ]
+    if settings.get("peaks"):
+        pairs.append(("peaks", str(settings["peaks"])))
+    if settings.get("hyperband"):
+        pairs.append(("hyperband", "1"))
+    if bayes:
+        scale = bayes.get("length_scale")
+        pairs += [
+            ("acq", str(bayes["acquisition"])),
+            ("xi", f"{float(bayes['xi']):g}"),
+            ("kappa", f"{float(bayes['kappa']):g}"),
+            ("kernel", str(bayes["kernel"])),
+            ("ls", "fitted" if scale is None else f"{float(scale):g}"),
+            ("init", str(int(bayes["n_initial"]))),
+        ]
+    return urlencode(pairs, safe=",;")
+
+
+def export_race(kind: str, request: dict[str, Any], host_url: str | None = None) -> dict:
+    """The dcc.Download payload of one export of the race these settings give.
+
+    ``request`` is what the page would send to race (landscape, landscape_seed, budget, seed,
+    bayes); every value is checked here exactly as the race request is.
+    """
+    from app.callbacks import cached_landscape_view, check_budget, check_landscape, check_seed
+    from app.export import export_name, replay_html, trace_json, trials_csv
+    from app.model_data import check_bayes_options, race_entry
+
+    landscape, lseed = check_landscape(request.get("landscape"), request.get("landscape_seed"))
+    budget = check_budget(request.get("budget"))
+    seed = check_seed(request.get("seed"))
+    bayes = check_bayes_options(request.get("bayes"))
+    extra = _race_extras(landscape, request)
+    entry = race_entry(landscape, lseed, budget, seed, bayes, **extra)
+    trace, view = entry["trace"], entry["view"]
+    settings = {
+        "landscape": landscape,
+        "landscape_seed": lseed,
+        "budget": budget,
+        "seed": seed,
+        "bayes": bayes,
+        **extra,
+    }
+    if kind == "csv":
+        return dcc.send_string(trials_csv(trace), export_name(settings, "csv"), type="text/csv")
+    if kind == "json":
+        return dcc.send_string(
+            trace_json(trace), export_name(settings, "json"), type="application/json"
+        )
+    scape = cached_landscape_view(landscape, lseed, *_scape_extra(extra))
+    link = f"{host_url.rstrip('/')}/?{link_query(settings)}" if host_url else None
+    page = replay_html(trace, view, scape, list(view["order"]), link)
+    return dcc.send_string(page, export_name(settings, "html"), type="text/html")
+
+
+def _extra_settings() -> list[tuple[str, State, Any]]:
+    """Race settings beyond the five basic ones, from the feature modules the app has.
+
+    Each: the race request's key, the State holding it, and how the page's value becomes the
+    request's (as assets/race.js ``request`` does).
+    """
+    extra: list[tuple[str, State, Any]] = []
+    try:
+        from app import draw
+    except ImportError:  # an app without drawn landscapes
+        pass
+    else:
+        extra.append(
+            (
+                "peaks",
+                State(draw.PEAKS, "data"),
+                lambda scape, v: v if scape == draw.CUSTOM else None,
+            )
+        )
+    try:
+        from app import fourth
+    except ImportError:  # an app without the fourth racer
+        pass
+    else:
+        extra.append(("hyperband", State(fourth.TOGGLE, "value"), lambda _, v: fourth.is_on(v)))
+    return extra
+
+
+def _race_extras(landscape: str, request: dict[str, Any]) -> dict[str, Any]:
+    """Drawn peaks and the fourth racer, checked by their own modules (when the app has them)."""
+    extra: dict[str, Any] = {}
+    if request.get("peaks") is not None:
+        from app import draw
+
+        peaks = draw.check_peaks(landscape, request.get("peaks"))
+        if peaks:
+            extra["peaks"] = peaks
+    if request.get("hyperband") is not None:
+        from app import fourth
+
+        if fourth.check_hyperband(request.get("hyperband")):
+            extra["hyperband"] = True
+    return extra
+
+
+def _scape_extra(extra: dict[str, Any]) -> tuple[Any, ...]:
+    return (extra["peaks"],) if extra.get("peaks") else ()
+
+
+# ---------------------------------------------------------------- registration
+
+
+def register_classroom_callbacks(app: Dash) -> None:
+    """The export callback (server) and the link callbacks (clientside), on ``app``."""
+    from app.callbacks import SettingsError
+    from app.model_data import OptionError
+    from app.model_panel import BAYES_STORE, BAYES_VIEW, SIDE_TAB
+
+    # axe / screen readers: the page's language
+    if "<html>" in app.index_string:
+        app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
+
+    exports = {EXPORT_CSV: "csv", EXPORT_JSON: "json", EXPORT_HTML: "html"}
+    settings_states = [
+        State(ids.LANDSCAPE_SELECT, "value"),
+        State(ids.LANDSCAPE_SEED, "data"),
+        State(ids.BUDGET_INPUT, "value"),
+        State(ids.SEED_INPUT, "value"),
+        State(BAYES_STORE, "data"),
+    ]
+    extras = _extra_settings()  # drawn peaks, the fourth racer: (request key, State, to value)
+    settings_states += [state for _, state, _ in extras]
+
+    @app.callback(
+        Output(EXPORT_DOWNLOAD, "data"),
+        Output(EXPORT_STATUS, "children"),
+        Output(ids.ALERT, "children", allow_duplicate=True),
+        Input(EXPORT_CSV, "n_clicks"),
+        Input(EXPORT_JSON, "n_clicks"),
+        Input(EXPORT_HTML, "n_clicks"),
+        *settings_states,
+        prevent_initial_call=True,
+    )
+    def export(_csv, _json, _html, landscape, lseed, budget, seed, bayes, *more):
+        """One export of the race the current settings give (the one on screen, if raced)."""
+        from flask import request as http
+
+        kind = exports.get(ctx.triggered_id)
+        if kind is None:
+            return no_update, no_update, no_update
+        race = {
+            "landscape": landscape,
+            "landscape_seed": lseed,
+            "budget": budget,
+            "seed": seed,
+            "bayes": bayes,
+        }
+        for (key, _, convert), value in zip(extras, more, strict=True):
+            race[key] = convert(landscape, value)
+        try:
+            payload = export_race(kind, race, http.host_url)
+        except (SettingsError, OptionError, ValueError) as exc:
+            message = str(exc)
+            message = "Export failed: " + message[:1].lower() + message[1:]
+            return no_update, message, message
+        except Exception:
+            log.exception("export failed")
+            message = "The export could not be made with these settings."
+            return no_update, message, message
+        return payload, f"Saved {payload['filename']}", no_update
+
+    def clientside(name: str) -> ClientsideFunction:
+        return ClientsideFunction(namespace="hpoClassroom", function_name=name)
+
+    # A link's view settings (Bayesian settings, view, speed, tab, presenter, theme, hidden
+    # controls) and the notice; the race settings themselves are set by race.js from the same
+    # parse (settingsFromLinkOrDice). Runs on page load: no request.
+    app.clientside_callback(
+        clientside("fromLink"),
+        Output(SINK["link"], "data"),
+        Input(ids.URL, "search"),
+    )
+    # The address bar follows the view settings too (race.js writes the race settings).
+    app.clientside_callback(
+        clientside("toLink"),
+        Output(SINK["url"], "data"),
+        Input(BAYES_STORE, "data"),
+        Input(BAYES_VIEW, "value"),
+        Input(ids.SPEED_SELECT, "value"),
+        Input(SIDE_TAB, "value"),
+        prevent_initial_call=True,
+    )
