@@ -84,9 +84,12 @@ def knob_axis(knob: Mapping[str, Any]) -> dict[str, Any]:
         "mirror": False,
     }
     if knob["log"]:
+        # A hair (1e-9 decades) wider than the knob: plotly hides markers outside the axis
+        # range (cliponaxis=False) and computes log10(0.1) as -0.9999999999999998, so a probe
+        # on the top or right edge (the Bayesian strategy often probes corners) would vanish.
         axis.update(
             type="log",
-            range=[math.log10(low), math.log10(high)],
+            range=[math.log10(low) - 1e-9, math.log10(high) + 1e-9],
             dtick=1,
             exponentformat="power",
         )

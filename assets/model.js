@@ -127,9 +127,14 @@
     return cache[k];
   }
 
+  // θ in the unit square -> real knob units, 6 significant digits like the server's probes:
+  // 1e-5·(1e4)^1 is 0.10000000000000002, just outside a log axis ending at 0.1, and plotly
+  // hides markers outside the axis range (cliponaxis: false), so an edge point would vanish.
   function toReal(knob, u) {
-    if (knob.log) return knob.low * Math.pow(knob.high / knob.low, u);
-    return knob.low + u * (knob.high - knob.low);
+    u = Math.max(0, Math.min(1, u));
+    var v = knob.log ? knob.low * Math.pow(knob.high / knob.low, u)
+      : knob.low + u * (knob.high - knob.low);
+    return Number(v.toPrecision(6));
   }
 
   // ------------------------------------------------------------------ the model request
