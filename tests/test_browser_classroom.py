@@ -1,0 +1,626 @@
+"""Classroom tools in a real browser: headless Chromium (Playwright) against the real app.
+
+Shareable links that replay the identical race, the notice for unusable link parameters,
+hidden controls, every keyboard shortcut, predict-the-winner, Copy link (and its fallback),
+the exports (CSV and JSON checked against the engine; the HTML replay opened from disk with
+the network cut off) and the PNG camera. Screenshots (presenter mode, dark theme, the help
+overlay, a prediction's result) go to tests/artifacts/classroom-*.png.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from app.export import winner
+from app.model_data import BAYES_DEFAULTS
+from strategies import STRATEGIES
+from strategies.race import DEFAULT_BUDGET, run
+
+ORDER = ("grid", "random", "bayes")
+RACING = [name for name in ORDER if name in STRATEGIES]
+VIEWPORT = {"width": 1366, "height": 768}
+
+#: A link with every race and view setting away from its default.
+LINK = (
+    "?landscape=bumpy&layout=5&budget=600&seed=9"
+    "&acq=ucb&xi=0.01&kappa=3&kernel=rbf&ls=0.2&init=3&view=probes&speed=2"
+)
+LINK_BAYES = {
+    "acquisition": "ucb",
+    "xi": 0.01,
+    "kappa": 3.0,
+    "kernel": "rbf",
+    "length_scale": 0.2,
+    "n_initial": 3,
+}
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def open_app(page: Page, url: str) -> list[str]:
+    """Load the page, wait for the graphs, race.js and classroom.js; return the error list."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_function(
+        """() => ['panel-grid','panel-random','panel-bayes','best-plot'].every(id => {
+                const g = document.querySelector('#' + id + ' .js-plotly-plot');
+                return g && g._fullLayout && g.querySelector('.main-svg');
+            }) && window.hpoRace && window.hpoClassroom && window.hpoClassroom.config
+              && window.dash_clientside && window.dash_clientside.hpoClassroom"""
+    )
+    return errors
+
+
+def wait_js(page: Page, expression: str, timeout: float = 30_000) -> None:
+    """Wait until a JS expression is true (wrapped in a function: the app's CSP forbids eval)."""
+    page.wait_for_function(f"() => ({expression})", timeout=timeout)
+
+
+def wait_state(page: Page, state: str, timeout: float = 30_000) -> None:
+    wait_js(page, f"document.getElementById('race-clock').dataset.state === '{state}'", timeout)
+
+
+def state(page: Page) -> str:
+    return page.evaluate("document.getElementById('race-clock').dataset.state")
+
+
+def race_to_the_end(page: Page) -> dict:
+    """Step once (the server computes the race), then jump the clock to the end."""
+    page.click("#step-button")
+    wait_js(page, "window.hpoRace.view !== null")
+    wait_state(page, "paused")
+    page.evaluate("window.hpoRace.api.seek(1e12)")
+    wait_state(page, "finished")
+    return page.evaluate("window.hpoRace.view")
+
+
+def probes(page: Page) -> dict[str, list[list[float]]]:
+    """Every panel's probes as drawn: {strategy: [[x, y], …]}."""
+    return page.evaluate(
+        """(names) => { const out = {};
+            names.forEach(n => {
+                const g = document.querySelector('#panel-' + n + ' .js-plotly-plot');
+                const t = g.data.find(d => d.uid === 'probes');
+                out[n] = Array.from(t.x).map((x, i) => [x, t.y[i]]);
+            });
+            return out; }""",
+        RACING,
+    )
+
+
+def focus_page(page: Page) -> None:
+    page.locator("body").click(position={"x": 5, "y": 760})
+
+
+def panel_marker_size(page: Page) -> float:
+    return page.evaluate(
+        """() => { const g = document.querySelector('#panel-grid .js-plotly-plot');
+                   return g.data.find(d => d.uid === 'probes').marker.size; }"""
+    )
+
+
+def expected_race(landscape: str, budget: float, seed: int, lseed: int, bayes: dict) -> dict:
+    return run(landscape, RACING, budget, seed, landscape_seed=lseed, options={"bayes": bayes})
+
+
+def real(knob: dict, u: float) -> float:
+    low, high = knob["low"], knob["high"]
+    value = low * (high / low) ** u if knob["log"] else low + u * (high - low)
+    return float(f"{value:.6g}")
+
+
+@pytest.fixture
+def clipboard_page(browser: Browser, app_url: str) -> Page:
+    context = browser.new_context(viewport=VIEWPORT)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_url.rstrip("/"))
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+# ---------------------------------------------------------------- links
+
+
+def test_a_shared_link_replays_the_identical_race(
+    clipboard_page: Page, browser: Browser, app_url: str
+) -> None:
+    page = clipboard_page
+    errors = open_app(page, app_url + LINK)
+    expect(page.locator("#landscape-info")).to_contain_text("Bumpy")
+    expect(page.locator("#landscape-seed-label")).to_have_text("layout #5")
+    expect(page.locator("#budget-input")).to_have_value("600")
+    expect(page.locator("#seed-input")).to_have_value("9")
+    expect(page.locator("#speed-select input[value='2']")).to_be_checked()
+    expect(page.locator("#bayes-kernel input[value='rbf']")).to_be_checked()
+    expect(page.locator("#bayes-acq input[value='ucb']")).to_be_checked()
+    expect(page.locator("#bayes-init")).to_have_value("3")
+    expect(page.locator("#link-notice")).to_be_hidden()
+
+    view = race_to_the_end(page)
+    assert (view["landscape"], view["landscape_seed"], view["budget"], view["seed"]) == (
+        "bumpy",
+        5,
+        600,
+        9,
+    )
+    assert view["bayes"] == LINK_BAYES
+    first = probes(page)
+    trace = expected_race("bumpy", 600.0, 9, 5, LINK_BAYES)
+    knobs = trace["landscape"]["knobs"]
+    for name in RACING:
+        trials = trace["strategies"][name]["trials"]
+        assert first[name] == [
+            [real(knobs[0], t["theta"][0]), real(knobs[1], t["theta"][1])] for t in trials
+        ], name
+
+    # Copy link: the clipboard holds the whole state, and it replays the same race elsewhere
+    page.click("#copy-link")
+    expect(page.locator("#copy-link")).to_contain_text("Copied")
+    link = page.evaluate("navigator.clipboard.readText()")
+    query = parse_qs(urlparse(link).query)
+    for key, value in {
+        "landscape": "bumpy",
+        "layout": "5",
+        "budget": "600",
+        "seed": "9",
+        "acq": "ucb",
+        "kappa": "3",
+        "kernel": "rbf",
+        "ls": "0.2",
+        "init": "3",
+        "speed": "2",
+    }.items():
+        assert query.get(key) == [value], (key, link)
+    assert errors == []
+
+    other = browser.new_context(viewport=VIEWPORT)
+    try:
+        fresh = other.new_page()
+        open_app(fresh, link)
+        replay = race_to_the_end(fresh)
+        assert replay["bayes"] == LINK_BAYES
+        assert probes(fresh) == first
+    finally:
+        other.close()
+
+
+def test_the_address_follows_every_setting(page: Page, app_url: str) -> None:
+    open_app(page, app_url)
+    page.fill("#seed-input", "4")
+    page.press("#seed-input", "Enter")
+    wait_js(page, "location.search.includes('seed=4')")
+    page.click("#bayes-settings summary")
+    page.locator("#bayes-acq label", has_text="PI").click()
+    wait_js(page, "location.search.includes('acq=pi')")
+    page.fill("#bayes-init", "7")
+    page.press("#bayes-init", "Enter")
+    wait_js(page, "location.search.includes('init=7')")
+    page.click("#bayes-settings summary")
+    page.locator("#speed-select label", has_text="4×").click()
+    wait_js(page, "location.search.includes('speed=4')")
+    page.click("#presenter-toggle")
+    wait_js(page, "location.search.includes('presenter=1')")
+    page.click("#theme-toggle")
+    wait_js(page, "/theme=(dark|light)/.test(location.search)")
+    query = parse_qs(page.evaluate("location.search")[1:])
+    assert query["seed"] == ["4"] and query["landscape"] == ["smooth"]
+    assert query["acq"] == ["pi"] and query["init"] == ["7"] and query["speed"] == ["4"]
+
+
+@pytest.mark.parametrize(
+    ("query", "reasons"),
+    [
+        (
+            "?landscape=nope&layout=-1&budget=abc&seed=1e9&acq=zzz&xi=99&ls=7&init=0"
+            "&view=sideways&speed=9&theme=purple&presenter=maybe&bogus=1&budjet_hide=1",
+            {
+                "landscape=nope": "is not one of",
+                "layout=-1": "whole number",
+                "budget=abc": "from 20 to 3000",
+                "seed=1e9": "whole number",
+                "acq=zzz": "must be one of",
+                "xi=99": "from 0 to 10",
+                "ls=7": "fitted",
+                "init=0": "whole number",
+                "view=sideways": "must be one of",
+                "speed=9": "must be one of",
+                "theme=purple": "light or dark",
+                "presenter=maybe": "1 or 0",
+                "bogus": "not a setting",
+                "budjet_hide": "names no control",
+            },
+        ),
+        ("?budget=5&seed=3", {"budget=5": "using 800"}),
+    ],
+)
+def test_garbage_in_a_link_falls_back_with_a_notice(
+    page: Page, app_url: str, query: str, reasons: dict[str, str]
+) -> None:
+    errors = open_app(page, app_url + query)
+    notice = page.locator("#link-notice")
+    expect(notice).to_be_visible()
+    items = notice.locator("li")
+    expect(items).to_have_count(len(reasons))
+    text = notice.inner_text()
+    for param, why in reasons.items():
+        line = next(t for t in items.all_inner_texts() if t.startswith(param))
+        assert why in line, (param, line)
+    assert "could not be used" in text
+    # the defaults stand, and the page works
+    expect(page.locator("#landscape-info")).to_contain_text("Smooth")
+    expect(page.locator("#budget-input")).to_have_value("800")
+    expect(page.locator("#alert")).to_be_empty()
+    view = race_to_the_end(page)
+    assert view["budget"] == DEFAULT_BUDGET
+    assert view["bayes"] == BAYES_DEFAULTS
+    # the address keeps only what was used
+    search = page.evaluate("location.search")
+    assert "abc" not in search and "bogus" not in search and "budget=5&" not in search
+    # the notice can be dismissed, from the keyboard too
+    notice.locator(".notice-close").focus()
+    page.keyboard.press("Enter")
+    expect(notice).to_be_hidden()
+    assert errors == []
+
+
+def test_a_teachers_link_hides_controls(page: Page, app_url: str) -> None:
+    open_app(page, app_url + "?budget_hide=1&landscape_hide=1&model_hide=1&export_hide=1")
+    for selector in ("#budget-input", "#landscape-select", "#bayes-settings", "#export-menu"):
+        expect(page.locator(selector)).to_be_hidden()
+    for selector in ("#seed-input", "#run-button", "#copy-link", "#speed-select", "#bayes-view"):
+        expect(page.locator(selector)).to_be_visible()
+    expect(page.locator("#link-notice")).to_be_hidden()
+    # keys of a hidden control are off too: 2 would pick the second landscape
+    focus_page(page)
+    page.keyboard.press("2")
+    page.wait_for_timeout(400)
+    expect(page.locator("#landscape-info")).to_contain_text("Smooth")
+    # a shared copy of the link hides the same controls
+    page.click("#copy-link")
+    wait_js(page, "location.search.includes('budget_hide=1')")
+    search = page.evaluate("location.search")
+    for key in ("budget_hide=1", "landscape_hide=1", "model_hide=1", "export_hide=1"):
+        assert key in search
+
+
+def test_copy_link_falls_back_to_a_selected_box(browser: Browser, app_url: str) -> None:
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined})")
+    try:
+        page = context.new_page()
+        open_app(page, app_url + "?seed=5")
+        page.click("#copy-link")
+        box = page.locator("#share-fallback")
+        expect(box).to_be_visible()
+        value = page.input_value("#share-input")
+        assert value.startswith(app_url) and "seed=5" in value and "landscape=smooth" in value
+        selected = page.evaluate(
+            "(() => { const i = document.getElementById('share-input');"
+            " return [document.activeElement === i, i.selectionStart, i.selectionEnd]; })()"
+        )
+        assert selected == [True, 0, len(value)]
+        page.keyboard.press("Escape")
+        expect(box).to_be_hidden()
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------- keyboard
+
+
+def test_every_shortcut(page: Page, app_url: str, artifacts: Path) -> None:
+    errors = open_app(page, app_url)
+    focus_page(page)
+    # ? opens the help overlay (focus inside); Esc closes it and gives focus back
+    page.keyboard.press("?")
+    dialog = page.locator("#shortcuts-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("dialog")).to_have_attribute("aria-modal", "true")
+    assert page.evaluate("!!document.activeElement.closest('#shortcuts-dialog')")
+    for key in ("Space", "→", "R", "F", "P", "T", "?", "Esc"):
+        expect(dialog.locator("kbd", has_text=key).first).to_be_visible()
+    page.screenshot(path=str(artifacts / "classroom-help.png"))
+    page.keyboard.press(" ")  # keys under a dialog do not reach the race
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    assert state(page) == "idle"
+    page.click("#shortcuts-button")
+    expect(dialog).to_be_visible()
+    page.keyboard.press("?")
+    expect(dialog).to_be_hidden()
+
+    # Space runs and pauses, → steps, R resets
+    focus_page(page)
+    page.keyboard.press(" ")
+    wait_state(page, "playing")
+    page.keyboard.press(" ")
+    wait_state(page, "paused", timeout=3_000)
+    before = page.evaluate("Number(document.getElementById('race-clock').dataset.clock)")
+    page.keyboard.press("ArrowRight")
+    wait_js(page, f"Number(document.getElementById('race-clock').dataset.clock) > {before}")
+    page.keyboard.press("r")
+    wait_state(page, "idle", timeout=3_000)
+
+    # 1–9 choose a landscape
+    page.keyboard.press("2")
+    expect(page.locator("#landscape-info")).to_contain_text("Bumpy")
+    page.keyboard.press("1")
+    expect(page.locator("#landscape-info")).to_contain_text("Smooth")
+
+    # P: presenter mode (large type, thick markers), and back
+    normal = panel_marker_size(page)
+    page.keyboard.press("p")
+    wait_js(page, "document.documentElement.dataset.presenter === 'true'")
+    wait_js(
+        page,
+        "document.querySelector('#panel-grid .js-plotly-plot').data"
+        f".find(d => d.uid === 'probes').marker.size > {normal}",
+    )
+    expect(page.locator("#presenter-toggle")).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("p")
+    wait_js(page, "document.documentElement.dataset.presenter === 'false'")
+    assert panel_marker_size(page) == normal
+
+    # T: theme (the plots follow)
+    start = page.evaluate("document.documentElement.dataset.theme")
+    page.keyboard.press("t")
+    wait_js(page, f"document.documentElement.dataset.theme !== '{start}'")
+    page.keyboard.press("t")
+    wait_js(page, f"document.documentElement.dataset.theme === '{start}'")
+
+    # F: full screen, and back
+    page.keyboard.press("f")
+    wait_js(page, "document.fullscreenElement !== null", timeout=5_000)
+    page.keyboard.press("f")
+    wait_js(page, "document.fullscreenElement === null", timeout=5_000)
+
+    # typing in a box is never a shortcut
+    page.fill("#seed-input", "")
+    page.type("#seed-input", "2")
+    for key in ("p", "t", "f", "?", "3", " "):
+        page.keyboard.press(key)
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.documentElement.dataset.presenter") == "false"
+    assert page.evaluate("document.fullscreenElement") is None
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#landscape-info")).to_contain_text("Smooth")
+    assert state(page) == "idle"
+    assert errors == []
+
+
+# ---------------------------------------------------------------- predict the winner
+
+
+def summary_winner(page: Page) -> str | None:
+    text = page.inner_text("#race-status")
+    assert text.startswith("Finished"), text
+    if "nobody reached 95%" in text:
+        return None
+    return text.split("first to 95%: ")[1].split(",")[0]
+
+
+def test_predict_the_winner(page: Page, app_url: str, artifacts: Path) -> None:
+    errors = open_app(page, app_url)
+    trace = expected_race("smooth", DEFAULT_BUDGET, 0, 0, dict(BAYES_DEFAULTS))
+    target = 0.95 * trace["landscape"]["optimum"]["score"]
+    reach = {
+        name: next((t["clock"] for t in s["trials"] if t["best"] >= target), math.inf)
+        for name, s in trace["strategies"].items()
+    }
+    champion = min(reach, key=lambda n: (reach[n], RACING.index(n)))
+    loser = next(n for n in RACING if n != champion)
+    shorts = {"grid": "Grid", "random": "Random", "bayes": "Bayesian"}
+
+    # the rule is on screen; the right pick
+    page.click("#predict-button")
+    dialog = page.locator("#predict-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("95% of the optimum")
+    expect(dialog).to_contain_text("the rule the race summary uses")
+    page.click(f"#predict-{champion}")
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#predict-button")).to_contain_text(f"Pick: {shorts[champion]}")
+    page.click("#run-button")
+    wait_state(page, "playing")
+    # locked while the race runs
+    page.click("#predict-button")
+    expect(page.locator(f"#predict-{loser}")).to_be_disabled()
+    page.keyboard.press("Escape")
+    page.evaluate("window.hpoRace.api.setSpeed(40)")
+    wait_state(page, "finished")
+    result = page.locator("#predict-result")
+    expect(result).to_be_visible()
+    expect(result).to_contain_text("You were right")
+    assert summary_winner(page) == shorts[champion]
+    expect(page.locator("#race-live")).to_contain_text("You were right", timeout=3_000)
+    expect(page.locator("#race-live")).to_contain_text(
+        f"First to 95% of the optimum: {shorts[champion]}"
+    )
+    page.wait_for_timeout(1200)  # the fog fades
+    page.screenshot(path=str(artifacts / "classroom-predict-right.png"))
+
+    # Reset clears the verdict and the pick; a wrong pick is called wrong
+    page.click("#reset-button")
+    expect(result).to_be_hidden()
+    expect(page.locator("#predict-button")).to_contain_text("Predict")
+    page.click("#predict-button")
+    page.click(f"#predict-{loser}")
+    race_to_the_end(page)
+    expect(result).to_contain_text("Not this time")
+    expect(result).to_contain_text("You picked")
+    expect(result).to_have_attribute("data-verdict", "wrong")
+    page.screenshot(path=str(artifacts / "classroom-predict-wrong.png"))
+
+    # "nobody": a race where no search gets to 95% (a tiny budget on the bumpy landscape)
+    page.click("#reset-button")
+    page.click("#predict-button")
+    page.click("#predict-nobody")
+    page.fill("#budget-input", "20")
+    page.press("#budget-input", "Enter")
+    race_to_the_end(page)
+    if summary_winner(page) is None:
+        expect(result).to_contain_text("You were right")
+    else:
+        expect(result).to_contain_text("Not this time")
+    assert errors == []
+
+
+# ---------------------------------------------------------------- exports
+
+
+def export(page: Page, item: str):
+    if not page.locator("#export-menu").evaluate("d => d.open"):
+        page.click("#export-menu summary")
+    with page.expect_download() as info:
+        page.click(f"#{item}")
+    expect(page.locator("#export-status")).to_contain_text("Saved")
+    return info.value
+
+
+def test_exports_match_the_race(page: Page, app_url: str, tmp_path: Path) -> None:
+    errors = open_app(page, app_url + LINK)
+    view = race_to_the_end(page)
+    trace = expected_race("bumpy", 600.0, 9, 5, LINK_BAYES)
+
+    # CSV: one row per trial, the same trials the page animates
+    download = export(page, "export-csv")
+    assert download.suggested_filename == "hpo-race_bumpy_layout5_600min_seed9.csv"
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text())))
+    assert len(rows) == sum(len(s["trials"]) for s in trace["strategies"].values())
+    for name in RACING:
+        mine = [r for r in rows if r["strategy"] == name]
+        trials = trace["strategies"][name]["trials"]
+        shown = view["strategies"][name]
+        assert [float(r["score"]) for r in mine] == [t["score"] for t in trials]
+        assert [float(r["finished_at_gpu_minute"]) for r in mine] == shown["clock"]
+        assert [float(r["learning_rate"]) for r in mine] == shown["x"]
+        assert [float(r["weight_decay"]) for r in mine] == shown["y"]
+        assert [float(r["best_so_far"]) for r in mine] == shown["best"]
+        assert [int(r["trial"]) for r in mine] == list(range(1, len(trials) + 1))
+
+    # JSON: the engine's trace, exactly
+    download = export(page, "export-json")
+    assert download.suggested_filename.endswith(".json")
+    assert json.loads(Path(download.path()).read_text()) == json.loads(json.dumps(trace))
+
+    # the HTML replay: opened from disk in a fresh context with every request refused
+    download = export(page, "export-html")
+    replay = tmp_path / download.suggested_filename
+    download.save_as(replay)
+    assert errors == []
+    context = page.context.browser.new_context(viewport=VIEWPORT)
+    requests: list[str] = []
+    try:
+        offline = context.new_page()
+        offline.route(
+            "**/*",
+            lambda route: (
+                route.continue_()
+                if route.request.url.startswith("file:")
+                else (requests.append(route.request.url), route.abort())
+            ),
+        )
+        problems: list[str] = []
+        offline.on("pageerror", lambda e: problems.append(str(e)))
+        offline.goto(replay.as_uri())
+        offline.wait_for_function(
+            "() => { const g = document.getElementById('replay');"
+            " return g && g._fullLayout && g._transitionData && g._transitionData._frames; }"
+        )
+        frames = offline.evaluate(
+            "document.getElementById('replay')._transitionData._frames.length"
+        )
+        assert frames > 20
+        offline.evaluate(
+            """() => { const g = document.getElementById('replay');
+                       const last = g._transitionData._frames.slice(-1)[0].name;
+                       return Plotly.animate(g, [last], {frame: {duration: 0, redraw: true},
+                                             transition: {duration: 0}, mode: 'immediate'}); }"""
+        )
+        shown = offline.evaluate(
+            """() => { const g = document.getElementById('replay');
+                       return g.data.filter(t => t.type === 'scatter' && t.marker &&
+                                            Array.isArray(t.marker.color))
+                                    .map(t => t.x.length); }"""
+        )
+        assert shown == [len(trace["strategies"][n]["trials"]) for n in RACING]
+        assert offline.locator(".main-svg").count() > 0
+        first = winner(trace, RACING)
+        verdict = offline.inner_text(".verdict")
+        if first is None:
+            assert verdict.startswith("Nobody reached 95% of the optimum"), verdict
+        else:
+            assert verdict.startswith("First to 95% of the optimum"), verdict
+            assert f"GPU minute {first['minute']:,.0f}" in verdict
+        assert problems == [] and requests == []
+    finally:
+        context.close()
+
+
+def test_png_camera_on_panels_and_the_plot(page: Page, app_url: str) -> None:
+    open_app(page, app_url)
+    race_to_the_end(page)
+    page.wait_for_timeout(1000)
+    for graph in ("panel-bayes", "best-plot"):
+        page.hover(f"#{graph}")
+        camera = page.locator(f"#{graph} .modebar-btn[data-title*='png' i]")
+        expect(camera).to_be_visible()
+        with page.expect_download() as info:
+            camera.click()
+        download = info.value
+        assert download.suggested_filename.endswith(".png")
+        data = Path(download.path()).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        assert width > 400 and height > 200
+        if graph.startswith("panel-"):
+            # the whole panel: the (revealed) landscape behind the probes, and the axes
+            shown = page.evaluate(
+                "document.querySelector('#panel-bayes .js-plotly-plot').data.map(t => t.uid)"
+            )
+            assert "landscape" not in shown  # the page's front layer is left as it was
+            assert len(data) > 60_000  # a heatmap, not a few dots on a transparent sheet
+
+
+# ---------------------------------------------------------------- looks
+
+
+def test_screenshots_presenter_and_dark(page: Page, app_url: str, artifacts: Path) -> None:
+    open_app(page, app_url + "?presenter=1")
+    page.click("#run-button")
+    wait_state(page, "playing")
+    page.evaluate("window.hpoRace.api.setSpeed(30)")
+    wait_state(page, "finished")
+    page.wait_for_timeout(1200)
+    size = page.evaluate(
+        "(() => { const d = document.documentElement;"
+        " return [d.scrollWidth, d.scrollHeight, innerWidth, innerHeight]; })()"
+    )
+    assert size[0] <= size[2] and size[1] <= size[3], size
+    topbar = page.locator(".topbar").bounding_box()
+    assert topbar and topbar["height"] < 50, "the controls must stay on one row"
+    page.screenshot(path=str(artifacts / "classroom-presenter.png"))
+
+    open_app(page, app_url + "?theme=dark")
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(14, 19, 27)"
+    page.click("#run-button")
+    wait_state(page, "playing")
+    page.evaluate("window.hpoRace.api.setSpeed(30)")
+    wait_state(page, "finished")
+    page.wait_for_timeout(1200)
+    bg = page.evaluate(
+        "document.querySelector('#best-plot .js-plotly-plot')._fullLayout.plot_bgcolor"
+    )
+    assert bg == "#161c26"
+    page.screenshot(path=str(artifacts / "classroom-dark.png"))
