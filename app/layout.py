@@ -178,7 +178,6 @@ def info_bar(view: Mapping[str, Any]) -> html.Div:
                 children=html.Span(id=ids.ALERT, className="alert", role="alert"),
             ),
             classroom.toolbar(),  # Predict, Copy link, Export, Presenter, Dark, ?
-            model_panel.model_key(),
             fourth.toggle(fourth.available()),
             html.Div(
                 className="score-key",

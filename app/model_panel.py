@@ -272,8 +272,9 @@ def settings_panel() -> html.Details:
 
 
 def bayes_head_controls() -> list[Any]:
-    """Extra controls in the Bayesian panel's head: the view switcher and the settings."""
-    return [view_switcher(), settings_panel()]
+    """The Bayesian panel's head extras: the model view's legend (shown instead of the title
+    while a model view is on), the view switcher and the settings."""
+    return [model_key(), view_switcher(), settings_panel()]
 
 
 def model_figure(probes: go.Figure) -> go.Figure:
@@ -335,7 +336,7 @@ def narration_line(name: str) -> html.P:
 
 
 def model_key() -> html.Div:
-    """What the Bayesian model view shows, with its colour ramp and range (model.js)."""
+    """What the Bayesian model view shows: its name, colour ramp and range (model.js)."""
     return html.Div(
         id=MODEL_KEY,
         className="model-key",
@@ -345,7 +346,7 @@ def model_key() -> html.Div:
             html.Span(className="mk-ramp"),
             html.Span(className="mk-hi"),
             html.Span(
-                [html.Span("⊕", className="mk-next-glyph"), " next probe"],
+                [html.Span("⊕", className="mk-next-glyph"), " next"],
                 className="mk-next",
             ),
         ],

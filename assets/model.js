@@ -143,12 +143,21 @@
     return !!(R && R.view && R.view.strategies && R.view.strategies.bayes);
   }
 
+  // The loaded race's settings key, computed once per race (render runs every frame).
+  function raceKey(R) {
+    if (M.keyFor !== R.view) {
+      M.keyFor = R.view;
+      M.key = R.view ? stableJson(raceSettings(R.view)) : null;
+    }
+    return M.key;
+  }
+
   // Ask for the loaded race's model frames once, and only while a model view is shown.
   function ensureModel(R) {
     if (M.view === 'probes' || !bayesRacing(R)) return;
-    var settings = raceSettings(R.view);
-    var key = stableJson(settings);
+    var key = raceKey(R);
     if (M.modelKey === key || M.pendingKey === key || M.failedKey === key) return;
+    var settings = raceSettings(R.view);
     M.pendingKey = key;
     settings.nonce = Date.now();
     setProps('model-request', {data: settings});
@@ -156,7 +165,7 @@
 
   function modelState(R) {
     if (!bayesRacing(R)) return 'none';
-    var key = stableJson(raceSettings(R.view));
+    var key = raceKey(R);
     if (M.model && M.modelKey === key) return 'ready';
     if (M.pendingKey === key) return 'loading';
     if (M.failedKey === key) return 'failed';
@@ -210,11 +219,13 @@
     var state = modelState(R);
     var k = bayesRacing(R) ? Math.min(R.shown.bayes || 0, R.view.strategies.bayes.clock.length) : 0;
     var sig = [M.view, state, M.modelKey, k, R.finished ? 1 : 0].join('|');
-    if (r) {
+    if (r && (M.rootView !== M.view || M.rootState !== state)) {
+      M.rootView = M.view;
+      M.rootState = state;
       r.setAttribute('data-bayes-view', M.view);
       r.setAttribute('data-model', state);
+      hint(state, R);
     }
-    hint(state, R);
     if (!force && sig === M.sig && M.layoutFor === layoutSource()) return;
     M.sig = sig;
     drawKey(R, state, k);
@@ -271,6 +282,11 @@
     var stops = RAMPS[M.view];
     q('mk-ramp').style.background = 'linear-gradient(90deg, ' + stops.join(', ') + ')';
     var names = {
+      mean: 'GP mean',
+      std: 'GP std',
+      acquisition: ACQ_TITLE[acq],
+    };
+    var longNames = {
       mean: 'GP mean μ(θ)',
       std: 'GP std σ(θ)',
       acquisition: ACQ_TITLE[acq] + '(θ)',
@@ -280,25 +296,29 @@
       std: 'how unsure the model is: high far from its probes',
       acquisition: ACQ_LONG[acq] + '; the model probes its maximum',
     };
-    var label = '◆ ' + names[M.view];
-    var lo = '', hi = '', nextText = '', title = names[M.view] + ': ' + what[M.view];
+    var label = names[M.view];
+    var lo = '', hi = '', nextText = '', title = longNames[M.view] + ': ' + what[M.view];
     if (state === 'ready') {
       var zr = range(M.view, k);
       var f = M.model.frames[M.view][k];
       lo = fmt(zr[0]);
       hi = fmt(M.view === 'mean' ? zr[1] : f.hi);
-      label += k === 0 ? ' · prior, no trials yet' : ' · after ' + k + (k === 1 ? ' trial' : ' trials');
+      title += k === 0 ? ' — the prior, before any trial.'
+        : ' — after ' + k + (k === 1 ? ' trial.' : ' trials.');
+      title += ' Colours from ' + lo + ' to ' + hi + '.';
       if (M.view === 'acquisition' && k > 0 && acq !== 'ucb' && f.hi < 1e-6) {
-        title += '. It is tiny everywhere now: the model expects almost no gain anywhere.';
+        title += ' It is tiny everywhere now: the model expects almost no gain anywhere.';
       }
       var nInit = (R.view.strategies.bayes.model || {}).n_initial || 0;
       var total = R.view.strategies.bayes.clock.length;
-      if (k >= total) nextText = R.finished ? 'would probe next' : 'next probe';
-      else if (k < nInit) nextText = 'next: random start ' + (k + 1) + '/' + nInit;
-      else nextText = 'next: ' + ACQ_TITLE[acq] + '’s maximum';
+      nextText = 'next';
+      if (k >= total) title += ' ⊕ where it would probe next, had the budget allowed.';
+      else if (k < nInit) title += ' ⊕ its next probe: random start ' + (k + 1) + ' of ' + nInit + '.';
+      else title += ' ⊕ its next probe: where ' + ACQ_TITLE[acq] + ' is highest.';
     } else if (state === 'loading') {
       label += ' · loading…';
     }
+    key.setAttribute('data-step', String(k));
     setText(q('mk-label'), label);
     setText(q('mk-lo'), lo);
     setText(q('mk-hi'), hi);
@@ -315,6 +335,12 @@
   // ------------------------------------------------------------------ narration
 
   function drawNarration(R) {
+    var sig = R.view ? R.view.order.map(function (n) {
+      return R.shown[n] || 0;
+    }).join(',') + (R.finished ? '!' : '') : '';
+    if (M.narrationFor === R.view && M.narrationSig === sig) return;
+    M.narrationFor = R.view;
+    M.narrationSig = sig;
     var boxes = document.querySelectorAll('.narration');
     for (var i = 0; i < boxes.length; i++) {
       var box = boxes[i];
@@ -365,10 +391,15 @@
     if (fill && fill.style.width !== p) fill.style.width = p;
     if (thumb && thumb.style.left !== p) thumb.style.left = p;
     var ready = !!R.view;
-    s.setAttribute('aria-disabled', ready ? 'false' : 'true');
-    s.setAttribute('aria-valuenow', R.t.toFixed(0));
-    s.setAttribute('aria-valuemax', String(ready ? Math.round(R.view.end) : 0));
-    s.setAttribute('aria-valuetext', 'minute ' + Math.round(R.t));
+    var now = R.t.toFixed(0);
+    var max = String(ready ? Math.round(R.view.end) : 0);
+    if (s.__aria !== now + '/' + max + ready) {
+      s.__aria = now + '/' + max + ready;
+      s.setAttribute('aria-disabled', ready ? 'false' : 'true');
+      s.setAttribute('aria-valuenow', now);
+      s.setAttribute('aria-valuemax', max);
+      s.setAttribute('aria-valuetext', 'minute ' + now);
+    }
   }
 
   function minuteAt(clientX) {

@@ -145,7 +145,7 @@ def test_each_bayesian_view_shows_the_models_frame(
 
     scrub_to(page, 330.0)  # mid-race: the model has seen a few dozen trials
     wait_js(page, "window.hpoRace.shown.bayes > 12")
-    labels = {"mean": "GP mean", "std": "GP std", "acquisition": "EI(θ)"}
+    labels = {"mean": "GP mean", "std": "GP std", "acquisition": "EI"}
     switch = {"mean": "Mean", "std": "Std", "acquisition": "EI"}
     scales, zs = {}, {}
     for view in ("mean", "std", "acquisition"):
@@ -164,7 +164,11 @@ def test_each_bayesian_view_shows_the_models_frame(
         assert math.isclose(shown["next"][1][0], real(knobs[1], nxt[1]), rel_tol=1e-6)
         # the legend says what is shown, at which step, with the range of the colours
         key = page.inner_text("#model-key")
-        assert labels[view] in key and f"after {k} trials" in key, key
+        title = page.get_attribute("#model-key", "title")
+        assert key.startswith(labels[view]) and "next" in key, key
+        assert f"after {k} trials" in title and "Colours from" in title, title
+        # in place of the panel's title, right by the heatmap
+        expect(page.locator(".panel-bayes .panel-head h2")).to_be_hidden()
         expect(page.locator("#model-key")).to_be_visible()
         expect(page.locator("#model-bayes")).to_be_visible()
         scales[view] = shown["colorscale"][-1][1]
@@ -194,6 +198,7 @@ def test_each_bayesian_view_shows_the_models_frame(
     choose(page, "bayes-view", "Probes")
     expect(page.locator("#model-bayes")).to_be_hidden()
     expect(page.locator("#model-key")).to_be_hidden()
+    expect(page.locator(".panel-bayes .panel-head h2")).to_be_visible()
     assert errors == []
 
 
@@ -276,7 +281,8 @@ def test_bayesian_settings_change_only_the_bayesian_race(
     # the acquisition view is UCB's now
     choose(page, "bayes-view", "UCB")
     wait_model(page, "acquisition")
-    expect(page.locator("#model-key")).to_contain_text("UCB(θ)")
+    expect(page.locator("#model-key")).to_contain_text("UCB")
+    assert "UCB(θ)" in page.get_attribute("#model-key", "title")
 
     # a bad value gets a clear message, and Run says why it cannot race
     page.click("#bayes-settings summary")
@@ -401,6 +407,12 @@ def test_scrubber_moves_the_clock_and_everything_follows(
     assert sum(after["shown"].values()) == sum(before["shown"].values()) + 1
     page.keyboard.press("End")
     wait_state(page, "finished")
+    # every probe is drawn, including those on the square's top and right edges
+    hidden = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.layer-probes .scatterlayer .point'))
+                 .filter(p => p.getAttribute('display') === 'none').length"""
+    )
+    assert hidden == 0
     for name in RACING:
         assert page.inner_text(f"#narration-{name}") == "Done: " + narration[name]["end"]
     scrub_to(page, 100.0)  # back from the end: paused again, the race is not over
