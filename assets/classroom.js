@@ -1100,6 +1100,11 @@
     'many-vary': 'New layout for each seed',
   };
 
+  var SLIDER_NAMES = {
+    'bayes-ls': 'Fixed length scale (log scale, 0.03 to 1)',
+    'draw-height': 'Height of the newest peak',
+  };
+
   function labelText(id) {
     var label = id && document.querySelector('label[for="' + id + '"]');
     return label ? label.textContent.trim() : '';
@@ -1121,6 +1126,15 @@
         opt.removeAttribute('role');
         opt.removeAttribute('aria-selected');
       });
+    });
+    // Dash 4 sliders: the thumb (role="slider") gets its control's name
+    document.querySelectorAll('[role="slider"]').forEach(function (thumb) {
+      if (thumb.getAttribute('aria-label') || thumb.getAttribute('aria-labelledby')) return;
+      var host = thumb.closest('[id]');
+      var holder = thumb.closest('[title]');
+      var name = (host && (SLIDER_NAMES[host.id] || labelText(host.id))) ||
+        (holder ? holder.getAttribute('title') : '') || 'Slider';
+      thumb.setAttribute('aria-label', name.slice(0, 80));
     });
     document.querySelectorAll('.dash-dropdown-wrapper').forEach(function (wrap) {
       var button = wrap.querySelector('button.dash-dropdown');
