@@ -48,7 +48,8 @@ THEME_TOGGLE = "theme-toggle"
 SHORTCUTS_BUTTON = "shortcuts-button"
 SHORTCUTS_DIALOG = "shortcuts-dialog"
 PREDICT_DIALOG = "predict-dialog"
-PREDICT_CHOICES = (*ids.STRATEGY_ORDER, "nobody")
+#: The fourth racer's choice shows only while it races (assets/classroom.css).
+PREDICT_CHOICES = (*ids.PANEL_ORDER, "nobody")
 PREDICT_CHOICE = {name: f"predict-{name}" for name in PREDICT_CHOICES}
 PREDICT_RESULT = "predict-result"
 LINK_NOTICE = "link-notice"

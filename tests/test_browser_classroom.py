@@ -624,3 +624,36 @@ def test_screenshots_presenter_and_dark(page: Page, app_url: str, artifacts: Pat
     )
     assert bg == "#161c26"
     page.screenshot(path=str(artifacts / "classroom-dark.png"))
+
+
+@pytest.mark.parametrize("scheme", ["dark", "light"])
+def test_the_theme_follows_the_system_unless_chosen(
+    browser: Browser, app_url: str, scheme: str
+) -> None:
+    context = browser.new_context(viewport=VIEWPORT, color_scheme=scheme)
+    try:
+        page = context.new_page()
+        open_app(page, app_url)
+        assert page.evaluate("document.documentElement.dataset.theme") == scheme
+        expect(page.locator("#theme-toggle")).to_have_attribute(
+            "aria-pressed", "true" if scheme == "dark" else "false"
+        )
+        assert "theme=" not in page.evaluate("location.search")
+        other = "light" if scheme == "dark" else "dark"
+        open_app(page, f"{app_url}?theme={other}")
+        assert page.evaluate("document.documentElement.dataset.theme") == other
+    finally:
+        context.close()
+
+
+def test_hyperband_can_be_predicted_when_it_races(page: Page, app_url: str) -> None:
+    open_app(page, app_url)
+    page.click("#predict-button")
+    expect(page.locator("#predict-hyperband")).to_be_hidden()
+    page.keyboard.press("Escape")
+    page.click("#hyperband-toggle label")
+    wait_js(page, "document.getElementById('app-root').dataset.fourth === 'on'")
+    page.click("#predict-button")
+    expect(page.locator("#predict-hyperband")).to_be_visible()
+    page.click("#predict-hyperband")
+    expect(page.locator("#predict-button")).to_contain_text("Pick: Hyperband")
