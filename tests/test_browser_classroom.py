@@ -657,3 +657,28 @@ def test_hyperband_can_be_predicted_when_it_races(page: Page, app_url: str) -> N
     expect(page.locator("#predict-hyperband")).to_be_visible()
     page.click("#predict-hyperband")
     expect(page.locator("#predict-button")).to_contain_text("Pick: Hyperband")
+
+
+def test_live_summary_speaks_at_milestones_not_every_frame(page: Page, app_url: str) -> None:
+    open_app(page, app_url)
+    page.evaluate(
+        """() => { window.__said = [];
+            new MutationObserver(() => {
+                const t = document.getElementById('race-live').textContent;
+                if (t) window.__said.push(t);
+            }).observe(document.getElementById('race-live'),
+                       {childList: true, characterData: true, subtree: true}); }"""
+    )
+    assert page.get_attribute("#race-live", "aria-live") == "polite"
+    assert page.get_attribute("#race-status", "aria-live") is None  # one live summary only
+    page.click("#run-button")
+    wait_state(page, "playing")
+    page.evaluate("window.hpoRace.api.setSpeed(4)")
+    wait_state(page, "finished", timeout=30_000)
+    page.wait_for_timeout(300)
+    said = page.evaluate("window.__said")
+    frames = page.evaluate("window.hpoRace.stats.frames")
+    assert frames > 60 and 2 <= len(said) <= 8, (frames, said)
+    assert said[0].startswith("Race started on Smooth")
+    assert any("reached 95% of the optimum" in s for s in said)
+    assert said[-1].startswith("Race finished. First to 95% of the optimum:")
