@@ -583,6 +583,8 @@
       Object.keys(at).forEach(function (k) {
         lu['legend.' + k] = at[k];
       });
+      // four racers must fit under the optimum's labels in the margin
+      if (C.presenter && b.legend !== undefined) lu['legend.font.size'] = Math.round(b.legend * 1.15);
     }
     if (b.plotBg !== undefined && !/rgba\(0, ?0, ?0, ?0\)|transparent/.test(String(b.plotBg))) {
       lu.plot_bgcolor = colour(b.plotBg);
