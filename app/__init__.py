@@ -28,7 +28,7 @@ def create_app(frame_ancestors: str | None = None) -> Dash:
         racing_strategies,
         register_callbacks,
     )
-    from app.draw import CUSTOM, MENU_TITLE
+    from app.draw import CUSTOM, MENU_TITLE, menu_title
     from app.figures import best_figure, landscape_figure
     from app.guard import install_request_guard
     from app.layout import build_layout
@@ -48,7 +48,7 @@ def create_app(frame_ancestors: str | None = None) -> Dash:
 
     names = list(LANDSCAPES)
     view = cached_landscape_view(names[0], 0)
-    titles = {name: landscape_title(name) for name in names}
+    titles = {name: menu_title(landscape_title(name)) for name in names}
     names.append(CUSTOM)  # last in the menu: "✎ Your landscape" (app/draw.py)
     titles[CUSTOM] = MENU_TITLE
     available = racing_strategies()

@@ -30,6 +30,7 @@ PEAKS = "draw-peaks"  # dcc.Store: the drawn peaks as "u,v,h,w;…" ("" while no
 BAR = "draw-bar"  # the drawing toolbar in the info bar (shown for "Your landscape" only)
 HINT = "draw-hint"
 HEIGHT = "draw-height"  # slider: height of the newest peak (and of the next one)
+HEIGHT_VALUE = "draw-height-value"
 COUNT = "draw-count"
 UNDO = "draw-undo"
 CLEAR = "draw-clear"
@@ -89,6 +90,14 @@ def unseeded_landscapes() -> list[str]:
     return [*names, CUSTOM]
 
 
+def menu_title(title: str) -> str:
+    """A landscape's label in the (narrow) menu: "Real: SVM on digits" -> "SVM on digits".
+
+    The info bar keeps the full title, and the layout chip says "measured data".
+    """
+    return title.removeprefix("Real: ")
+
+
 # ---------------------------------------------------------------- views
 
 
@@ -130,7 +139,8 @@ def empty_best(figure: Any) -> Any:
 
 
 def draw_bar(unseeded: list[str]) -> html.Div:
-    """The drawing toolbar: instructions, the height slider, the peak count, Undo and Clear."""
+    """The drawing toolbar, a row of its own above the panels (shown for Your landscape only):
+    instructions, the height slider, the peak count, Undo and Clear."""
     from landscapes.custom import MAX_PEAKS
 
     return html.Div(
@@ -138,6 +148,7 @@ def draw_bar(unseeded: list[str]) -> html.Div:
         className="draw-bar",
         **{"data-unseeded": ",".join(unseeded), "data-max": str(MAX_PEAKS)},
         children=[
+            html.Span("✎ Draw your landscape", className="draw-title"),
             html.Span(
                 id=HINT,
                 className="draw-hint",
@@ -145,54 +156,60 @@ def draw_bar(unseeded: list[str]) -> html.Div:
                     html.Span(
                         [
                             html.B("Click"),
-                            " a panel to place a peak, ",
+                            " any panel to place a peak, ",
                             html.B("drag"),
-                            " to widen it",
+                            " outward to make it wider. The slider sets the newest peak's height.",
                         ],
                         className="draw-hint-idle",
                     ),
                     html.Span(
-                        ["Press ", html.B("↺ Reset"), " to draw more"],
+                        ["Press ", html.B("↺ Reset"), " to draw more (or Undo / Clear)."],
                         className="draw-hint-busy",
                     ),
                 ],
             ),
-            html.Label("Height", htmlFor=HEIGHT, className="control-label draw-label"),
             html.Div(
-                className="draw-slider",
-                title="Height of the newest peak (and of the next one you place)",
-                children=dcc.Slider(
-                    id=HEIGHT,
-                    min=HEIGHT_RANGE[0],
-                    max=HEIGHT_RANGE[1],
-                    step=0.05,
-                    value=DEFAULT_HEIGHT,
-                    marks=None,
-                    updatemode="mouseup",
-                    tooltip={"placement": "bottom", "always_visible": False},
-                ),
-            ),
-            html.Span(
-                f"0 / {MAX_PEAKS} peaks",
-                id=COUNT,
-                className="draw-count",
-                **{"aria-live": "polite"},
-            ),
-            html.Button(
-                "↶ Undo",
-                id=UNDO,
-                className="btn btn-small",
-                title="Remove the newest peak",
-                n_clicks=0,
-                disabled=True,
-            ),
-            html.Button(
-                "Clear",
-                id=CLEAR,
-                className="btn btn-small",
-                title="Remove every peak",
-                n_clicks=0,
-                disabled=True,
+                className="draw-tools",
+                children=[
+                    html.Label("Height", htmlFor=HEIGHT, className="control-label"),
+                    html.Div(
+                        className="draw-slider",
+                        title="Height of the newest peak (and of the next one you place)",
+                        children=dcc.Slider(
+                            id=HEIGHT,
+                            min=HEIGHT_RANGE[0],
+                            max=HEIGHT_RANGE[1],
+                            step=0.05,
+                            value=DEFAULT_HEIGHT,
+                            marks=None,
+                            updatemode="mouseup",
+                            allow_direct_input=False,
+                        ),
+                    ),
+                    html.Span(f"{DEFAULT_HEIGHT:.2f}", id=HEIGHT_VALUE, className="draw-value"),
+                    html.Span(
+                        f"0 / {MAX_PEAKS} peaks",
+                        id=COUNT,
+                        className="draw-count",
+                        **{"aria-live": "polite"},
+                    ),
+                    html.Button(
+                        "↶ Undo",
+                        id=UNDO,
+                        className="btn btn-small",
+                        title="Remove the newest peak",
+                        n_clicks=0,
+                        disabled=True,
+                    ),
+                    html.Button(
+                        "Clear",
+                        id=CLEAR,
+                        className="btn btn-small",
+                        title="Remove every peak",
+                        n_clicks=0,
+                        disabled=True,
+                    ),
+                ],
             ),
         ],
     )

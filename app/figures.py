@@ -36,8 +36,8 @@ PROBE_UIDS = ("ghosts", "halo", "probes", "latest", "best")
 LANDSCAPE_UIDS = ("landscape", "optimum")
 #: Probe marker size (px) of a full training run; Hyperband's early-stopped runs are smaller.
 FULL_SIZE = 12.0
-#: Extra traces of a multi-fidelity racer's probe figure (Hyperband): its early-stopped runs.
-PARTIAL_UIDS = ("partial-halo", "partial")
+#: Extra trace of a multi-fidelity racer's probe figure (Hyperband): its early-stopped runs.
+PARTIAL_UID = "partial"
 #: Both panel layers use these margins (px); the page's fog covers exactly the plot area.
 PANEL_MARGIN = {"l": 56, "r": 20, "t": 12, "b": 40}
 #: Best-score plot margins (px); race.js positions the "now" line inside them.
@@ -342,25 +342,18 @@ def probe_figure(view: Mapping[str, Any], strategy: str) -> go.Figure:
         )
     )
     if _multi_fidelity(strategy):
-        # Runs stopped early: hollow, white, smaller the shorter they trained (race.js sizes
-        # them by fidelity), on a dark rim so they read on the revealed landscape too.
-        hollow = f"{style.symbol}-open"
+        # Runs stopped early: "hollow" (a dark, see-through fill in a white outline, which
+        # reads on the fog and on the revealed landscape alike), smaller the shorter they
+        # trained (race.js sizes them by fidelity). Full runs are filled with their score.
         fig.add_trace(
             markers(
-                PARTIAL_UIDS[0],
+                PARTIAL_UID,
                 {
-                    "symbol": hollow,
+                    "symbol": style.symbol,
                     "size": [],
-                    "color": "rgba(10,12,20,0.8)",
-                    "line": {"width": 4.5},
+                    "color": "rgba(16,20,30,0.55)",
+                    "line": {"color": "#ffffff", "width": 1.6},
                 },
-                hoverinfo="skip",
-            )
-        )
-        fig.add_trace(
-            markers(
-                PARTIAL_UIDS[1],
-                {"symbol": hollow, "size": [], "color": "#ffffff", "line": {"width": 1.8}},
                 text=[],
                 hovertemplate="%{text}<extra></extra>",
             )

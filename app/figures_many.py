@@ -21,7 +21,7 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 
 def many_figure() -> go.Figure:
     fig = go.Figure()
-    for name in ids.STRATEGY_ORDER:
+    for name in ids.PANEL_ORDER:
         style = STRATEGY_STYLE[name]
         common = {"x": [], "y": [], "mode": "lines", "legendgroup": name, "showlegend": False}
         fig.add_trace(go.Scatter(uid=f"q1-{name}", line={"width": 0}, hoverinfo="skip", **common))
@@ -35,7 +35,7 @@ def many_figure() -> go.Figure:
                 **common,
             )
         )
-    for name in ids.STRATEGY_ORDER:
+    for name in ids.PANEL_ORDER:
         style = STRATEGY_STYLE[name]
         fig.add_trace(
             go.Scatter(

@@ -6,8 +6,9 @@ Off by default: the three-racer lesson stays the first thing a class sees. The s
 race setting like the others, so it is in the page address (``&hyperband=1``).
 
 Hyperband trains many settings briefly and only the most promising in full; its panel draws
-runs stopped early as hollow, smaller triangles (smaller = stopped sooner) and full runs as
-filled triangles coloured by score (``app.figures.probe_figure``, drawn by race.js).
+runs stopped early as smaller, hollow-looking triangles (dark inside, white outline; smaller =
+stopped sooner) and full runs as triangles filled with their score's colour
+(``app.figures.probe_figure``, drawn by race.js).
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def partial_key() -> html.Div:
     return html.Div(
         id=KEY,
         className="fidelity-key",
-        title="Filled ▲: a run trained in full, coloured by its score. Hollow △: a run "
+        title="Filled ▲: a run trained in full, coloured by its score. Dark △: a run "
         "Hyperband stopped early (after 1/27, 1/9 or 1/3 of training); the smaller, the "
         "sooner it was stopped. Only the most promising settings are trained in full.",
         children=[

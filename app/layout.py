@@ -172,7 +172,6 @@ def info_bar(view: Mapping[str, Any]) -> html.Div:
                     ),
                 ],
             ),
-            draw.draw_bar(draw.unseeded_landscapes()),
             html.Div(
                 className="status-line",
                 children=html.Span(id=ids.ALERT, className="alert", role="alert"),
@@ -437,6 +436,7 @@ def build_layout(
                 ],
             ),
             info_bar(view),
+            draw.draw_bar(draw.unseeded_landscapes()),
             html.Main(
                 className="panels",
                 children=[

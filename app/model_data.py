@@ -285,6 +285,8 @@ def check_many_request(request: Any) -> dict[str, Any]:
         check_seed,
         racing_strategies,
     )
+    from app.draw import check_peaks
+    from app.fourth import check_hyperband
     from landscapes import MAX_LANDSCAPE_SEED
     from strategies.race import MAX_SEED
 
@@ -294,6 +296,8 @@ def check_many_request(request: Any) -> dict[str, Any]:
     budget = check_budget(request.get("budget"))
     seed = check_seed(request.get("seed"))
     bayes = check_bayes_options(request.get("bayes"))
+    peaks = check_peaks(landscape, request.get("peaks"))  # a drawn landscape (app.draw)
+    hyperband = check_hyperband(request.get("hyperband"))  # the fourth racer (app.fourth)
     vary = request.get("vary", False)
     if not isinstance(vary, bool):
         raise SettingsError("“Vary the landscape too” must be on or off.")
@@ -322,6 +326,8 @@ def check_many_request(request: Any) -> dict[str, Any]:
         "budget": budget,
         "seed": seed,
         "bayes": bayes,
+        "peaks": peaks,
+        "hyperband": hyperband,
         "vary": vary,
         "total": total,
         "start": start,
@@ -339,7 +345,8 @@ def many_chunk(settings: dict[str, Any]) -> dict[str, Any]:
     from strategies.many import run_chunk
     from strategies.summary import axis
 
-    strategies = racing_strategies()
+    strategies = racing_strategies(settings.get("hyperband", False))
+    peaks = settings.get("peaks")
     budget = settings["budget"]
     began = time.perf_counter()
     races = []
@@ -351,6 +358,7 @@ def many_chunk(settings: dict[str, Any]) -> dict[str, Any]:
             "seed": settings["seed"] + i,
             "bayes": settings["bayes"],
             "strategies": strategies,
+            "peaks": peaks,
         }
 
         def compute(i: int = i) -> dict[str, Any]:
@@ -364,6 +372,7 @@ def many_chunk(settings: dict[str, Any]) -> dict[str, Any]:
                 landscape_seed=settings["landscape_seed"],
                 vary_landscape=settings["vary"],
                 options=engine_options(settings["bayes"], strategies),
+                peaks=peaks,
             )
             return record
 

@@ -493,6 +493,7 @@ def _message(exc: Exception) -> str:
 
 def register_model_callbacks(app: Dash) -> None:
     """Register this feature's server and clientside callbacks on ``app``."""
+    from app import draw, fourth
     from app.callbacks import SettingsError, check_budget, check_landscape, check_seed
     from app.draw import check_peaks
     from app.fourth import check_hyperband
@@ -619,6 +620,8 @@ def register_model_callbacks(app: Dash) -> None:
         State(BAYES_STORE, "data"),
         State(MANY_N, "value"),
         State(MANY_VARY, "value"),
+        State(draw.PEAKS, "data"),
+        State(fourth.TOGGLE, "value"),
         prevent_initial_call=True,
     )
     app.clientside_callback(

@@ -353,6 +353,8 @@
       if (id === '') id = 'url'; // the initial call: the page address
       var h = Number(height);
       if (isFinite(h) && h > 0) D.height = clamp(h, 0.1, 1);
+      var shown = el('draw-height-value');
+      if (shown) shown.textContent = D.height.toFixed(2);
       var peaks = parse(text);
       if (id === 'url') {
         var params = new URLSearchParams(search || '');

@@ -334,7 +334,8 @@
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.hpoMany = {
     // Run × N (or Stop while running): the first chunk request.
-    start: function (clicks, landscape, lseed, budget, seed, bayes, n, vary) {
+    // peaks, fourth: a drawn landscape and the fourth racer (draw.js)
+    start: function (clicks, landscape, lseed, budget, seed, bayes, n, vary, peaks, fourth) {
       if (MY.run && MY.run.active) {
         MY.run.active = false;
         setState('stopped');
@@ -349,6 +350,8 @@
         budget: budget,
         seed: seed,
         bayes: bayes,
+        peaks: landscape === 'custom' ? peaks : null,
+        hyperband: Array.isArray(fourth) && fourth.indexOf('on') >= 0,
         vary: Array.isArray(vary) && vary.indexOf('on') >= 0,
       };
       var run = {

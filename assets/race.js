@@ -35,6 +35,7 @@
     autoRevealed: false,
     shown: {}, // strategy -> number of trials finished by R.t
     dirty: {}, // graph id -> needs a Plotly redraw
+    drawnAt: {}, // graph id -> performance.now() of its last redraw
     next: 0, // where the next redraw round starts (round robin)
     raf: 0,
     lastTs: null,
@@ -182,11 +183,11 @@
   }
 
   // A multi-fidelity racer (Hyperband): full runs stay in the probes trace, runs stopped
-  // early go to the hollow 'partial' trace (and its dark rim), sized by fidelity.
+  // early go to the 'partial' trace (dark inside, white outline), sized by fidelity.
   function splitPartial(s, n, idx, data, traces) {
     var none = [];
     var full = {x: [], y: [], text: [], score: []};
-    var part = {x: [], y: [], text: [], size: [], rim: []};
+    var part = {x: [], y: [], text: [], size: []};
     if (s && s.fidelity && n > 0) {
       for (var i = 0; i < n; i++) {
         if (s.fidelity[i] < 1) {
@@ -194,7 +195,6 @@
           part.y.push(s.y[i]);
           part.text.push(s.text[i]);
           part.size.push(s.size[i]);
-          part.rim.push(s.size[i] + 1);
         } else {
           full.x.push(s.x[i]);
           full.y.push(s.y[i]);
@@ -207,13 +207,12 @@
       data.text[0] = full.text;
       data['marker.color'][0] = full.score;
     }
-    data.x.push(part.x, part.x);
-    data.y.push(part.y, part.y);
-    data.text.push(part.text.length ? part.text : none, undefined);
-    data['marker.color'].push(undefined, undefined);
-    data['marker.size'] = [undefined, undefined, undefined, undefined, undefined,
-      part.size, part.rim];
-    traces.push(idx.partial, idx['partial-halo']);
+    data.x.push(part.x);
+    data.y.push(part.y);
+    data.text.push(part.text.length ? part.text : none);
+    data['marker.color'].push(undefined);
+    data['marker.size'] = [undefined, undefined, undefined, undefined, undefined, part.size];
+    traces.push(idx.partial);
   }
 
   function drawBudget(name, s, n) {
@@ -339,6 +338,10 @@
     else drawPanel(id.replace('panel-', ''));
   }
 
+  // While playing, one graph is redrawn at most every MIN_REDRAW_MS: a racer that finishes
+  // many short runs a second (Hyperband) then costs a few redraws a second, not one a frame.
+  var MIN_REDRAW_MS = 90;
+
   function flush(all) {
     var start = performance.now();
     var first = R.next;
@@ -347,7 +350,9 @@
       var id = GRAPH_ORDER[(first + k) % GRAPH_ORDER.length];
       if (!R.dirty[id]) continue;
       if (!all && drawn > 0 && performance.now() - start > FRAME_BUDGET_MS) break;
+      if (!all && start - (R.drawnAt[id] || -Infinity) < MIN_REDRAW_MS) continue;
       redraw(id);
+      R.drawnAt[id] = performance.now();
       drawn++;
       R.next = (GRAPH_ORDER.indexOf(id) + 1) % GRAPH_ORDER.length;
     }
