@@ -536,6 +536,18 @@
     return '';
   }
 
+  var DEFAULTS = {acquisition: 'ei', xi: 0.01, kappa: 2, kernel: 'matern52', length_scale: null,
+    n_initial: 5};
+
+  function describeBayes(b) {
+    var parts = [ACQ_TITLE[b.acquisition] || b.acquisition];
+    parts.push(b.acquisition === 'ucb' ? 'κ ' + b.kappa : 'ξ ' + b.xi);
+    parts.push(b.kernel === 'rbf' ? 'RBF' : 'Matérn 5/2');
+    parts.push(b.length_scale === null ? 'ℓ fitted' : 'ℓ ' + b.length_scale);
+    parts.push(b.n_initial + ' random starts');
+    return parts.join(', ');
+  }
+
   function lengthScale(logValue) {
     var v = Math.pow(10, Number(logValue));
     return Number(v.toPrecision(2));
@@ -567,6 +579,15 @@
       if (panel) {
         panel.setAttribute('data-acq', acq);
         panel.setAttribute('data-ls', fixed ? 'fixed' : 'fitted');
+        // a dot on ⚙ while the Bayesian race is not the default one
+        var custom = stableJson(bayes) !== stableJson(DEFAULTS);
+        panel.setAttribute('data-custom', custom ? 'true' : 'false');
+        var summary = panel.querySelector('summary');
+        if (summary) {
+          summary.title = custom
+            ? 'Bayesian settings (changed: ' + describeBayes(bayes) + ')'
+            : 'Bayesian settings: acquisition, kernel, length scale, initial trials';
+        }
       }
       var options = (viewOptions || []).map(function (o) {
         if (o.value !== 'acquisition') return o;

@@ -251,6 +251,7 @@ def test_bayesian_settings_change_only_the_bayesian_race(
     page.press("#bayes-init", "Enter")
     expect(page.locator("#bayes-view label").filter(has_text="UCB")).to_be_visible()
     wait_js(page, "window.hpoRace.view === null")  # the settings changed: old race dropped
+    assert page.get_attribute("#bayes-settings", "data-custom") == "true"  # a dot on ⚙
     page.screenshot(path=str(artifacts / "model-settings.png"))
     page.click("#bayes-settings summary")  # fold the panel away again
     expect(page.locator(".bs-pop")).to_be_hidden()
@@ -301,6 +302,7 @@ def test_bayesian_settings_change_only_the_bayesian_race(
     expect(page.locator("#bayes-ls-value")).to_have_text("ℓ fitted")
     wait_js(page, "window.hpoRace.settings.bayes.acquisition === 'ei'")
     assert page.evaluate("window.hpoRace.settings.bayes") == BAYES_DEFAULTS
+    assert page.get_attribute("#bayes-settings", "data-custom") == "false"
     assert errors == []
 
 
