@@ -269,6 +269,7 @@ def panel(name: str, landscape: Any, probes: Any, budget: float, available: bool
             className="layer layer-probes",
             responsive=True,
         ),
+        *([fourth.note_box()] if name == ids.FOURTH and available else []),
         *draw.surface(name),
     ]
     return html.Section(

@@ -314,6 +314,20 @@
     return String(value);
   }
 
+  // What to expect from Hyperband on this landscape (30-seed medians, app/fourth.py).
+  function showNote(landscape) {
+    var box = el('hyperband-note');
+    if (!box) return;
+    var notes = {};
+    try {
+      notes = JSON.parse(box.getAttribute('data-notes') || '{}');
+    } catch (err) {
+      notes = {};
+    }
+    var text = notes[landscape] || notes[''] || '';
+    if (box.textContent !== text) box.textContent = text;
+  }
+
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.hpoDraw = {
     // The landscape changed: draw mode on/off; the dice and the layout chip follow its kind.
@@ -323,6 +337,7 @@
       var r = root();
       if (r) r.setAttribute('data-draw', landscape === CUSTOM ? 'on' : 'off');
       if (landscape === CUSTOM) setTimeout(renderAll, 0);
+      showNote(landscape);
       var bar = el('draw-bar');
       var unseeded = bar ? (bar.getAttribute('data-unseeded') || '').split(',') : [CUSTOM];
       if (unseeded.indexOf(landscape) < 0) {

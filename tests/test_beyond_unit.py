@@ -1,0 +1,161 @@
+"""Server side of the browser's "beyond toy hills" features: every value is checked.
+
+Drawn peaks and the Hyperband switch arrive from the browser (or a forged request) and are
+checked by app.draw / app.fourth before the engine sees them; bad values become one sentence.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from app import create_app, ids
+from app.callbacks import SettingsError, cached_landscape_view, check_landscape
+from app.draw import CUSTOM, check_peaks, drawn_view, menu_title, unseeded_landscapes
+from app.fourth import NOTES, check_hyperband
+from app.model_data import check_bayes_options, check_many_request, many_chunk, race_payload
+from landscapes import LANDSCAPES
+from strategies.race import run
+
+PEAKS = "0.700,0.700,0.800,0.120;0.250,0.300,0.500,0.100"
+
+
+@pytest.fixture(scope="module")
+def dash_app():
+    return create_app()
+
+
+@pytest.fixture(scope="module")
+def client(dash_app):
+    return dash_app.server.test_client()
+
+
+def race_request(dash_app, value: Any) -> dict:
+    for key, entry in dash_app.callback_map.items():
+        if "callback" in entry and entry["inputs"][0]["id"] == ids.RACE_REQUEST:
+            outputs = []
+            for part in key.strip(".").split("..."):
+                cid, prop = part.rsplit(".", 1)
+                outputs.append({"id": cid, "property": prop.split("@")[0]})
+            return {
+                "output": key,
+                "outputs": outputs,
+                "inputs": [{**entry["inputs"][0], "value": value}],
+                "changedPropIds": [f"{ids.RACE_REQUEST}.data"],
+                "state": [],
+            }
+    raise AssertionError("no race callback")
+
+
+def post_race(dash_app, client, value: Any) -> dict:
+    response = client.post("/_dash-update-component", json=race_request(dash_app, value))
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return response.get_json()["response"][ids.RACE_STORE]["data"]
+
+
+BASE = {"landscape": "smooth", "landscape_seed": 0, "budget": 800, "seed": 0}
+
+
+def test_peaks_are_checked_and_canonical() -> None:
+    assert check_peaks("smooth", "anything") is None  # only the drawn landscape has peaks
+    assert check_peaks(CUSTOM, "0.7,0.7,0.8,0.12") == "0.700,0.700,0.800,0.120"
+    bad = [
+        (None, "empty"),
+        ("", "empty"),
+        (["0.5"], "not understood"),
+        ("0.5,0.5,7,0.1", "peak 1 height must be between 0 and 1"),
+        ("0.5,0.5,0.5", "peak 1 must be four decimal numbers"),
+        ("__import__('os')", "peak 1 must be four decimal numbers"),
+        (";".join(["0.5,0.5,0.5,0.1"] * 13), "1 to 12 peaks"),
+        ("1e3,0.5,0.5,0.1", "four decimal numbers"),
+    ]
+    for raw, fragment in bad:
+        with pytest.raises(SettingsError, match=fragment):
+            check_peaks(CUSTOM, raw)
+
+
+def test_hyperband_switch_is_a_boolean() -> None:
+    assert check_hyperband(None) is False
+    assert check_hyperband(True) is True
+    for raw in ("yes", 1, [], {"on": True}):
+        with pytest.raises(SettingsError, match="on or off"):
+            check_hyperband(raw)
+
+
+def test_landscape_names_and_views() -> None:
+    assert check_landscape(CUSTOM, 0) == (CUSTOM, 0)
+    assert "svm-digits" in unseeded_landscapes() and CUSTOM in unseeded_landscapes()
+    assert "smooth" not in unseeded_landscapes()
+    assert menu_title("Real: SVM on digits") == "SVM on digits"
+    empty = drawn_view("")
+    assert empty["empty"] and empty["optimum"]["x"] is None and empty["zmax"] > empty["zmin"]
+    view = cached_landscape_view(CUSTOM, 0, PEAKS)
+    assert view["title"] == "Your landscape" and "2 peaks" in view["description"]
+    assert set(NOTES) <= set(LANDSCAPES)
+
+
+def test_race_request_with_peaks_and_hyperband(dash_app, client) -> None:
+    store = post_race(
+        dash_app, client, {**BASE, "landscape": CUSTOM, "peaks": PEAKS, "hyperband": True}
+    )
+    assert store["ok"] is True, store
+    view = store["view"]
+    assert view["order"] == ["grid", "random", "bayes", "hyperband"]
+    assert view["peaks"] == PEAKS
+    expected = run(CUSTOM, view["order"], 800, 0, peaks=PEAKS)
+    for name in view["order"]:
+        assert len(view["strategies"][name]["x"]) == len(expected["strategies"][name]["trials"])
+    hb = view["strategies"]["hyperband"]
+    assert len(hb["fidelity"]) == len(hb["size"]) == len(hb["x"])
+    assert min(hb["fidelity"]) < 1 and max(hb["size"]) == 12
+    assert all(s < 12 for f, s in zip(hb["fidelity"], hb["size"], strict=True) if f < 1)
+    assert "hyperband" in view["narration"]
+    # off by default, and svm-digits races as its one layout
+    store = post_race(dash_app, client, {**BASE, "landscape": "svm-digits"})
+    assert store["ok"] and store["view"]["order"] == ["grid", "random", "bayes"]
+    assert "peaks" not in json.dumps(store["view"]["strategies"])
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragment"),
+    [
+        ({"landscape": CUSTOM}, "empty"),
+        ({"landscape": CUSTOM, "peaks": "0.5,0.5,2,0.1"}, "height must be between"),
+        ({"landscape": CUSTOM, "peaks": 5}, "not understood"),
+        ({"hyperband": "yes"}, "on or off"),
+    ],
+)
+def test_bad_race_requests_are_explained(dash_app, client, extra, fragment) -> None:
+    store = post_race(dash_app, client, {**BASE, **extra})
+    assert store["ok"] is False and fragment in store["error"]
+
+
+def test_race_payload_caches_per_drawing() -> None:
+    bayes = check_bayes_options(None)
+    a = race_payload(CUSTOM, 0, 300.0, 1, bayes, peaks=PEAKS)
+    b = race_payload(CUSTOM, 0, 300.0, 1, bayes, peaks="0.200,0.200,0.900,0.100")
+    assert a["peaks"] != b["peaks"] and a["strategies"]["grid"] != b["strategies"]["grid"]
+
+
+def test_many_seeds_with_hyperband_on_a_drawing() -> None:
+    request = {
+        **BASE,
+        "budget": 300,
+        "landscape": CUSTOM,
+        "peaks": PEAKS,
+        "hyperband": True,
+        "bayes": None,
+        "vary": False,
+        "total": 2,
+        "start": 0,
+        "count": 2,
+    }
+    settings = check_many_request(request)
+    chunk = many_chunk(settings)
+    assert set(chunk["races"][0]["strategies"]) == {"grid", "random", "bayes", "hyperband"}
+    with pytest.raises(SettingsError, match="on or off"):
+        check_many_request({**request, "hyperband": 1})
+    with pytest.raises(SettingsError, match="empty"):
+        check_many_request({**request, "peaks": ""})
