@@ -131,10 +131,11 @@
 
   function style(name) {
     var panel = document.querySelector('.panel-' + name);
-    var label = panel ? panel.querySelector('h2') : null;
+    var h2 = panel ? panel.querySelector('h2') : null;
+    var short = h2 ? h2.querySelector('.label-short') : null;
     var glyph = panel ? panel.querySelector('.panel-glyph') : null;
     return {
-      label: label ? label.textContent : name,
+      label: short ? short.textContent : h2 ? h2.textContent : name,
       glyph: glyph ? glyph.textContent : '',
       colour: panel ? getComputedStyle(panel).getPropertyValue('--accent').trim() : '#333',
     };
@@ -230,9 +231,9 @@
     if (!summary) return;
     var table = cell('table');
     var head = cell('tr');
-    head.appendChild(cell('th', 'reaching'));
+    head.appendChild(cell('th', 'minutes to reach'));
     TARGETS.forEach(function (t) {
-      head.appendChild(cell('th', Math.round(Number(t) * 100) + '% of optimum'));
+      head.appendChild(cell('th', Math.round(Number(t) * 100) + '% of opt.'));
     });
     var thead = cell('thead');
     thead.appendChild(head);
@@ -248,8 +249,7 @@
       var glyph = cell('span', st.glyph, 'glyph-cell');
       glyph.style.color = st.colour;
       first.appendChild(glyph);
-      first.appendChild(document.createTextNode(st.label.replace(' optimisation', '')
-        .replace(' search', '')));
+      first.appendChild(document.createTextNode(st.label));
       tr.appendChild(first);
       TARGETS.forEach(function (t) {
         var r = s.reach[t];
@@ -278,8 +278,7 @@
       'share of the optimum; grey %: share of races that got there at all.'));
     box.appendChild(table);
     MY.verdict = best
-      ? 'fastest to 95%: ' + best.name.replace(' optimisation', '').replace(' search', '') +
-        ', ' + Math.round(best.minutes) + ' min'
+      ? 'fastest to 95%: ' + best.name + ', ' + Math.round(best.minutes) + ' min'
       : 'none reached 95% in most races';
   }
 
