@@ -515,7 +515,11 @@ def test_many_seeds_bands_and_table_agree_with_python(
         assert plot[f"q3-{name}"]["fill"] == "tonexty"
         assert plot[f"q3-{name}"]["y"] == python[name]["q3"]
     # the table: median minutes to 90/95/99% and the share of races that got there
+    from app.theme import STRATEGY_STYLE
+
     for name in RACING:
+        first = page.locator(f"#many-table tr[data-strategy={name}] td").first.inner_text()
+        assert first.strip() == STRATEGY_STYLE[name].glyph + STRATEGY_STYLE[name].short, first
         for target in ("0.9", "0.95", "0.99"):
             cell = page.locator(f"#many-table tr[data-strategy={name}] td[data-target='{target}']")
             want = python[name]["reach"][target]
