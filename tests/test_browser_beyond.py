@@ -11,7 +11,8 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-from playwright.sync_api import Page, expect
+import pytest
+from playwright.sync_api import Browser, Page, expect
 
 from landscapes.custom import decode_peaks
 from strategies import STRATEGIES
@@ -471,3 +472,36 @@ def test_drawing_is_bounded_and_bad_peaks_are_explained(page: Page, app_url: str
     expect(page.locator("#landscape-seed-label")).to_have_text("your drawing")
     expect(page.locator("#dice-button")).to_be_disabled()
     assert [e for e in errors if "400" not in e] == []
+
+
+# ---------------------------------------------------------------- accessibility
+
+
+@pytest.fixture
+def a11y_page(browser: Browser) -> Page:
+    """A page that may inject axe (the app's CSP rightly refuses inline scripts)."""
+    from test_browser_a11y import VIEWPORT, axe_script
+
+    axe_script()
+    context = browser.new_context(viewport=VIEWPORT, bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
+def test_drawing_and_four_racers_pass_axe(a11y_page: Page, app_url: str) -> None:
+    """axe-core finds no serious or critical problem in draw mode with four racers."""
+    from test_browser_a11y import assert_clean, finish_race
+    from test_browser_a11y import open_app as open_for_axe
+
+    peaks = "0.700,0.700,0.800,0.120;0.250,0.300,0.500,0.100"
+    open_for_axe(a11y_page, app_url + f"?landscape=custom&hyperband=1&peaks={peaks}")
+    wait_peaks(a11y_page, 2)
+    expect(a11y_page.locator("#panel-hyperband")).to_be_visible()
+    assert_clean(a11y_page, "drawing, four racers")
+    finish_race(a11y_page)
+    wait_state(a11y_page, "finished")
+    assert_clean(a11y_page, "a drawn landscape raced by four")
+    a11y_page.goto(app_url + "?landscape=svm-digits")
+    open_for_axe(a11y_page, a11y_page.url)
+    expect(a11y_page.locator("#dice-button")).to_be_disabled()
+    assert_clean(a11y_page, "measured landscape, dice disabled")
