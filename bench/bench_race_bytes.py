@@ -16,6 +16,7 @@ Exit status 1 if a target is missed.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import threading
 import time
@@ -130,10 +131,13 @@ def many_seeds(browser: Browser, url: str, n: int = 30) -> list[dict]:
     runs = []
     for _ in range(2):
         before = len(posts)
+        nonce = page.evaluate("window.hpoMany.run ? window.hpoMany.run.nonce : null")
         began = time.perf_counter()
         page.click("#many-run")
         page.wait_for_function(
-            "() => document.getElementById('app-root').dataset.many === 'done'", timeout=300_000
+            f"() => window.hpoMany.run && window.hpoMany.run.nonce !== {json.dumps(nonce)}"
+            " && document.getElementById('app-root').dataset.many === 'done'",
+            timeout=300_000,
         )
         seconds = time.perf_counter() - began
         runs.append(
