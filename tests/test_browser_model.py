@@ -537,8 +537,14 @@ def test_many_seeds_bands_and_table_agree_with_python(
     # vary the layout too: scores become fractions of each race's optimum
     page.fill("#many-n", "4")
     page.click("#many-vary label")
+    first = page.evaluate("window.hpoMany.run.nonce")
     page.click("#many-run")
-    wait_js(page, "document.getElementById('app-root').dataset.many === 'done'", 60_000)
+    wait_js(
+        page,
+        f"window.hpoMany.run.nonce !== {first} && "
+        "document.getElementById('app-root').dataset.many === 'done'",
+        60_000,
+    )
     python = run_many("smooth", RACING, DEFAULT_BUDGET, 3, repeats=4, vary_landscape=True)
     assert_summaries_agree(many_summary(page), python["summary"])
     assert many_summary(page)["bayes"]["relative"] is True
