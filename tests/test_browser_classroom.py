@@ -460,6 +460,7 @@ def test_predict_the_winner(page: Page, app_url: str, artifacts: Path) -> None:
     expect(result).to_contain_text("Not this time")
     expect(result).to_contain_text("You picked")
     expect(result).to_have_attribute("data-verdict", "wrong")
+    page.wait_for_timeout(1200)  # the fog fades
     page.screenshot(path=str(artifacts / "classroom-predict-wrong.png"))
 
     # "nobody": a race where no search gets to 95% (a tiny budget on the bumpy landscape)
