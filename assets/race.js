@@ -36,6 +36,7 @@
     shown: {}, // strategy -> number of trials finished by R.t
     dirty: {}, // graph id -> needs a Plotly redraw
     drawnAt: {}, // graph id -> performance.now() of its last redraw
+    quietUntil: 0, // no Plotly redraw before this performance.now() while playing
     next: 0, // where the next redraw round starts (round robin)
     raf: 0,
     lastTs: null,
@@ -340,7 +341,11 @@
 
   // While playing, one graph is redrawn at most every MIN_REDRAW_MS: a racer that finishes
   // many short runs a second (Hyperband) then costs a few redraws a second, not one a frame.
+  // And Plotly redraws take at most REDRAW_DUTY of the time: after a redraw that took c ms
+  // the next waits c·(1/REDRAW_DUTY − 1) ms, so a slow machine (or a busy one, or four
+  // racers) draws a little less often instead of dropping frames.
   var MIN_REDRAW_MS = 90;
+  var REDRAW_DUTY = 0.35;
 
   function flush(all) {
     var start = performance.now();
@@ -351,8 +356,12 @@
       if (!R.dirty[id]) continue;
       if (!all && drawn > 0 && performance.now() - start > FRAME_BUDGET_MS) break;
       if (!all && start - (R.drawnAt[id] || -Infinity) < MIN_REDRAW_MS) continue;
+      var t0 = performance.now();
+      if (!all && t0 < R.quietUntil) break;
       redraw(id);
-      R.drawnAt[id] = performance.now();
+      var t1 = performance.now();
+      R.drawnAt[id] = t1;
+      R.quietUntil = t1 + (t1 - t0) * (1 / REDRAW_DUTY - 1);
       drawn++;
       R.next = (GRAPH_ORDER.indexOf(id) + 1) % GRAPH_ORDER.length;
     }
