@@ -215,17 +215,26 @@ def draw_bar(unseeded: list[str]) -> html.Div:
     )
 
 
+#: The keyboard way to draw (on the first panel's surface, which takes the focus).
+KEYS_HELP = (
+    "Drawing area: click to place a peak and drag outward to widen it. With the keyboard: "
+    "arrow keys move the cross, Enter places a peak, + and − widen or narrow the newest peak, "
+    "Backspace removes it."
+)
+
+
 def surface(name: str) -> list[Any]:
-    """A panel's drawing surface (draw.js draws the peaks into it); only for Your landscape."""
+    """A panel's drawing surface (draw.js draws the peaks into it); only for Your landscape.
+
+    Every panel takes the mouse; the first one also takes the keyboard focus (one tab stop).
+    """
+    keyboard = {"tabIndex": "0"} if name == ids.PANEL_ORDER[0] else {}
     return [
         html.Div(
             id=SURFACE[name],
             className="draw-surface",
-            **{
-                "data-strategy": name,
-                "role": "application",
-                "aria-label": "Drawing area: click to place a peak, drag outward to widen it",
-            },
+            **keyboard,
+            **{"data-strategy": name, "role": "application", "aria-label": KEYS_HELP},
         )
     ]
 

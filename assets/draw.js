@@ -32,6 +32,8 @@
     height: 0.8,
     drag: null,
     landscape: null,
+    cursor: {u: 0.5, v: 0.5}, // the keyboard's cross, in the unit square
+    focused: null, // the panel whose surface has the keyboard focus
   };
   window.hpoDraw = D;
 
@@ -170,7 +172,17 @@
       layer.appendChild(peakShape(area, p, {live: true,
         note: 'width ' + p.width.toFixed(2) + ' · height ' + p.height.toFixed(2)}));
     }
-    if (!D.peaks.length && !D.drag) {
+    if (D.focused === name) {
+      var cx = area.l + D.cursor.u * area.w, cy = area.t + (1 - D.cursor.v) * area.h;
+      var cross = svgEl('g', {class: 'draw-cursor'});
+      cross.appendChild(svgEl('path', {d: 'M' + (cx - 12) + ' ' + cy + 'H' + (cx + 12) +
+        'M' + cx + ' ' + (cy - 12) + 'V' + (cy + 12)}));
+      var tip = svgEl('text', {x: cx, y: cy - 18, class: 'peak-note', 'text-anchor': 'middle'});
+      tip.textContent = 'Enter: place a peak';
+      cross.appendChild(tip);
+      layer.appendChild(cross);
+    }
+    if (!D.peaks.length && !D.drag && D.focused !== name) {
       var hint = svgEl('text', {x: area.l + area.w / 2, y: area.t + area.h / 2,
         class: 'draw-empty', 'text-anchor': 'middle'});
       hint.textContent = 'Click to place a peak';
@@ -268,6 +280,61 @@
   document.addEventListener('pointercancel', function (e) {
     endDrag(e, true);
   });
+
+  // ------------------------------------------------------------------ keyboard drawing
+
+  // Arrows move the cross (Shift: finer), Enter or Space places a peak there, + and −
+  // widen or narrow the newest peak, Backspace or Delete removes it. The keys stay here:
+  // Space and → do not also run or step the race.
+  document.addEventListener('focusin', function (e) {
+    var box = surfaceOf(e.target);
+    if (!box) return;
+    D.focused = box.getAttribute('data-strategy');
+    render(D.focused);
+  });
+
+  document.addEventListener('focusout', function (e) {
+    var box = surfaceOf(e.target);
+    if (!box) return;
+    var name = D.focused;
+    D.focused = null;
+    if (name) render(name);
+  });
+
+  function onKey(e) {
+    var box = surfaceOf(e.target);
+    if (!box || !drawing() || e.ctrlKey || e.metaKey || e.altKey) return;
+    var step = e.shiftKey ? 0.01 : 0.05;
+    var c = D.cursor;
+    var peaks = D.peaks.slice();
+    var last = peaks.length - 1;
+    var handled = true;
+    if (e.key === 'ArrowLeft') c.u = clamp(c.u - step, 0, 1);
+    else if (e.key === 'ArrowRight') c.u = clamp(c.u + step, 0, 1);
+    else if (e.key === 'ArrowUp') c.v = clamp(c.v + step, 0, 1);
+    else if (e.key === 'ArrowDown') c.v = clamp(c.v - step, 0, 1);
+    else if (e.key === 'Enter' || e.key === ' ' || e.key === 'Spacebar') {
+      if (peaks.length >= maxPeaks()) {
+        flash(maxPeaks() + ' peaks is the most: Undo or Clear to draw another.');
+      } else {
+        commit(peaks.concat([{u: Number(c.u.toFixed(3)), v: Number(c.v.toFixed(3)),
+          height: Number(D.height.toFixed(3)), width: DEFAULT_WIDTH}]));
+      }
+    } else if ((e.key === '+' || e.key === '=' || e.key === '-' || e.key === '−') && last >= 0) {
+      var grow = e.key === '+' || e.key === '=' ? 0.02 : -0.02;
+      peaks[last] = Object.assign({}, peaks[last], {
+        width: Number(clamp(peaks[last].width + grow, WIDTH[0], WIDTH[1]).toFixed(3))});
+      commit(peaks);
+    } else if ((e.key === 'Backspace' || e.key === 'Delete') && last >= 0) {
+      commit(peaks.slice(0, -1));
+    } else handled = false;
+    if (!handled) return;
+    e.preventDefault();
+    e.stopPropagation();
+    render(box.getAttribute('data-strategy'));
+  }
+
+  document.addEventListener('keydown', onKey, true);
 
   // Panels change size (window, the fourth panel): the peaks follow their plot areas.
   var resizeTimer = 0;

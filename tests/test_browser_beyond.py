@@ -474,6 +474,28 @@ def test_drawing_is_bounded_and_bad_peaks_are_explained(page: Page, app_url: str
     assert [e for e in errors if "400" not in e] == []
 
 
+def test_draw_with_the_keyboard(page: Page, app_url: str) -> None:
+    """Tab to the first panel: arrows move a cross, Enter places, +/− width, Backspace undoes."""
+    errors = open_app(page, app_url + "?landscape=custom")
+    surface = page.locator("#draw-grid")
+    surface.focus()
+    for key in ("ArrowRight", "ArrowRight", "ArrowUp"):  # from the centre: u 0.6, v 0.55
+        page.keyboard.press(key)
+    page.keyboard.press("Enter")
+    wait_peaks(page, 1)
+    page.keyboard.press("+")
+    page.keyboard.press("+")
+    wait_js(page, "(new URLSearchParams(location.search).get('peaks') || '').endsWith(',0.140')")
+    (peak,) = decode_peaks(query(page)["peaks"])
+    assert (peak["u"], peak["v"], peak["height"], peak["width"]) == (0.6, 0.55, 0.8, 0.14)
+    page.keyboard.press(" ")  # places a second peak; does not start the race
+    wait_peaks(page, 2)
+    assert page.get_attribute("#race-clock", "data-state") == "idle"
+    page.keyboard.press("Backspace")
+    wait_peaks(page, 1)
+    assert errors == []
+
+
 # ---------------------------------------------------------------- accessibility
 
 
