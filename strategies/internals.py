@@ -58,7 +58,12 @@ def bayes_internals(trace: dict[str, Any], resolution: int = DEFAULT_RESOLUTION)
     settings = trace["settings"]
     if "bayes" not in trace["strategies"]:
         raise ValueError("this race has no Bayesian strategy to look inside")
-    landscape = get_landscape(settings["landscape"], settings["landscape_seed"], settings["noise"])
+    landscape = get_landscape(
+        settings["landscape"],
+        settings["landscape_seed"],
+        settings["noise"],
+        peaks=settings.get("peaks"),  # a drawn landscape's peaks (the custom landscape)
+    )
     own_rng, _ = strategy_streams(settings["seed"], "bayes")
     options = settings.get("options", {}).get("bayes", {})
     model = BayesStrategy(own_rng, settings["budget"], landscape.cost_model, **options)

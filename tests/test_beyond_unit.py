@@ -159,3 +159,13 @@ def test_many_seeds_with_hyperband_on_a_drawing() -> None:
         check_many_request({**request, "hyperband": 1})
     with pytest.raises(SettingsError, match="empty"):
         check_many_request({**request, "peaks": ""})
+
+
+def test_model_views_work_on_a_drawn_landscape() -> None:
+    """The Bayesian model's frames replay a race on drawn peaks (and with four racers)."""
+    from app.model_data import model_payload
+
+    bayes = check_bayes_options(None)
+    model = model_payload(CUSTOM, 0, 200.0, 0, bayes, peaks=PEAKS, hyperband=True)
+    race = race_payload(CUSTOM, 0, 200.0, 0, bayes, peaks=PEAKS, hyperband=True)
+    assert len(model["frames"]["mean"]) == len(race["strategies"]["bayes"]["x"]) + 1
