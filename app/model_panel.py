@@ -225,6 +225,7 @@ def settings_panel() -> html.Details:
                                 updatemode="mouseup",
                                 allow_direct_input=False,  # it would show log10(ℓ)
                                 className="ls-slider",
+                                disabled=True,  # until "Fixed" is chosen
                             ),
                             html.Span("ℓ = 0.2", id=BAYES_LS_VALUE, className="bs-value"),
                         ],
@@ -590,6 +591,11 @@ def register_model_callbacks(app: Dash) -> None:
         Output(BAYES_INIT, "value"),
         Input(BAYES_DEFAULTS_BUTTON, "n_clicks"),
         prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        clientside("hpoModel", "lengthScaleDisabled"),
+        Output(BAYES_LS, "disabled"),
+        Input(BAYES_LS_MODE, "value"),
     )
     app.clientside_callback(
         clientside("hpoModel", "view"),

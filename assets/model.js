@@ -613,6 +613,12 @@
       return ['ei', 0.01, 2, 'matern52', 'fitted', -0.699, 5];
     },
 
+    // A fitted length scale is not the user's to set: the slider is disabled, not just dimmed,
+    // so the keyboard cannot change it either.
+    lengthScaleDisabled: function (mode) {
+      return mode !== 'fixed';
+    },
+
     view: function (value) {
       M.view = value || 'probes';
       refresh(true);
