@@ -244,6 +244,8 @@ def test_bayesian_settings_change_only_the_bayesian_race(
     page.press("#bayes-kappa", "Enter")
     choose(page, "bayes-kernel", "RBF")
     choose(page, "bayes-ls-mode", "Fixed")
+    # the slider is disabled while the length scale is fitted: wait until Fixed enables it
+    expect(page.locator("#bayes-ls [role=slider]")).not_to_have_attribute("data-disabled", "")
     page.locator("#bayes-ls [role=slider]").focus()
     page.keyboard.press("Home")  # the slider's low end: ℓ = 0.03
     expect(page.locator("#bayes-ls-value")).to_have_text("ℓ = 0.03")
