@@ -44,13 +44,8 @@
 
   // ------------------------------------------------------------------ helpers
 
-  function el(id) {
-    return document.getElementById(id);
-  }
-
-  function root() {
-    return el('app-root');
-  }
+  var el = window.hpoDom.el;
+  var root = window.hpoDom.root;
 
   function race() {
     return window.hpoRace || null;

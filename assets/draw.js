@@ -37,13 +37,8 @@
   };
   window.hpoDraw = D;
 
-  function el(id) {
-    return document.getElementById(id);
-  }
-
-  function root() {
-    return el('app-root');
-  }
+  var el = window.hpoDom.el;
+  var root = window.hpoDom.root;
 
   function noUpdate() {
     return window.dash_clientside.no_update;

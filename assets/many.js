@@ -20,16 +20,8 @@
   var MY = {run: null, summary: null};
   window.hpoMany = MY;
 
-  function el(id) {
-    return document.getElementById(id);
-  }
-
-  function gd(id) {
-    var host = el(id);
-    if (!host) return null;
-    var g = host.classList.contains('js-plotly-plot') ? host : host.querySelector('.js-plotly-plot');
-    return g && g._fullLayout && Array.isArray(g.data) ? g : null;
-  }
+  var el = window.hpoDom.el;
+  var gd = window.hpoDom.gd;
 
   function noUpdate() {
     return window.dash_clientside.no_update;

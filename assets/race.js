@@ -47,26 +47,10 @@
 
   // ------------------------------------------------------------------ helpers
 
-  function el(id) {
-    return document.getElementById(id);
-  }
-
-  function gd(id) {
-    var host = el(id);
-    if (!host) return null;
-    var g = host.classList.contains('js-plotly-plot') ? host : host.querySelector('.js-plotly-plot');
-    return g && g._fullLayout && Array.isArray(g.data) ? g : null;
-  }
-
-  function uidIndex(g) {
-    var map = {};
-    for (var i = 0; i < g.data.length; i++) map[g.data[i].uid] = i;
-    return map;
-  }
-
-  function root() {
-    return el('app-root');
-  }
+  var el = window.hpoDom.el;
+  var gd = window.hpoDom.gd;
+  var uidIndex = window.hpoDom.uidIndex;
+  var root = window.hpoDom.root;
 
   function baseSeconds() {
     var r = root();
