@@ -1,20 +1,15 @@
-"""Registry of search strategies (name -> class); every one follows ``strategies.base``.
+"""Search strategies (ask/tell, ``strategies.base``) and their registry (``strategies.registry``).
 
-``hyperband`` is registered but races only when asked for: it is not in
-``strategies.race.DEFAULT_STRATEGIES``.
+``STRATEGIES`` maps each registered name to its class, in panel order; ``RACERS`` holds the
+full entries (names, colours, markers, options). Only ``DEFAULT_RACERS`` race unless asked.
 """
 
 from __future__ import annotations
 
 from strategies.base import Strategy
-from strategies.bayes import BayesStrategy
-from strategies.grid import GridStrategy
-from strategies.hyperband import HyperbandStrategy
-from strategies.random_search import RandomStrategy
+from strategies.registry import DEFAULT_RACERS, RACERS, Racer
 
 #: name -> class, in panel order.
-STRATEGIES: dict[str, type[Strategy]] = {
-    cls.name: cls for cls in (GridStrategy, RandomStrategy, BayesStrategy, HyperbandStrategy)
-}
+STRATEGIES: dict[str, type[Strategy]] = {name: entry.cls for name, entry in RACERS.items()}
 
-__all__ = ["STRATEGIES", "Strategy"]
+__all__ = ["DEFAULT_RACERS", "RACERS", "STRATEGIES", "Racer", "Strategy"]

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
+from strategies.schema import Setting, check_options
+
 if TYPE_CHECKING:
     from landscapes.cost import CostModel
 
@@ -27,12 +29,15 @@ class Strategy(abc.ABC):
     #: True for strategies that ask for partial training runs (``fidelity`` < 1); their
     #: trials also carry ``best_full`` in the trace.
     multi_fidelity: ClassVar[bool] = False
+    #: The strategy's options (``strategies.schema.Setting``), declared once: the engine, the
+    #: CLI, links and the page's controls all derive from this table.
+    OPTIONS: ClassVar[tuple[Setting, ...]] = ()
 
     def __init__(
         self, rng: np.random.Generator, budget: float, cost_model: CostModel, **options: Any
     ) -> None:
-        if options:
-            raise ValueError(f"{self.title} takes no option(s) {', '.join(sorted(options))}")
+        #: Every option, checked against ``OPTIONS`` (``SettingError`` if bad), defaults filled.
+        self.options = check_options(self.OPTIONS, options, self.title, f"{self.name}.")
         self.rng = rng
         self.budget = float(budget)
         self.cost_model = cost_model

@@ -42,6 +42,7 @@ from threadpoolctl import ThreadpoolController
 from strategies.acquisition import ACQUISITIONS, TITLES, acquire
 from strategies.base import Strategy
 from strategies.gp import KERNELS, GaussianProcess
+from strategies.schema import Setting
 
 N_CANDIDATES = 1024  # scrambled Sobol points, fixed per strategy instance
 N_LOCAL = 64  # extra candidates around the best point so far, redrawn each step
@@ -65,14 +66,6 @@ def _one_blas_thread() -> Any:
     if _controller is None:
         _controller = ThreadpoolController()
     return _controller.limit(limits=1, user_api="blas")
-
-
-def _number(name: str, value: Any, lo: float, hi: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a number, got {value!r}")
-    if not lo <= value <= hi:
-        raise ValueError(f"{name} must be between {lo:g} and {hi:g}, got {value!r}")
-    return float(value)
 
 
 def refit_due(n: int, last: int) -> bool:
@@ -111,36 +104,89 @@ class BayesStrategy(Strategy):
     name = "bayes"
     title = "Bayesian optimisation"
 
+    OPTIONS = (
+        Setting(
+            "n_initial",
+            "int",
+            5,
+            "Initial random trials",
+            "Latin-hypercube random trials before the model chooses",
+            url="init",
+            low=1,
+            high=MAX_INITIAL,
+            step=1,
+            cli="init",
+        ),
+        Setting(
+            "acquisition",
+            "choice",
+            "ei",
+            "The acquisition function",
+            "How the model scores a candidate: expected or probable improvement, or an "
+            "optimistic bound",
+            url="acq",
+            choices=ACQUISITIONS,
+            choice_labels=tuple(TITLES[a] for a in ACQUISITIONS),
+        ),
+        Setting(
+            "xi",
+            "float",
+            0.01,
+            "The EI/PI margin ξ",
+            "How much better than the best so far a point must promise, in units of the "
+            "scores' spread (larger explores more)",
+            url="xi",
+            low=0.0,
+            high=10.0,
+            step=0.01,
+        ),
+        Setting(
+            "kappa",
+            "float",
+            2.0,
+            "The UCB exploration weight κ",
+            "mean + κ·std: larger explores more",
+            url="kappa",
+            low=0.0,
+            high=100.0,
+            step=0.1,
+        ),
+        Setting(
+            "kernel",
+            "choice",
+            "matern52",
+            "The kernel",
+            "The GP's idea of smoothness",
+            url="kernel",
+            choices=KERNELS,
+            choice_labels=("Matérn 5/2", "RBF"),
+        ),
+        Setting(
+            "length_scale",
+            "float",
+            None,
+            "A fixed length scale ℓ",
+            "How far one observation informs its neighbours (fitted: learned from the data)",
+            url="ls",
+            low=GaussianProcess.LENGTH_BOUNDS[0],
+            high=GaussianProcess.LENGTH_BOUNDS[1],
+            none="fitted",
+            log=True,
+            ui_low=GaussianProcess.LENGTH_BOUNDS[0],
+            ui_high=1.0,
+        ),
+    )
+
     def __init__(
-        self,
-        rng: np.random.Generator,
-        budget: float,
-        cost_model: Any,
-        *,
-        n_initial: int = 5,
-        acquisition: str = "ei",
-        xi: float = 0.01,
-        kappa: float = 2.0,
-        kernel: str = "matern52",
-        length_scale: float | None = None,
-        **options: Any,
+        self, rng: np.random.Generator, budget: float, cost_model: Any, **options: Any
     ) -> None:
         super().__init__(rng, budget, cost_model, **options)
-        if isinstance(n_initial, bool) or not isinstance(n_initial, int):
-            raise ValueError(f"n_initial must be a whole number, got {n_initial!r}")
-        if not 1 <= n_initial <= MAX_INITIAL:
-            raise ValueError(f"n_initial must be between 1 and {MAX_INITIAL}, got {n_initial}")
-        if acquisition not in ACQUISITIONS:
-            raise ValueError(f"acquisition must be one of {ACQUISITIONS}, got {acquisition!r}")
-        if kernel not in KERNELS:
-            raise ValueError(f"kernel must be one of {KERNELS}, got {kernel!r}")
-        if length_scale is not None:
-            lo, hi = GaussianProcess.LENGTH_BOUNDS
-            length_scale = _number("length_scale", length_scale, lo, hi)
+        opts = self.options
+        n_initial, kernel, length_scale = opts["n_initial"], opts["kernel"], opts["length_scale"]
         self.n_initial = n_initial
-        self.acquisition = acquisition
-        self.xi = _number("xi", xi, 0.0, 10.0)
-        self.kappa = _number("kappa", kappa, 0.0, 100.0)
+        self.acquisition = opts["acquisition"]
+        self.xi = opts["xi"]
+        self.kappa = opts["kappa"]
         self.kernel = kernel
         self.gp = GaussianProcess(kernel, length_scale)
         # Everything random is drawn here or in tell, from this strategy's own rng only.

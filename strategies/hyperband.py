@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from strategies.base import Strategy
+from strategies.schema import Setting
 
 DEFAULT_ETA = 3
 MAX_AUTO_S = 3
@@ -60,26 +61,43 @@ def iteration_units(s_max: int, eta: int) -> float:
     return sum(bracket_units(full_bracket_size(s, s_max, eta), s, eta) for s in range(s_max + 1))
 
 
-def _whole(value: Any, name: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise ValueError(f"Hyperband {name} must be a whole number from {low} to {high}")
-    if not low <= int(value) <= high:
-        raise ValueError(f"Hyperband {name} must be from {low} to {high}, got {value}")
-    return int(value)
-
-
 class HyperbandStrategy(Strategy):
     """Successive halving in Hyperband's brackets; asks for partial runs via ``fidelity``."""
 
     name = "hyperband"
     title = "Hyperband"
     multi_fidelity = True
+    OPTIONS = (
+        Setting(
+            "eta",
+            "int",
+            DEFAULT_ETA,
+            "Hyperband's η",
+            "Each rung keeps the best 1/η of its runs and trains them η× longer",
+            url="hb_eta",
+            low=2,
+            high=4,
+            step=1,
+        ),
+        Setting(
+            "s_max",
+            "int",
+            None,
+            "Hyperband's deepest bracket s_max",
+            "The shortest run is η^(−s_max) of a full one (auto: the deepest whose round of "
+            f"brackets fits the budget, at most {MAX_AUTO_S})",
+            url="hb_smax",
+            low=0,
+            high=MAX_S,
+            none="auto",
+            step=1,
+        ),
+    )
 
     def __init__(self, rng, budget, cost_model, **options: Any) -> None:  # noqa: ANN001
-        eta = options.pop("eta", DEFAULT_ETA)
-        s_max = options.pop("s_max", None)
         super().__init__(rng, budget, cost_model, **options)
-        self.eta = _whole(eta, "eta", 2, 4)
+        self.eta = self.options["eta"]
+        s_max = self.options["s_max"]
         self.unit = float(cost_model.expected())
         if s_max is None:
             s_max = 0
@@ -87,7 +105,7 @@ class HyperbandStrategy(Strategy):
                 if iteration_units(s, self.eta) * self.unit <= self.budget:
                     s_max = s
                     break
-        self.s_max = _whole(s_max, "s_max", 0, MAX_S)
+        self.s_max = s_max
         self.spent_estimate = 0.0
         self.brackets: list[dict[str, Any]] = []
         self._cycle = 0  # position in s_max, …, 0

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from strategies.bayes import BayesStrategy
+from strategies.schema import SettingError
 
 PEAK = np.array([0.72, 0.31])
 
@@ -117,24 +118,25 @@ def test_options_are_honoured():
 
 
 @pytest.mark.parametrize(
-    ("options", "message"),
+    ("options", "field", "message"),
     [
-        ({"acquisition": "thompson"}, "acquisition must be one of"),
-        ({"kernel": "matern32"}, "kernel must be one of"),
-        ({"n_initial": 0}, "n_initial must be between"),
-        ({"n_initial": 2.5}, "n_initial must be a whole number"),
-        ({"n_initial": True}, "n_initial must be a whole number"),
-        ({"xi": -0.1}, "xi must be between"),
-        ({"kappa": float("nan")}, "kappa must be a number"),
-        ({"kappa": "2"}, "kappa must be a number"),
-        ({"length_scale": 0.0}, "length_scale must be between"),
-        ({"length_scale": "wide"}, "length_scale must be a number"),
-        ({"lengthscale": 0.2}, "takes no option"),
+        ({"acquisition": "thompson"}, "acquisition", "acquisition function must be one of ei"),
+        ({"kernel": "matern32"}, "kernel", "kernel must be one of matern52, rbf"),
+        ({"n_initial": 0}, "n_initial", "whole number from 1 to 100"),
+        ({"n_initial": 2.5}, "n_initial", "whole number from 1 to 100"),
+        ({"n_initial": True}, "n_initial", "whole number from 1 to 100"),
+        ({"xi": -0.1}, "xi", "ξ must be a number from 0 to 10"),
+        ({"kappa": float("nan")}, "kappa", "κ must be a number from 0 to 100"),
+        ({"kappa": "2"}, "kappa", "κ must be a number from 0 to 100"),
+        ({"length_scale": 0.0}, "length_scale", 'number from 0.03 to 10 or "fitted"'),
+        ({"length_scale": "wide"}, "length_scale", 'number from 0.03 to 10 or "fitted"'),
+        ({"lengthscale": 0.2}, "lengthscale", "has no option lengthscale"),
     ],
 )
-def test_bad_options_raise_value_error(options, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_options_raise_one_error_naming_the_field(options, field, message):
+    with pytest.raises(SettingError, match=message) as caught:
         make(**options)
+    assert caught.value.field == f"bayes.{field}"
 
 
 @pytest.mark.parametrize(
