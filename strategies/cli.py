@@ -1,56 +1,103 @@
-"""``hpo-race simulate``: print a race trace (or many, summarised) as JSON on stdout."""
+"""``hpo-race simulate``: print a race trace (or many, summarised) as JSON on stdout.
+
+Every flag comes from the settings table (``strategies.settings``) and the racers' option
+tables (``--<racer>-<option>``, e.g. ``--bayes-xi 0.1``), so its ranges, defaults and
+messages are the same as the page's and the links'.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from typing import NoReturn
+from collections.abc import Callable
+from typing import Any, NoReturn
 
-from landscapes import LANDSCAPES
-from strategies import STRATEGIES
-from strategies.race import DEFAULT_BUDGET, MAX_REPEATS, run, run_many
+from strategies.race import run, run_many
+from strategies.registry import RACERS
+from strategies.schema import Setting, SettingError
+from strategies.settings import RACE, REPEATS, VARY_LANDSCAPE
 
-USAGE = (
-    "hpo-race simulate --landscape NAME --budget MINUTES --seed N [--landscape-seed N] [--peaks P] "
-    "[--strategies grid,random,bayes] [--repeats N] [--vary-landscape] [--noise SD] [--indent N]"
-)
+PROG = "hpo-race simulate"
 
 
 class OneLineParser(argparse.ArgumentParser):
     """argparse, but a bad flag costs one line on stderr and exit status 2."""
 
     def error(self, message: str) -> NoReturn:
-        print(f"hpo-race simulate: error: {message} (see --help)", file=sys.stderr)
+        print(f"{PROG}: error: {message} (see --help)", file=sys.stderr)
         raise SystemExit(2)
 
 
+def flag_name(setting: Setting, racer: str | None = None) -> str:
+    """``--landscape-seed``, ``--bayes-n-initial``: the flag of a setting (or of an option)."""
+    base = setting.cli or setting.name.replace("_", "-")
+    if racer is not None:
+        base = f"{racer}-{setting.name.replace('_', '-')}"
+    return f"--{base}"
+
+
+def _reader(setting: Setting) -> Callable[[str], Any]:
+    """argparse ``type=``: the setting's own decoder, its message as argparse's error."""
+
+    def read(text: str) -> Any:
+        try:
+            return setting.decode(text)
+        except SettingError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    read.__name__ = setting.name  # argparse names the type in some messages
+    return read
+
+
+def _help(setting: Setting) -> str:
+    default = setting.encode(setting.default) if setting.default is not None else setting.none
+    text = setting.help if setting.kind == "text" else f"{setting.help}; {setting.allowed()}"
+    return f"{text} (default: {default})" if default else text
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = OneLineParser(prog="hpo-race simulate", usage=USAGE, description=__doc__)
-    parser.add_argument("--landscape", default="smooth", choices=[*LANDSCAPES, "custom"])
+    """The parser, every flag derived from the settings and option tables."""
+    racers = "".join(f"\n  {name} ({r.title})" for name, r in RACERS.items())
+    parser = OneLineParser(
+        prog=PROG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Print a race trace (or many, summarised) as JSON on stdout.",
+        epilog=f"racers (--strategies):{racers}",
+    )
+    for setting in RACE:
+        parser.add_argument(
+            flag_name(setting),
+            dest=setting.name,
+            metavar=setting.name.upper(),
+            type=_reader(setting),
+            default=setting.default,
+            help=_help(setting),
+        )
     parser.add_argument(
-        "--peaks",
+        flag_name(REPEATS),
+        dest="repeats",
+        type=_reader(REPEATS),
         default=None,
-        help='for --landscape custom: peaks as "u,v,height,width;..." (unit square, ≤ 12 peaks)',
-    )
-    parser.add_argument("--budget", type=float, default=DEFAULT_BUDGET, help="GPU minutes")
-    parser.add_argument("--seed", type=int, default=0, help="race seed")
-    parser.add_argument("--landscape-seed", type=int, default=0, help="0 = canonical layout")
-    parser.add_argument(
-        "--strategies",
-        default=",".join(s for s in ("grid", "random", "bayes") if s in STRATEGIES),
-        help=f"comma-separated, from: {', '.join(STRATEGIES)}",
+        help=f"run N races (seeds seed … seed+N−1) and summarise; {REPEATS.allowed()}",
     )
     parser.add_argument(
-        "--repeats",
-        type=int,
-        default=None,
-        help=f"run N races (seeds seed..seed+N-1, N ≤ {MAX_REPEATS}) and summarise",
+        flag_name(VARY_LANDSCAPE),
+        dest="vary_landscape",
+        action="store_true",
+        help=VARY_LANDSCAPE.help,
     )
-    parser.add_argument(
-        "--vary-landscape", action="store_true", help="with --repeats, also step the landscape seed"
-    )
-    parser.add_argument("--noise", type=float, default=0.0, help="observation noise sd")
+    for name, racer in RACERS.items():
+        group = parser.add_argument_group(f"{racer.title} options ({name})")
+        for setting in racer.options:
+            group.add_argument(
+                flag_name(setting, name),
+                dest=f"option:{name}:{setting.name}",
+                metavar=setting.name.upper(),
+                type=_reader(setting),
+                default=argparse.SUPPRESS,
+                help=_help(setting),
+            )
     parser.add_argument("--indent", type=int, default=None, help="pretty-print JSON")
     return parser
 
@@ -58,39 +105,43 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
-    strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
-    if (args.landscape == "custom") != (args.peaks is not None):
+    args = vars(parser.parse_args(argv))
+    options: dict[str, dict[str, Any]] = {}
+    for key, value in args.items():
+        if key.startswith("option:"):
+            _, racer, option = key.split(":")
+            options.setdefault(racer, {})[option] = value
+    strategies = list(args["strategies"])
+    for racer in options:
+        if racer not in strategies:
+            parser.error(f"--{racer}-… options given, but {racer} is not in --strategies")
+    if (args["landscape"] == "custom") != (args["peaks"] is not None):
         parser.error("--peaks goes with --landscape custom, and custom needs --peaks")
+    if args["repeats"] is None and args["vary_landscape"]:
+        parser.error("--vary-landscape needs --repeats")
+    common = {
+        "landscape_seed": args["landscape_seed"],
+        "noise": args["noise"],
+        "options": options,
+        "peaks": args["peaks"],
+    }
     try:
-        if args.repeats is None:
-            if args.vary_landscape:
-                parser.error("--vary-landscape needs --repeats")
-            result = run(
-                args.landscape,
-                strategies,
-                args.budget,
-                args.seed,
-                landscape_seed=args.landscape_seed,
-                noise=args.noise,
-                peaks=args.peaks,
-            )
+        if args["repeats"] is None:
+            result = run(args["landscape"], strategies, args["budget"], args["seed"], **common)
         else:
             result = run_many(
-                args.landscape,
+                args["landscape"],
                 strategies,
-                args.budget,
-                args.seed,
-                args.repeats,
-                landscape_seed=args.landscape_seed,
-                noise=args.noise,
-                vary_landscape=args.vary_landscape,
-                peaks=args.peaks,
+                args["budget"],
+                args["seed"],
+                args["repeats"],
+                vary_landscape=args["vary_landscape"],
+                **common,
             )
     except ValueError as err:
         parser.error(str(err))
     try:
-        json.dump(result, sys.stdout, indent=args.indent, allow_nan=False)
+        json.dump(result, sys.stdout, indent=args["indent"], allow_nan=False)
         sys.stdout.write("\n")
         sys.stdout.flush()
     except BrokenPipeError:  # e.g. piped into `head`: the reader has all it wanted

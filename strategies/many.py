@@ -71,7 +71,16 @@ def run_chunk(
     if not isinstance(vary_landscape, bool):
         raise ValueError("vary_landscape must be true or false")
     options = dict(options or {})
-    check_settings(list(strategies), budget, seed, options)
+    check_settings(
+        landscape,
+        list(strategies),
+        budget,
+        seed,
+        options,
+        landscape_seed=landscape_seed,
+        noise=noise,
+        peaks=peaks,
+    )
     last = start + count - 1
     if seed + last > MAX_SEED or (
         vary_landscape and isinstance(landscape_seed, int) and landscape_seed + last > MAX_SEED

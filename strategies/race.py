@@ -24,16 +24,19 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from landscapes import CUSTOM, Landscape, get_landscape
+from landscapes.custom import encode_peaks
 from landscapes.fidelity import check_fidelity
 from strategies import STRATEGIES
+from strategies.registry import DEFAULT_RACERS
+from strategies.settings import BUDGET, REPEATS, SEED, check_race
 from strategies.summary import summarise
 
 TRACE_VERSION = 1
-DEFAULT_STRATEGIES = ("grid", "random", "bayes")
-DEFAULT_BUDGET = 800.0
-MIN_BUDGET = 20.0
-MAX_BUDGET = 3000.0
-MAX_SEED = 2**31 - 1
+DEFAULT_STRATEGIES = DEFAULT_RACERS
+DEFAULT_BUDGET = BUDGET.default
+MIN_BUDGET = BUDGET.low
+MAX_BUDGET = BUDGET.high
+MAX_SEED = SEED.high
 MAX_TRIALS = 500
 THETA_DIGITS = 6
 SCORE_DIGITS = 6
@@ -47,25 +50,36 @@ def strategy_streams(seed: int, name: str) -> tuple[np.random.Generator, np.rand
 
 
 def check_settings(
-    strategies: Sequence[str], budget: float, seed: int, options: Mapping[str, Mapping[str, Any]]
+    landscape: Landscape | str,
+    strategies: Sequence[str],
+    budget: float,
+    seed: int,
+    options: Mapping[str, Mapping[str, Any]],
+    *,
+    landscape_seed: int = 0,
+    noise: float = 0.0,
+    peaks: Any = None,
 ) -> None:
-    """Refuse settings the runner cannot honour, with a message a user can act on."""
-    if not strategies:
-        raise ValueError("choose at least one strategy")
-    for name in strategies:
-        if name not in STRATEGIES:
-            raise ValueError(f"unknown strategy {name!r}; choose from {', '.join(STRATEGIES)}")
-    if len(set(strategies)) != len(strategies):
-        raise ValueError("each strategy can race only once")
-    if isinstance(budget, bool) or not isinstance(budget, int | float) or not np.isfinite(budget):
-        raise ValueError("budget must be a number of GPU minutes")
-    if not MIN_BUDGET <= budget <= MAX_BUDGET:
-        raise ValueError(f"budget must be between {MIN_BUDGET:g} and {MAX_BUDGET:g} GPU minutes")
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
-        raise ValueError(f"seed must be a whole number from 0 to {MAX_SEED}")
-    for name in options:
-        if name not in strategies:
-            raise ValueError(f"options given for {name!r}, which is not racing")
+    """Refuse settings the runner cannot honour: one ``SettingError`` naming the field."""
+    if isinstance(landscape, Landscape):
+        name, landscape_seed, noise = landscape.name, landscape.seed, landscape.noise
+        peaks = landscape.extra.get("peaks") if name == CUSTOM else None
+    else:
+        name = landscape
+        if name == CUSTOM and peaks is not None and not isinstance(peaks, str):
+            peaks = encode_peaks(peaks)
+    check_race(
+        {
+            "landscape": name,
+            "landscape_seed": landscape_seed,
+            "budget": budget,
+            "seed": seed,
+            "noise": noise,
+            "peaks": peaks,
+            "strategies": list(strategies),
+            "options": options,
+        }
+    )
 
 
 def race_one(
@@ -145,7 +159,16 @@ def run(
     """
     options = dict(options or {})
     strategies = list(strategies)
-    check_settings(strategies, budget, seed, options)
+    check_settings(
+        landscape,
+        strategies,
+        budget,
+        seed,
+        options,
+        landscape_seed=landscape_seed,
+        noise=noise,
+        peaks=peaks,
+    )
     if isinstance(landscape, str):
         landscape = get_landscape(landscape, landscape_seed, noise, peaks=peaks)
     settings = {
@@ -172,7 +195,7 @@ def run(
     }
 
 
-MAX_REPEATS = 100
+MAX_REPEATS = REPEATS.high
 
 
 def run_many(
@@ -189,8 +212,7 @@ def run_many(
     peaks: Any = None,
 ) -> dict[str, Any]:
     """Races with seeds seed…seed+repeats−1 (and landscape seeds too if asked), summarised."""
-    if isinstance(repeats, bool) or not isinstance(repeats, int) or not 1 <= repeats <= MAX_REPEATS:
-        raise ValueError(f"repeats must be a whole number from 1 to {MAX_REPEATS}")
+    repeats = REPEATS.check(repeats)
     if seed + repeats - 1 > MAX_SEED or landscape_seed + repeats - 1 > MAX_SEED:
         raise ValueError("seed plus repeats runs past the largest seed")
     races = [

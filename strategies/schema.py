@@ -53,8 +53,8 @@ class Setting:
     """One setting. ``check`` validates a Python value, ``decode`` a link's or a flag's text.
 
     kind: ``int`` (whole number in [low, high]), ``float`` (number in [low, high]),
-    ``choice`` (one of ``choices``), ``flag`` (on/off), ``text`` (free text checked by
-    ``parse``) or ``list`` (comma-separated ``choices``, ``low``–``high`` of them, no repeats).
+    ``choice`` (one of ``choices``), ``flag`` (on/off), ``text`` (free text that ``parse``
+    checks and returns in its canonical form, or ValueError) or ``list`` (comma-separated ``choices``, ``low``–``high`` of them, no repeats).
     ``none``: the word that stands for ``None`` (e.g. ``"fitted"``, ``"auto"``); a setting
     with ``none`` set accepts ``None``. ``step`` and ``log`` only shape the controls; a typed
     value anywhere in the range is accepted whatever the step. ``ui_low``/``ui_high``: the
@@ -86,10 +86,13 @@ class Setting:
         """What the setting may be, in words (ends every error message)."""
         unit = f" {self.unit}" if self.unit else ""
         orelse = f' or "{self.none}"' if self.none else ""
+        low = high = ""
+        if self.low is not None and self.high is not None:
+            low, high = format_number(self.low), format_number(self.high)
         if self.kind == "int":
-            return f"a whole number from {self.low:g} to {self.high:g}{unit}{orelse}"
+            return f"a whole number from {low} to {high}{unit}{orelse}"
         if self.kind == "float":
-            return f"a number from {self.low:g} to {self.high:g}{unit}{orelse}"
+            return f"a number from {low} to {high}{unit}{orelse}"
         if self.kind == "choice":
             return "one of " + ", ".join(self.choices) + orelse
         if self.kind == "flag":
@@ -151,9 +154,9 @@ class Setting:
             raise self._fail(value)
         if self.parse is not None:
             try:
-                self.parse(value)
+                return self.parse(value)
             except ValueError as exc:
-                raise SettingError(self.name, f"{self.label}: {exc}") from None
+                raise SettingError(self.name, f"{self.label}: {exc}.") from None
         return value
 
     def decode(self, text: str) -> Any:

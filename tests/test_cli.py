@@ -72,3 +72,40 @@ def test_simulate_races_a_drawn_landscape_and_records_its_peaks(capsys):
     assert trace["settings"]["landscape"] == "custom"
     assert trace["settings"]["peaks"] == "0.300,0.400,0.800,0.100;0.700,0.700,0.500,0.200"
     assert trace["landscape"]["optimum"]["theta"] == pytest.approx([0.3, 0.4], abs=0.02)
+
+
+def test_help_lists_every_racer_and_its_options_from_the_registry():
+    from strategies.registry import RACERS
+
+    done = simulate("--help")
+    assert done.returncode == 0
+    for name, racer in RACERS.items():
+        assert f"{name} ({racer.title})" in done.stdout
+        for option in racer.options:
+            assert f"--{name}-{option.name.replace('_', '-')}" in done.stdout
+
+
+def test_racer_options_reach_the_race_and_odd_budgets_are_kept(capsys):
+    args = ["--strategies", "bayes", "--budget", "805.5", "--bayes-length-scale", "0.051"]
+    assert main([*args, "--bayes-acquisition", "UCB", "--bayes-kappa", "3"]) == 0
+    settings = json.loads(capsys.readouterr().out)["settings"]
+    assert settings["budget"] == 805.5
+    assert settings["options"] == {
+        "bayes": {"length_scale": 0.051, "acquisition": "ucb", "kappa": 3.0}
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--bayes-xi", "99"], "ξ must be a number from 0 to 10"),
+        (["--bayes-kernel", "matern32"], "kernel must be one of matern52, rbf"),
+        (["--strategies", "grid", "--bayes-xi", "0.1"], "bayes is not in --strategies"),
+        (["--hyperband-eta", "9", "--strategies", "hyperband"], "η must be a whole number"),
+    ],
+)
+def test_bad_racer_options_give_one_line_naming_the_option(args, says):
+    done = simulate(*args)
+    assert done.returncode == 2 and done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and says in lines[0]

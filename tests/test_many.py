@@ -100,7 +100,7 @@ def test_default_chunk_size_and_bad_chunks():
             run_chunk("smooth", ["grid"], 100.0, start=start, count=count)
     with pytest.raises(ValueError, match="largest seed"):
         run_chunk("smooth", ["grid"], 100.0, seed=2**31 - 2, start=0, count=3)
-    with pytest.raises(ValueError, match="unknown strategy"):
+    with pytest.raises(ValueError, match="racers must be .* from grid, random"):
         run_chunk("smooth", ["nope"], 100.0)
     with pytest.raises(ValueError, match="vary_landscape"):
         run_chunk("smooth", ["grid"], 100.0, vary_landscape="yes")

@@ -8,6 +8,7 @@ import pytest
 from landscapes import LANDSCAPES
 from strategies import STRATEGIES
 from strategies.race import MAX_BUDGET, run, run_many
+from strategies.schema import SettingError
 
 ALL = list(STRATEGIES)
 
@@ -70,22 +71,26 @@ def test_trace_replays_from_its_own_settings():
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("kwargs", "field", "message"),
     [
-        ({"budget": -5}, "budget"),
-        ({"budget": MAX_BUDGET + 1}, "budget"),
-        ({"budget": float("nan")}, "budget"),
-        ({"seed": -1}, "seed"),
-        ({"seed": 2.5}, "seed"),
-        ({"strategies": ["grid", "psychic"]}, "unknown strategy"),
-        ({"strategies": []}, "at least one"),
-        ({"landscape": "everest"}, "unknown landscape"),
+        ({"budget": -5}, "budget", "budget must be a number from 20 to 3000 GPU minutes"),
+        ({"budget": MAX_BUDGET + 1}, "budget", "from 20 to 3000"),
+        ({"budget": float("nan")}, "budget", "from 20 to 3000"),
+        ({"seed": -1}, "seed", "seed must be a whole number from 0 to 2147483647"),
+        ({"seed": 2.5}, "seed", "whole number"),
+        ({"strategies": ["grid", "psychic"]}, "strategies", "different names from grid, random"),
+        ({"strategies": []}, "strategies", "racers must be 1 to"),
+        ({"strategies": ["grid", "grid"]}, "strategies", "different names"),
+        ({"landscape": "everest"}, "landscape", "landscape must be one of smooth, bumpy"),
+        ({"options": {"bayes": {"xi": 99}}}, "bayes.xi", "ξ must be a number from 0 to 10"),
+        ({"options": {"nobody": {}}}, "nobody", "not racing"),
     ],
 )
-def test_bad_settings_are_refused_clearly(kwargs, message):
+def test_bad_settings_are_refused_with_one_error_naming_the_field(kwargs, field, message):
     args = {"landscape": "smooth", "strategies": ALL, "budget": 800, "seed": 0, **kwargs}
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(SettingError, match=message) as caught:
         run(**args)
+    assert caught.value.field == field
 
 
 def test_run_many_summarises_seed_range_with_ordered_quartiles():
@@ -98,5 +103,5 @@ def test_run_many_summarises_seed_range_with_ordered_quartiles():
         assert np.all(np.diff(med[~np.isnan(med)]) >= -1e-12)
         assert np.all(np.isnan(q1[np.isnan(med)]))
         assert 0 <= summary["reach"]["0.95"]["share"] <= 1
-    with pytest.raises(ValueError, match="repeats"):
+    with pytest.raises(ValueError, match="number of races must be a whole number from 1 to 100"):
         run_many("smooth", ["grid"], 400, repeats=0)

@@ -1,0 +1,337 @@
+"""The race's settings table: every setting of a race declared once (``strategies.schema``).
+
+``RACE`` holds the race settings (landscape, layout, budget, seed, noise, drawn peaks, the
+racers); each racer's options are on its class (``Strategy.OPTIONS``, reached through
+``strategies.registry.RACERS``). From these tables, and nowhere else, come:
+
+- validation: ``check_race`` (the engine, every server callback) raises one
+  ``SettingError`` per bad field, naming the field and what it may be;
+- the link codec: ``to_query`` / ``from_query`` (the browser's one JS codec reads the same
+  table, shipped to the page by ``table_spec``);
+- the CLI's flags (``strategies.cli``) and the controls' ranges, steps and defaults.
+
+A link is a flat query: race settings by their URL keys (``landscape``, ``layout``,
+``budget``, ``seed``, ``noise``, ``peaks``, ``racers``) and each racer's options by theirs
+(``acq``, ``xi``, ``ls`` … for Bayesian optimisation). ``hyperband=1`` is kept as an alias
+for adding Hyperband to the racers.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+from landscapes import CUSTOM, LANDSCAPES, get_landscape
+from landscapes.custom import decode_peaks, encode_peaks
+from strategies.registry import DEFAULT_RACERS, RACERS
+from strategies.schema import Setting, SettingError, check_options
+
+MAX_SEED = 2**31 - 1
+#: How many racers the page races at once (the engine and the CLI take any 1 … all).
+PAGE_RACERS = (2, 5)
+
+
+def canonical_peaks(text: str) -> str:
+    """A drawn landscape's peaks string in its one canonical form (ValueError if malformed)."""
+    return encode_peaks(decode_peaks(text))
+
+
+LANDSCAPE = Setting(
+    "landscape",
+    "choice",
+    next(iter(LANDSCAPES)),
+    "The landscape",
+    "The hidden score surface the racers search",
+    url="landscape",
+    choices=(*LANDSCAPES, CUSTOM),
+)
+LANDSCAPE_SEED = Setting(
+    "landscape_seed",
+    "int",
+    0,
+    "The landscape seed (layout)",
+    "Moves the landscape's hills; 0 is the canonical layout",
+    url="layout",
+    low=0,
+    high=MAX_SEED,
+    step=1,
+    cli="landscape-seed",
+)
+BUDGET = Setting(
+    "budget",
+    "float",
+    800.0,
+    "The budget",
+    "GPU minutes each racer may spend",
+    url="budget",
+    low=20.0,
+    high=3000.0,
+    step=10.0,
+    unit="GPU minutes",
+)
+SEED = Setting(
+    "seed",
+    "int",
+    0,
+    "The seed",
+    "The race's dice: the same seed gives the same race",
+    url="seed",
+    low=0,
+    high=MAX_SEED,
+    step=1,
+)
+NOISE = Setting(
+    "noise",
+    "float",
+    0.0,
+    "The observation noise",
+    "Standard deviation of the noise on every observed score",
+    url="noise",
+    low=0.0,
+    high=0.2,
+    step=0.01,
+)
+PEAKS = Setting(
+    "peaks",
+    "text",
+    None,
+    "The drawn peaks",
+    'Peaks of your own landscape as "u,v,height,width;…"',
+    url="peaks",
+    parse=canonical_peaks,
+)
+RACERS_SETTING = Setting(
+    "strategies",
+    "list",
+    DEFAULT_RACERS,
+    "The racers",
+    "Which search strategies race, in panel order",
+    url="racers",
+    choices=tuple(RACERS),
+    low=1,
+    high=len(RACERS),
+    cli="strategies",
+)
+#: Race settings in the order a link writes them.
+RACE: tuple[Setting, ...] = (LANDSCAPE, LANDSCAPE_SEED, BUDGET, SEED, NOISE, PEAKS, RACERS_SETTING)
+#: Many seeds: how many races, and whether the layout steps with the seed.
+REPEATS = Setting(
+    "repeats",
+    "int",
+    30,
+    "The number of races",
+    "Races with seeds seed … seed + N − 1",
+    url="repeats",
+    low=1,
+    high=100,
+    step=1,
+)
+VARY_LANDSCAPE = Setting(
+    "vary_landscape",
+    "flag",
+    False,
+    "Vary the layout",
+    "Step the landscape seed with the race seed too",
+    url="vary",
+    cli="vary-landscape",
+)
+#: Old links said ``hyperband=1`` for "add Hyperband"; still read, never written.
+HYPERBAND_ALIAS = Setting(
+    "hyperband",
+    "flag",
+    False,
+    "The Hyperband switch",
+    "Old links: add Hyperband to the racers",
+    url="hyperband",
+)
+
+
+@functools.cache
+def seeded(landscape: str) -> bool:
+    """Does the landscape seed move this landscape (False for measured data)?"""
+    return landscape == CUSTOM or get_landscape(landscape).seeded
+
+
+def option_table(racer: str) -> tuple[Setting, ...]:
+    return RACERS[racer].options
+
+
+def check_race(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Every race setting checked and filled in with its default, in canonical form.
+
+    Rules across fields: a drawn landscape needs its peaks and no other landscape takes
+    them; options may be given only for racers that race. The result's keys are the
+    setting names plus ``options`` ({racer: {option: value}}, every option filled in).
+    """
+    if not isinstance(raw, Mapping):
+        raise SettingError("settings", "The race settings were not understood.")
+    known = {s.name for s in RACE} | {"options"}
+    unknown = sorted(str(k)[:30] for k in raw if k not in known)
+    if unknown:
+        raise SettingError(unknown[0], f"{unknown[0]} is not a setting of a race.")
+    out = {s.name: s.check(raw[s.name]) if s.name in raw else s.default for s in RACE}
+    out["strategies"] = list(out["strategies"])
+    if out["landscape"] == CUSTOM and out["peaks"] is None:
+        raise SettingError("peaks", "The drawn landscape needs its peaks.")
+    if out["landscape"] != CUSTOM and out["peaks"] is not None:
+        raise SettingError("peaks", f"Peaks are only for the {CUSTOM} landscape.")
+    given = raw.get("options") or {}
+    if not isinstance(given, Mapping):
+        raise SettingError("options", "The racers' options were not understood.")
+    for name in given:
+        if name not in out["strategies"]:
+            raise SettingError(
+                f"{str(name)[:30]}",
+                f"Options were given for {str(name)[:30]!r}, which is not racing.",
+            )
+    out["options"] = {
+        name: check_options(option_table(name), given.get(name, {}), RACERS[name].title, f"{name}.")
+        for name in out["strategies"]
+    }
+    return out
+
+
+# ---------------------------------------------------------------- links
+
+
+def to_query(settings: Mapping[str, Any]) -> dict[str, str]:
+    """A link's query for checked settings (``check_race``): every setting written out, so
+    it replays the same race even if a default changes later."""
+    query = {}
+    for setting in RACE:
+        value = settings.get(setting.name, setting.default)
+        if value is None and setting.none is None:
+            continue
+        query[setting.url] = setting.encode(value)
+    for name in settings.get("strategies", ()):
+        for setting in option_table(name):
+            value = settings.get("options", {}).get(name, {}).get(setting.name, setting.default)
+            query[setting.url] = setting.encode(value)
+    return query
+
+
+def option_by_url() -> dict[str, tuple[str, Setting]]:
+    """URL key -> (racer, option setting), for every racer's options."""
+    return {s.url: (name, s) for name, r in RACERS.items() for s in r.options}
+
+
+def from_query(query: Mapping[str, str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Settings read from a link, and one problem per parameter it could not use.
+
+    A problem is ``{"param", "value", "why", "fallback"}`` (the fallback in its text form, or
+    None when the parameter is simply ignored). Settings are checked (``check_race``) and
+    carry options for every racer in the line-up; page-only parameters (view, theme …) are
+    not read here.
+    """
+    problems: list[dict[str, Any]] = []
+
+    def problem(param: str, why: str, fallback: str | None) -> None:
+        problems.append(
+            {"param": param, "value": query.get(param), "why": why, "fallback": fallback}
+        )
+
+    raw: dict[str, Any] = {}
+    for setting in RACE:
+        if setting.url in query:
+            try:
+                raw[setting.name] = setting.decode(query[setting.url])
+            except SettingError:
+                problem(
+                    setting.url, f"must be {setting.allowed()}", setting.encode(setting.default)
+                )
+    if HYPERBAND_ALIAS.url in query:
+        try:
+            on = HYPERBAND_ALIAS.decode(query[HYPERBAND_ALIAS.url])
+        except SettingError:
+            problem(HYPERBAND_ALIAS.url, f"must be {HYPERBAND_ALIAS.allowed()}", "0")
+        else:
+            racers = list(raw.get("strategies", DEFAULT_RACERS))
+            if on and "hyperband" not in racers:
+                racers.append("hyperband")
+            raw["strategies"] = racers
+    racers = raw.get("strategies", list(DEFAULT_RACERS))
+    low, high = PAGE_RACERS
+    if not low <= len(racers) <= high:
+        problem(RACERS_SETTING.url, f"must name {low} to {high} racers", ",".join(DEFAULT_RACERS))
+        racers = raw["strategies"] = list(DEFAULT_RACERS)
+    landscape = raw.get("landscape", LANDSCAPE.default)
+    if landscape == CUSTOM and raw.get("peaks") is None:
+        if PEAKS.url not in query:
+            problem(
+                LANDSCAPE.url, "needs peaks=u,v,height,width;… (the drawn peaks)", LANDSCAPE.default
+            )
+        else:  # the peaks were refused above; say what the landscape falls back to
+            problem(LANDSCAPE.url, "has no usable peaks", LANDSCAPE.default)
+        raw["landscape"] = landscape = LANDSCAPE.default
+    if landscape != CUSTOM and "peaks" in raw:
+        problem(PEAKS.url, f"is only used with landscape={CUSTOM}", None)
+        del raw["peaks"]
+    if not seeded(landscape) and raw.get("landscape_seed", 0) != 0:
+        problem(
+            LANDSCAPE_SEED.url, f"does not apply: {landscape} is measured data with one layout", "0"
+        )
+        raw["landscape_seed"] = 0
+    by_url = option_by_url()
+    options: dict[str, dict[str, Any]] = {}
+    for key, (name, setting) in by_url.items():
+        if key not in query:
+            continue
+        try:
+            value = setting.decode(query[key])
+        except SettingError:
+            problem(
+                key,
+                f"({setting.label}) must be {setting.allowed()}",
+                setting.encode(setting.default),
+            )
+            continue
+        if name in racers:
+            options.setdefault(name, {})[setting.name] = value
+    raw["options"] = options
+    return check_race(raw), problems
+
+
+def race_keys() -> set[str]:
+    """Every query key ``from_query`` reads."""
+    return {s.url for s in RACE} | set(option_by_url()) | {HYPERBAND_ALIAS.url}
+
+
+def table_spec() -> dict[str, Any]:
+    """The whole table as JSON, for the page's controls and its link codec."""
+    return {
+        "race": [s.spec() for s in RACE],
+        "repeats": REPEATS.spec(),
+        "vary_landscape": VARY_LANDSCAPE.spec(),
+        "hyperband_alias": HYPERBAND_ALIAS.spec(),
+        "page_racers": list(PAGE_RACERS),
+        "racers": [r.spec() for r in RACERS.values()],
+        "unseeded": [name for name in LANDSCAPES if not seeded(name)],
+        "custom": CUSTOM,
+    }
+
+
+def decode_settings(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """``check_race`` for settings recorded in a trace (``run``'s ``settings``)."""
+    keys = {s.name for s in RACE}
+    return check_race({k: v for k, v in raw.items() if k in keys or k == "options"})
+
+
+__all__ = [
+    "BUDGET",
+    "LANDSCAPE",
+    "LANDSCAPE_SEED",
+    "MAX_SEED",
+    "NOISE",
+    "PAGE_RACERS",
+    "PEAKS",
+    "RACE",
+    "RACERS_SETTING",
+    "REPEATS",
+    "SEED",
+    "VARY_LANDSCAPE",
+    "check_race",
+    "from_query",
+    "to_query",
+    "table_spec",
+]
