@@ -5,6 +5,9 @@ by spying on the call the sampler really makes and by calling it on the study's 
 """
 
 import json
+import os
+import subprocess
+import sys
 
 import numpy as np
 import optuna
@@ -76,6 +79,22 @@ def test_same_seed_gives_a_bit_identical_race():
     e = json.dumps(run("bumpy", ["tpe"], 800, seed=9, landscape_seed=3, options=options))
     assert a == b and d == e
     assert a != c and a != d
+
+
+def test_fresh_processes_give_the_same_race_whatever_the_hash_seed():
+    args = ["-m", "strategies.cli", "--strategies", "tpe", "--budget", "300", "--seed", "12"]
+    outs = [
+        subprocess.run(
+            [sys.executable, *args],
+            capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            timeout=120,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    ]
+    assert outs[0] == outs[1]
+    assert json.loads(outs[0]) == json.loads(json.dumps(run("smooth", ["tpe"], 300.0, 12)))
 
 
 @pytest.mark.parametrize(
