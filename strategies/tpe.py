@@ -52,7 +52,9 @@ the proposal is a startup draw, else ``{"kind": "model", "n_good": k, "n_bad": m
 counted as good when it proposed this one (empty during startup), computed as Optuna's
 ``_split_trials`` does (checked against it in tests/test_tpe.py).
 
-Cost: about 2–3 ms per trial (Optuna's in-memory storage and the two estimators).
+Cost: about 2 ms per trial, nearly all of it inside Optuna's sampler (the two estimators and
+the truncated-normal draws); ~105 ms for a race on smooth at budget 800 (~48 trials), against
+~350 ms for ``bayes`` (``bench/bench_tpe.py``).
 """
 
 from __future__ import annotations
