@@ -17,6 +17,7 @@ from strategies.grid import GridStrategy
 from strategies.hyperband import HyperbandStrategy
 from strategies.random_search import RandomStrategy
 from strategies.schema import Setting
+from strategies.tpe import TPEStrategy
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,16 @@ _ENTRIES = (
         "triangle-up",
         "▲",
         "many short runs; only the best train in full",
+        False,
+    ),
+    # Vermillion, the Okabe–Ito colour not yet used; a star.
+    Racer(
+        TPEStrategy,
+        "TPE",
+        "#D55E00",
+        "star",
+        "★",
+        "picks θ where good trials are dense and bad ones sparse",
         False,
     ),
 )
