@@ -236,10 +236,13 @@ def from_query(query: Mapping[str, str]) -> tuple[dict[str, Any], list[dict[str,
         if setting.url in query:
             try:
                 raw[setting.name] = setting.decode(query[setting.url])
-            except SettingError:
-                problem(
-                    setting.url, f"must be {setting.allowed()}", setting.encode(setting.default)
-                )
+            except SettingError as exc:
+                if setting.kind == "text":  # the parser's own words say what is wrong
+                    detail = str(exc).removeprefix(f"{setting.label}: ").rstrip(".")
+                    problem(setting.url, f"could not be read: {detail}", None)
+                else:
+                    default = setting.encode(setting.default)
+                    problem(setting.url, f"must be {setting.allowed()}", default)
     if HYPERBAND_ALIAS.url in query:
         try:
             on = HYPERBAND_ALIAS.decode(query[HYPERBAND_ALIAS.url])
