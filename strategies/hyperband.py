@@ -41,14 +41,20 @@ MAX_AUTO_S = 3
 MAX_S = 4
 
 
-def bracket_rungs(n: int, s: int, eta: int) -> list[tuple[float, int]]:
-    """(fidelity, size) of each rung of a bracket of n configurations and depth s."""
+def bracket_rungs(n: int, s: int, eta: int, rounding: str = "floor") -> list[tuple[float, int]]:
+    """(fidelity, size) of each rung of a bracket of n configurations and depth s.
+
+    ``rounding="floor"``: Li et al.'s nᵢ = ⌊n·η^(−i)⌋ (Hyperband); ``"ceil"``: scikit-learn's
+    successive halving, nᵢ = ⌈n·η^(−i)⌉ (keeping ⌈nᵢ₋₁/η⌉ each rung, so never none).
+    """
+    if rounding == "ceil":
+        return [(float(eta) ** (i - s), -(-n // eta**i)) for i in range(s + 1)]
     return [(float(eta) ** (i - s), n // eta**i) for i in range(s + 1)]
 
 
-def bracket_units(n: int, s: int, eta: int) -> float:
+def bracket_units(n: int, s: int, eta: int, rounding: str = "floor") -> float:
     """Expected cost of a bracket in full-trial units: Σ nᵢ·rᵢ."""
-    return sum(r * size for r, size in bracket_rungs(n, s, eta))
+    return sum(r * size for r, size in bracket_rungs(n, s, eta, rounding))
 
 
 def full_bracket_size(s: int, s_max: int, eta: int) -> int:

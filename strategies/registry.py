@@ -14,6 +14,7 @@ from typing import Any
 from strategies.base import Strategy
 from strategies.bayes import BayesStrategy
 from strategies.grid import GridStrategy
+from strategies.halving import HalvingStrategy
 from strategies.hyperband import HyperbandStrategy
 from strategies.random_search import RandomStrategy
 from strategies.schema import Setting
@@ -90,6 +91,16 @@ _ENTRIES = (
         "star",
         "★",
         "picks θ where good trials are dense and bad ones sparse",
+        False,
+    ),
+    # Blue, a cross; one successive-halving schedule (strategies/halving.py).
+    Racer(
+        HalvingStrategy,
+        "Halving",
+        "#0072B2",
+        "cross",
+        "✚",
+        "random θ in short runs; each rung's best train η× longer",
         False,
     ),
 )

@@ -22,7 +22,9 @@ def test_no_strategy_ever_overspends(landscape, budget):
         costs = [t["cost"] for t in result["trials"]]
         assert result["spent"] <= budget, name
         assert all(c <= budget for c in clocks)
-        np.testing.assert_allclose(np.cumsum(costs), clocks, atol=1e-3)
+        # each cost is rounded to 4 decimals, so their sum drifts by at most n × 0.5e-4
+        drift = max(1e-3, 0.5e-4 * len(costs))
+        np.testing.assert_allclose(np.cumsum(costs), clocks, atol=drift)
         assert np.all(np.diff(clocks) > 0)
 
 
