@@ -2,14 +2,18 @@
 
 Nothing here is canned per race: each sentence is assembled from the trial's θ (in the
 knobs' real units), its score against the best so far, and the strategy's own account of
-its choice (the Bayesian strategy's ``why``, grid's lattice position, random's draw count).
+its choice (the Bayesian strategy's ``why``, grid's lattice position, random's draw count,
+TPE's good/bad split, the rungs of successive halving and Hyperband).
 """
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 SCORE_DIGITS = 3
+#: How far a recorded fidelity (6 decimals) may be from the fraction it stands for.
+ROUNDING = 5.01e-7
 
 
 def format_knob(value: float, log: bool) -> str:
@@ -46,11 +50,99 @@ def _outcome(trials: list[dict[str, Any]], index: int) -> str:
     return f"scored {now}, below its best {was}"
 
 
+def share_of_run(fidelity: float | None) -> str:
+    """A trial's fidelity in words: "1/27 of a run", "a full run" (None or 1 is a full run).
+
+    Fidelities are recorded to 6 decimals (0.037037 for 1/27); a fraction that rounds to the
+    recorded value is written (1/η^k first, as successive halving's rungs are), anything
+    else as a percentage.
+    """
+    if fidelity is None or fidelity >= 1.0:
+        return "a full run"
+    if fidelity > 0:
+        whole = round(1 / fidelity)  # successive halving's rungs are all 1/η^k
+        if abs(1 / whole - fidelity) <= ROUNDING:
+            return f"1/{whole} of a run"
+    share = Fraction(fidelity).limit_denominator(100)
+    if abs(float(share) - fidelity) <= ROUNDING:
+        return f"{share.numerator}/{share.denominator} of a run"
+    return f"{fidelity:.1%} of a run"
+
+
+def _tpe_reason(result: dict[str, Any], index: int) -> str:
+    why = result["trials"][index]["why"]
+    if why["kind"] == "startup":
+        n = result.get("n_startup") or index + 1
+        return f"random start {index + 1} of {n}, before TPE splits the trials into good and bad"
+    k, n = why["n_good"], why["n_good"] + why["n_bad"]
+    return f"TPE chose θ where good trials (top {k} of {n}) are dense and bad ones sparse"
+
+
+def _halving_reason(result: dict[str, Any], index: int) -> str:
+    why = result["trials"][index]["why"]
+    run = share_of_run(why["fidelity"])
+    if why["kind"] == "candidate":
+        return (
+            f"new candidate {why['position']} of {why['of']} in {run}, "
+            "to weed out poor settings cheaply"
+        )
+    rungs = result.get("rungs") or []
+    below = share_of_run(rungs[why["rung"] - 1][0]) if 0 < why["rung"] <= len(rungs) else None
+    earlier = f"it scored {why['previous_score']:.{SCORE_DIGITS}f}"
+    if below:
+        earlier += f" in {below}"
+    if why["kind"] == "full":
+        return (
+            f"a full run for finalist {why['position']} of {why['of']}, the only runs it "
+            f"trains in full ({earlier})"
+        )
+    return (
+        f"promoted to {run}: ranked {why['position']} of the {why['of']} kept from the rung "
+        f"below ({earlier})"
+    )
+
+
+def _hyperband_reason(result: dict[str, Any], index: int) -> str:
+    trials = result["trials"]
+    trial = trials[index]
+    run = share_of_run(trial.get("fidelity"))
+    bracket = trial.get("bracket")
+    where = f"bracket {bracket + 1}: " if bracket is not None else ""
+    if trial.get("rung", 0) == 0:
+        if run == "a full run":
+            return f"{where}a new random candidate in a full run (this bracket never stops early)"
+        return f"{where}a new random candidate in {run}, to weed out poor settings cheaply"
+    # The same θ in the same bracket one rung down is the run it was promoted from.
+    earlier = next(
+        (
+            t
+            for t in reversed(trials[:index])
+            if t.get("bracket") == bracket
+            and t.get("rung") == trial["rung"] - 1
+            and t["theta"] == trial["theta"]
+        ),
+        None,
+    )
+    said = ""
+    if earlier is not None:
+        said = (
+            f" (it scored {earlier['score']:.{SCORE_DIGITS}f} in "
+            f"{share_of_run(earlier.get('fidelity'))})"
+        )
+    return f"{where}promoted to {run} as one of its rung's best{said}"
+
+
 def _reason(name: str, result: dict[str, Any], index: int) -> str:
     trial = result["trials"][index]
     why = trial.get("why")
     if why and why.get("text"):
         return why["text"]
+    if name == "tpe" and why:
+        return _tpe_reason(result, index)
+    if name == "halving" and why:
+        return _halving_reason(result, index)
+    if name == "hyperband" and "rung" in trial:
+        return _hyperband_reason(result, index)
     if name == "grid":
         shape = result.get("shape") or [0, 0]
         total = shape[0] * shape[1]
@@ -61,7 +153,7 @@ def _reason(name: str, result: dict[str, Any], index: int) -> str:
         seen = "its 1 earlier result" if index == 1 else f"its {index} earlier results"
         return f"a uniform random draw, ignoring {seen}"
     if "fidelity" in trial:
-        return f"a {trial['fidelity']:.2g} × shortened run to weed out poor settings cheaply"
+        return f"a short run, {share_of_run(trial['fidelity'])}, to weed out poor settings cheaply"
     return "its next proposal"
 
 

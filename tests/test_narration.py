@@ -4,7 +4,13 @@ import re
 
 import pytest
 
-from strategies.narration import format_knob, knob_point, narrate_end, narrate_trace
+from strategies.narration import (
+    format_knob,
+    knob_point,
+    narrate_end,
+    narrate_trace,
+    share_of_run,
+)
 from strategies.race import run
 
 
@@ -75,3 +81,136 @@ def test_knob_values_are_written_as_people_write_them():
     ]
     assert knob_point([0.5, 0.5], knobs) == "(lr 1e-3, dropout 0.25)"
     assert re.fullmatch(r"\(lr \de-\d, dropout 0\.\d+\)", knob_point([0.1, 0.9], knobs))
+
+
+# ---------------------------------------------------------------- TPE, halving, Hyperband
+
+NEW_RACERS = ["tpe", "halving", "hyperband"]
+#: (seed, options): several seeds, and η = 2 / 4 so the fractions are not all thirds.
+NEW_RACES = [
+    (1, {}),
+    (2, {}),
+    (5, {}),
+    (4, {"halving": {"eta": 4}, "hyperband": {"eta": 2}, "tpe": {"n_startup": 4}}),
+]
+
+
+@pytest.fixture(scope="module", params=NEW_RACES, ids=lambda p: f"seed{p[0]}")
+def new_trace(request):
+    seed, options = request.param
+    return run("smooth", NEW_RACERS, 800, seed=seed, options=options)
+
+
+def words(fidelity):
+    """The fraction a trial's fidelity stands for, worked out here independently."""
+    if fidelity is None:
+        return "a full run"
+    return f"1/{round(1 / fidelity)} of a run"
+
+
+def promoted_from(trials, index, same):
+    """The earlier trial the run at ``index`` was promoted from: same θ, one rung down."""
+    trial = trials[index]
+    return next(
+        t
+        for t in reversed(trials[:index])
+        if t["theta"] == trial["theta"] and t["rung"] == trial["rung"] - 1 and same(t)
+    )
+
+
+def test_fractions_of_a_run_are_written_in_words():
+    assert share_of_run(0.037037) == "1/27 of a run"
+    assert share_of_run(0.111111) == "1/9 of a run"
+    assert share_of_run(0.333333) == "1/3 of a run"
+    assert share_of_run(0.012346) == "1/81 of a run"
+    assert share_of_run(0.003906) == "1/256 of a run"
+    assert share_of_run(0.0625) == "1/16 of a run"
+    assert share_of_run(0.5) == "1/2 of a run"
+    assert share_of_run(0.666667) == "2/3 of a run"
+    assert share_of_run(None) == "a full run"
+    assert share_of_run(1.0) == "a full run"
+    assert share_of_run(0.123456) == "12.3% of a run"
+
+
+def test_tpe_lines_say_random_start_then_the_good_bad_split(new_trace):
+    result = new_trace["strategies"]["tpe"]
+    lines = narrate_trace(new_trace)["tpe"]["trials"]
+    n_startup = result["n_startup"]
+    assert n_startup == (4 if new_trace["settings"]["options"] else 10)
+    kinds = [t["why"]["kind"] for t in result["trials"]]
+    assert kinds == ["startup"] * n_startup + ["model"] * (len(kinds) - n_startup)
+    for i, (line, trial) in enumerate(zip(lines, result["trials"], strict=True)):
+        why = trial["why"]
+        if why["kind"] == "startup":
+            assert f"random start {i + 1} of {n_startup}" in line, line
+            assert "dense" not in line
+        else:
+            # The trace's own facts: k good trials, the rest bad, all of them earlier.
+            k = len(trial["good"])
+            assert why["n_good"] == k and why["n_good"] + why["n_bad"] == i
+            assert all(0 <= g < i for g in trial["good"])
+            assert f"where good trials (top {k} of {i}) are dense and bad ones sparse" in line
+            assert "random start" not in line
+
+
+def test_halving_lines_tell_new_candidates_promotions_and_full_runs_apart(new_trace):
+    result = new_trace["strategies"]["halving"]
+    trials = result["trials"]
+    lines = narrate_trace(new_trace)["halving"]["trials"]
+    seen = set()
+    for i, (line, trial) in enumerate(zip(lines, trials, strict=True)):
+        why = trial["why"]
+        seen.add(why["kind"])
+        fraction = words(trial.get("fidelity"))
+        assert why["rung"] == trial["rung"] and why["of"] == trial["candidates"]
+        assert "×" not in line
+        if why["kind"] == "candidate":
+            assert trial["rung"] == 0 and "fidelity" in trial
+            assert f"new candidate {why['position']} of {why['of']} in {fraction}" in line
+            assert "promoted" not in line and "it scored" not in line
+            continue
+        # A promotion or a full run: its previous score is that θ's score one rung down.
+        below = promoted_from(trials, i, lambda t: True)
+        assert below["score"] == why["previous_score"]
+        assert f"it scored {below['score']:.3f} in {words(below.get('fidelity'))}" in line
+        if why["kind"] == "promotion":
+            assert "fidelity" in trial
+            assert f"promoted to {fraction}: ranked {why['position']} of the {why['of']}" in line
+            assert "full" not in line
+        else:
+            assert "fidelity" not in trial and fraction == "a full run"
+            assert f"a full run for finalist {why['position']} of {why['of']}" in line
+            assert "new candidate" not in line and "promoted" not in line
+    assert seen == {"candidate", "promotion", "full"}
+
+
+def test_hyperband_lines_say_the_fraction_and_new_or_promoted(new_trace):
+    result = new_trace["strategies"]["hyperband"]
+    trials = result["trials"]
+    lines = narrate_trace(new_trace)["hyperband"]["trials"]
+    new = promoted = 0
+    for i, (line, trial) in enumerate(zip(lines, trials, strict=True)):
+        fraction = words(trial.get("fidelity"))
+        assert line.split(": ", 1)[1].startswith(f"bracket {trial['bracket'] + 1}: ")
+        assert "×" not in line and "0.037" not in line
+        if trial["rung"] == 0:
+            new += 1
+            assert f"a new random candidate in {fraction}" in line, line
+            assert "promoted" not in line
+        else:
+            promoted += 1
+            assert f"promoted to {fraction} as one of its rung's best" in line, line
+            below = promoted_from(trials, i, lambda t, b=trial["bracket"]: t["bracket"] == b)
+            assert f"(it scored {below['score']:.3f} in {words(below.get('fidelity'))})" in line
+            assert "new random" not in line
+    assert new and promoted
+
+
+def test_the_new_racers_lines_read_as_written():
+    lines = narrate_trace(run("smooth", NEW_RACERS, 800, seed=1))
+    assert "random start 1 of 10, before TPE splits" in lines["tpe"]["trials"][0]
+    assert "(top 1 of 10)" in lines["tpe"]["trials"][10]
+    assert "new candidate 1 of 324 in 1/27 of a run" in lines["halving"]["trials"][0]
+    assert "promoted to 1/9 of a run: ranked 1 of the 108 kept" in lines["halving"]["trials"][324]
+    assert "bracket 1: a new random candidate in 1/27 of a run" in lines["hyperband"]["trials"][0]
+    assert "bracket 1: promoted to a full run" in lines["hyperband"]["trials"][39]
