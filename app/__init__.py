@@ -21,11 +21,11 @@ def create_app(frame_ancestors: str | None = None) -> Dash:
 
     ``frame_ancestors`` says who may embed the app (see ``app.security``).
     """
+    from app import ids
     from app.callbacks import (
         cached_landscape_view,
         landscape_title,
         probe_figures,
-        racing_strategies,
         register_callbacks,
     )
     from app.draw import CUSTOM, MENU_TITLE, menu_title
@@ -51,7 +51,7 @@ def create_app(frame_ancestors: str | None = None) -> Dash:
     titles = {name: menu_title(landscape_title(name)) for name in names}
     names.append(CUSTOM)  # last in the menu: "✎ Your landscape" (app/draw.py)
     titles[CUSTOM] = MENU_TITLE
-    available = racing_strategies()
+    available = list(ids.STRATEGY_ORDER)
     dash_app.layout = build_layout(
         view=view,
         landscape_figure=landscape_figure(view),

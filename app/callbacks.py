@@ -17,76 +17,35 @@ from __future__ import annotations
 
 import functools
 import logging
-import math
 from typing import Any
 
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 
 from app import ids
 from app.figures import best_figure, landscape_figure, landscape_view, probe_figure, race_view
+from app.race_request import check_racers, check_request
+from app.race_request import message as sentence
+from strategies.schema import SettingError
+from strategies.settings import BUDGET, LANDSCAPE, LANDSCAPE_SEED, SEED
 
 log = logging.getLogger(__name__)
 
 
-class SettingsError(ValueError):
-    """A setting the user can fix; its message is shown in the UI as is."""
-
-
-# ---------------------------------------------------------------- validation
-
-
-def _engine():
-    """The engine's registries and limits (imported late so tests can build apps cheaply)."""
-    from landscapes import LANDSCAPES, MAX_LANDSCAPE_SEED
-    from strategies import STRATEGIES
-    from strategies.race import MAX_BUDGET, MAX_SEED, MIN_BUDGET
-
-    return LANDSCAPES, MAX_LANDSCAPE_SEED, STRATEGIES, MIN_BUDGET, MAX_BUDGET, MAX_SEED
+#: One exception type for every bad setting (``strategies.schema.SettingError``).
+SettingsError = SettingError
 
 
 def check_landscape(name: Any, seed: Any) -> tuple[str, int]:
     """A landscape name (a built-in one, or "custom": its peaks are checked by app.draw)."""
-    from app.draw import CUSTOM
-
-    landscapes, max_lseed, *_ = _engine()
-    if not isinstance(name, str) or (name not in landscapes and name != CUSTOM):
-        raise SettingsError(f"Unknown landscape; choose one of: {', '.join(landscapes)}.")
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= max_lseed:
-        raise SettingsError(f"The landscape seed must be a whole number from 0 to {max_lseed}.")
-    return name, seed
+    return LANDSCAPE.check(name), LANDSCAPE_SEED.check(seed)
 
 
 def check_budget(budget: Any) -> float:
-    *_, low, high, _ = _engine()
-    if budget is None or budget == "":
-        raise SettingsError(f"Enter a budget between {low:g} and {high:g} GPU minutes.")
-    if isinstance(budget, bool) or not isinstance(budget, int | float) or not math.isfinite(budget):
-        raise SettingsError(f"The budget must be a number of GPU minutes ({low:g}–{high:g}).")
-    if not low <= budget <= high:
-        raise SettingsError(f"The budget must be between {low:g} and {high:g} GPU minutes.")
-    return float(budget)
+    return BUDGET.check(None if budget == "" else budget)
 
 
 def check_seed(seed: Any) -> int:
-    *_, max_seed = _engine()
-    message = f"The seed must be a whole number from 0 to {max_seed}."
-    if seed is None or seed == "":
-        raise SettingsError(message)
-    if isinstance(seed, float) and math.isfinite(seed) and seed.is_integer():
-        seed = int(seed)
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= max_seed:
-        raise SettingsError(message)
-    return seed
-
-
-def racing_strategies(hyperband: bool = False) -> list[str]:
-    """The panels' strategies that the engine has registered, in panel order.
-
-    ``hyperband``: the optional fourth racer is switched on (app/fourth.py).
-    """
-    strategies = _engine()[2]
-    names = ids.PANEL_ORDER if hyperband else ids.STRATEGY_ORDER
-    return [name for name in names if name in strategies]
+    return SEED.check(None if seed == "" else seed)
 
 
 # ---------------------------------------------------------------- cached engine calls
@@ -120,7 +79,7 @@ def cached_race_view(landscape: str, landscape_seed: int, budget: float, seed: i
     from strategies.race import run
 
     scape = get_landscape(landscape, landscape_seed)
-    trace = run(scape, racing_strategies(), budget, seed)
+    trace = run(scape, list(ids.STRATEGY_ORDER), budget, seed)
     return race_view(trace, scape)
 
 
@@ -133,13 +92,13 @@ def probe_figures(view: dict[str, Any]) -> dict[str, Any]:
 
 def register_callbacks(app: Dash) -> None:
     """Register every callback on ``app`` (never globally, so several apps can coexist)."""
-    from app import classroom, draw, fourth
-    from app.model_data import check_bayes_options, race_payload
+    from app import classroom, draw, racers
+    from app.model_data import race_payload
     from app.model_panel import BAYES_STORE, register_model_callbacks
 
     register_model_callbacks(app)
     draw.register_draw_callbacks(app)
-    fourth.register_fourth_callbacks(app)
+    racers.register_racer_callbacks(app)
     classroom.register_classroom_callbacks(app)
     panel_outputs = [
         Output(layer[name], "figure")
@@ -156,14 +115,14 @@ def register_callbacks(app: Dash) -> None:
         Input(ids.LANDSCAPE_SEED, "data"),
         Input(ids.BUDGET_INPUT, "value"),
         Input(draw.PEAKS, "data"),
-        Input(fourth.TOGGLE, "value"),
+        Input(ids.RACER_PICKER, "value"),
         prevent_initial_call=True,
     )
-    def preview(landscape, landscape_seed, budget, peaks, fourth_value):
+    def preview(landscape, landscape_seed, budget, peaks, picked):
         """New landscape, seed, budget, drawn peaks or racers: redraw what they change.
 
         The panels (and the landscape's description) follow the landscape, its seed and the
-        drawn peaks; the best-score axes follow everything, including the fourth racer.
+        drawn peaks; the best-score axes follow everything, including the line-up.
         """
         from app.layout import landscape_info
 
@@ -180,7 +139,7 @@ def register_callbacks(app: Dash) -> None:
         except Exception:  # the engine failed: say so, keep the page alive
             log.exception("landscape preview failed")
             return *unchanged, "That landscape could not be drawn; try another one."
-        redraw = trigger not in (ids.BUDGET_INPUT, fourth.TOGGLE)
+        redraw = trigger not in (ids.BUDGET_INPUT, ids.RACER_PICKER)
         if redraw:
             back = landscape_figure(view)
             front = probe_figures(view)
@@ -190,9 +149,10 @@ def register_callbacks(app: Dash) -> None:
         info = landscape_info(view) if redraw else no_update
         try:
             spend = check_budget(budget)
+            lineup = check_racers(picked)
         except SettingsError as exc:
             return *panels, no_update, info, str(exc)
-        best = best_figure(view, spend, racing_strategies(fourth.is_on(fourth_value)))
+        best = best_figure(view, spend, lineup)
         if view.get("empty"):
             draw.empty_best(best)
         return *panels, best, info, ""
@@ -209,25 +169,10 @@ def register_callbacks(app: Dash) -> None:
         if not isinstance(nonce, int | float | str) or isinstance(nonce, bool):
             nonce = None
         try:
-            if not isinstance(request, dict):
-                raise SettingsError("The race request was not understood; reload the page.")
-            landscape, lseed = check_landscape(
-                request.get("landscape"), request.get("landscape_seed")
-            )
-            budget = check_budget(request.get("budget"))
-            seed = check_seed(request.get("seed"))
-            bayes = check_bayes_options(request.get("bayes"))
-            peaks = draw.check_peaks(landscape, request.get("peaks"))
-            hyperband = fourth.check_hyperband(request.get("hyperband"))
-            if not racing_strategies():
-                raise SettingsError("No search strategies are available on this server.")
-            # the race view + narration + the Bayesian settings it was raced with
-            view = race_payload(
-                landscape, lseed, budget, seed, bayes, peaks=peaks, hyperband=hyperband
-            )
-        except (SettingsError, ValueError) as exc:
-            message = str(exc)
-            message = message[:1].upper() + message[1:]
+            # the race view + narration + the options it was raced with
+            view = race_payload(check_request(request))
+        except ValueError as exc:
+            message = sentence(exc)
             return {"ok": False, "error": message, "nonce": nonce}, message
         except Exception:
             log.exception("race failed")
@@ -245,7 +190,8 @@ def register_callbacks(app: Dash) -> None:
         State(ids.SEED_INPUT, "value"),
         State(BAYES_STORE, "data"),
         State(draw.PEAKS, "data"),
-        State(fourth.TOGGLE, "value"),
+        State(ids.RACER_PICKER, "value"),
+        State(ids.RACER_OPTIONS, "data"),
     ]
     app.clientside_callback(
         clientside("request"),
@@ -277,7 +223,8 @@ def register_callbacks(app: Dash) -> None:
         Input(ids.SEED_INPUT, "value"),
         Input(BAYES_STORE, "data"),
         Input(draw.PEAKS, "data"),
-        Input(fourth.TOGGLE, "value"),
+        Input(ids.RACER_PICKER, "value"),
+        Input(ids.RACER_OPTIONS, "data"),
         prevent_initial_call=True,
     )
     app.clientside_callback(

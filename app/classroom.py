@@ -23,7 +23,7 @@ import json
 import logging
 from typing import Any
 
-from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ClientsideFunction, Dash, Input, Output, ctx, dcc, html, no_update
 
 from app import ids
 
@@ -48,7 +48,7 @@ THEME_TOGGLE = "theme-toggle"
 SHORTCUTS_BUTTON = "shortcuts-button"
 SHORTCUTS_DIALOG = "shortcuts-dialog"
 PREDICT_DIALOG = "predict-dialog"
-#: The fourth racer's choice shows only while it races (assets/classroom.css).
+#: Only the choices of the racers that race show (assets/classroom.js).
 PREDICT_CHOICES = (*ids.PANEL_ORDER, "nobody")
 PREDICT_CHOICE = {name: f"predict-{name}" for name in PREDICT_CHOICES}
 PREDICT_RESULT = "predict-result"
@@ -70,7 +70,7 @@ HIDEABLE: dict[str, tuple[str, str]] = {
     "narration": (".narration", "the line under each panel"),
     "guide": (".side", "the guide and many-seeds card"),
     "many": (".side-tabs", "the many-seeds tab"),
-    "fourth": (".fourth-control", "the Hyperband switch"),
+    "racers": (".racer-control", "the racer picker"),
     "predict": ("#predict-button", "Predict"),
     "share": ("#copy-link", "Copy link"),
     "export": ("#export-menu", "Export"),
@@ -89,44 +89,22 @@ DARK_PLOT = {"ink": "#e8ecf3", "muted": "#aab4c4", "grid": "#2f3948", "plot_bg":
 def link_config(landscapes: list[str], titles: dict[str, str]) -> dict[str, Any]:
     """Everything assets/classroom.js needs to read and write links: names, defaults, limits."""
     from app.layout import SPEEDS
-    from app.model_data import ACQUISITION_NAMES, BAYES_DEFAULTS, KAPPA_RANGE, XI_RANGE
-    from app.model_panel import LS_SLIDER, VIEWS
+    from app.model_panel import VIEWS
     from app.theme import GRIDLINE, INK, MUTED, STRATEGY_STYLE
-    from landscapes import MAX_LANDSCAPE_SEED
-    from strategies.bayes import MAX_INITIAL
-    from strategies.gp import KERNELS
-    from strategies.race import DEFAULT_BUDGET, MAX_BUDGET, MAX_SEED, MIN_BUDGET
+    from strategies.settings import table_spec
 
     return {
+        # the settings table: race settings, every racer with its options (assets/_codec.js)
+        "table": table_spec(),
         "landscapes": list(landscapes),
         "titles": dict(titles),
-        "defaults": {
-            "landscape": landscapes[0],
-            "layout": 0,
-            "budget": DEFAULT_BUDGET,
-            "seed": 0,
-            "view": "probes",
-            "speed": 1,
-            "tab": "guide",
-            "bayes": dict(BAYES_DEFAULTS),
-        },
-        "limits": {
-            "layout": [0, MAX_LANDSCAPE_SEED],
-            "budget": [MIN_BUDGET, MAX_BUDGET],
-            "seed": [0, MAX_SEED],
-            "xi": list(XI_RANGE),
-            "kappa": list(KAPPA_RANGE),
-            # a fixed length scale the slider can show (log10 ends of the slider)
-            "ls": [round(10 ** LS_SLIDER[0], 4), round(10 ** LS_SLIDER[1], 4)],
-            "init": [1, MAX_INITIAL],
-        },
-        "acquisitions": list(ACQUISITION_NAMES),
-        "kernels": list(KERNELS),
+        "defaults": {"view": "probes", "speed": 1, "tab": "guide"},
         "views": [v[0] for v in VIEWS],
         "speeds": list(SPEEDS),
         "tabs": ["guide", "many"],
         "hideable": {name: sel for name, (sel, _) in HIDEABLE.items()},
         "order": list(ids.STRATEGY_ORDER),
+        "panels": list(ids.PANEL_ORDER),
         "strategies": {
             name: {
                 "label": style.label,
@@ -480,117 +458,40 @@ def page_extras(landscapes: list[str], titles: dict[str, str]) -> list[Any]:
 
 
 def link_query(settings: dict[str, Any]) -> str:
-    """The page-address query of a race's settings (the same names assets/classroom.js writes)."""
+    """The page-address query of checked race settings (``strategies.settings.to_query``)."""
     from urllib.parse import urlencode
 
-    bayes = settings.get("bayes") or {}
-    pairs: list[tuple[str, str]] = [
-        ("landscape", str(settings["landscape"])),
-        ("layout", str(int(settings["landscape_seed"]))),
-        ("budget", f"{float(settings['budget']):g}"),
-        ("seed", str(int(settings["seed"]))),
-    ]
-    if settings.get("peaks"):
-        pairs.append(("peaks", str(settings["peaks"])))
-    if settings.get("hyperband"):
-        pairs.append(("hyperband", "1"))
-    if bayes:
-        scale = bayes.get("length_scale")
-        pairs += [
-            ("acq", str(bayes["acquisition"])),
-            ("xi", f"{float(bayes['xi']):g}"),
-            ("kappa", f"{float(bayes['kappa']):g}"),
-            ("kernel", str(bayes["kernel"])),
-            ("ls", "fitted" if scale is None else f"{float(scale):g}"),
-            ("init", str(int(bayes["n_initial"]))),
-        ]
-    return urlencode(pairs, safe=",;")
+    from strategies.settings import to_query
+
+    return urlencode(to_query(settings), safe=",;")
 
 
 def export_race(kind: str, request: dict[str, Any], host_url: str | None = None) -> dict:
-    """The dcc.Download payload of one export of the race these settings give.
+    """The dcc.Download payload of one export of the race a request asks for.
 
-    ``request`` is what the page would send to race (landscape, landscape_seed, budget, seed,
-    bayes); every value is checked here exactly as the race request is.
+    ``request`` is what the page sends to race (``app.race_request``); it is checked here
+    exactly as the race request is, and the export is rebuilt from the checked settings.
     """
-    from app.callbacks import cached_landscape_view, check_budget, check_landscape, check_seed
+    from app.callbacks import cached_landscape_view
     from app.export import export_name, replay_html, trace_json, trials_csv
-    from app.model_data import check_bayes_options, race_entry
+    from app.model_data import race_entry
+    from app.race_request import check_request
 
-    landscape, lseed = check_landscape(request.get("landscape"), request.get("landscape_seed"))
-    budget = check_budget(request.get("budget"))
-    seed = check_seed(request.get("seed"))
-    bayes = check_bayes_options(request.get("bayes"))
-    extra = _race_extras(landscape, request)
-    entry = race_entry(landscape, lseed, budget, seed, bayes, **extra)
+    settings = check_request(request, "export")
+    entry = race_entry(settings)
     trace, view = entry["trace"], entry["view"]
-    settings = {
-        "landscape": landscape,
-        "landscape_seed": lseed,
-        "budget": budget,
-        "seed": seed,
-        "bayes": bayes,
-        **extra,
-    }
     if kind == "csv":
         return dcc.send_string(trials_csv(trace), export_name(settings, "csv"), type="text/csv")
     if kind == "json":
         return dcc.send_string(
             trace_json(trace), export_name(settings, "json"), type="application/json"
         )
-    scape = cached_landscape_view(landscape, lseed, *_scape_extra(extra))
+    scape = cached_landscape_view(
+        settings["landscape"], settings["landscape_seed"], settings["peaks"]
+    )
     link = f"{host_url.rstrip('/')}/?{link_query(settings)}" if host_url else None
     page = replay_html(trace, view, scape, list(view["order"]), link)
     return dcc.send_string(page, export_name(settings, "html"), type="text/html")
-
-
-def _extra_settings() -> list[tuple[str, State, Any]]:
-    """Race settings beyond the five basic ones, from the feature modules the app has.
-
-    Each: the race request's key, the State holding it, and how the page's value becomes the
-    request's (as assets/race.js ``request`` does).
-    """
-    extra: list[tuple[str, State, Any]] = []
-    try:
-        from app import draw
-    except ImportError:  # an app without drawn landscapes
-        pass
-    else:
-        extra.append(
-            (
-                "peaks",
-                State(draw.PEAKS, "data"),
-                lambda scape, v: v if scape == draw.CUSTOM else None,
-            )
-        )
-    try:
-        from app import fourth
-    except ImportError:  # an app without the fourth racer
-        pass
-    else:
-        extra.append(("hyperband", State(fourth.TOGGLE, "value"), lambda _, v: fourth.is_on(v)))
-    return extra
-
-
-def _race_extras(landscape: str, request: dict[str, Any]) -> dict[str, Any]:
-    """Drawn peaks and the fourth racer, checked by their own modules (when the app has them)."""
-    extra: dict[str, Any] = {}
-    if request.get("peaks") is not None:
-        from app import draw
-
-        peaks = draw.check_peaks(landscape, request.get("peaks"))
-        if peaks:
-            extra["peaks"] = peaks
-    if request.get("hyperband") is not None:
-        from app import fourth
-
-        if fourth.check_hyperband(request.get("hyperband")):
-            extra["hyperband"] = True
-    return extra
-
-
-def _scape_extra(extra: dict[str, Any]) -> tuple[Any, ...]:
-    return (extra["peaks"],) if extra.get("peaks") else ()
 
 
 # ---------------------------------------------------------------- registration
@@ -598,24 +499,14 @@ def _scape_extra(extra: dict[str, Any]) -> tuple[Any, ...]:
 
 def register_classroom_callbacks(app: Dash) -> None:
     """The export callback (server) and the link callbacks (clientside), on ``app``."""
-    from app.callbacks import SettingsError
-    from app.model_data import OptionError
     from app.model_panel import BAYES_STORE, BAYES_VIEW, SIDE_TAB
+    from app.race_request import request_from, request_states
 
     # axe / screen readers: the page's language
     if "<html>" in app.index_string:
         app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
 
     exports = {EXPORT_CSV: "csv", EXPORT_JSON: "json", EXPORT_HTML: "html"}
-    settings_states = [
-        State(ids.LANDSCAPE_SELECT, "value"),
-        State(ids.LANDSCAPE_SEED, "data"),
-        State(ids.BUDGET_INPUT, "value"),
-        State(ids.SEED_INPUT, "value"),
-        State(BAYES_STORE, "data"),
-    ]
-    extras = _extra_settings()  # drawn peaks, the fourth racer: (request key, State, to value)
-    settings_states += [state for _, state, _ in extras]
 
     @app.callback(
         Output(EXPORT_DOWNLOAD, "data"),
@@ -624,28 +515,20 @@ def register_classroom_callbacks(app: Dash) -> None:
         Input(EXPORT_CSV, "n_clicks"),
         Input(EXPORT_JSON, "n_clicks"),
         Input(EXPORT_HTML, "n_clicks"),
-        *settings_states,
+        *request_states(),
         prevent_initial_call=True,
     )
-    def export(_csv, _json, _html, landscape, lseed, budget, seed, bayes, *more):
+    def export(_csv, _json, _html, *values):
         """One export of the race the current settings give (the one on screen, if raced)."""
         from flask import request as http
 
         kind = exports.get(ctx.triggered_id)
         if kind is None:
             return no_update, no_update, no_update
-        race = {
-            "landscape": landscape,
-            "landscape_seed": lseed,
-            "budget": budget,
-            "seed": seed,
-            "bayes": bayes,
-        }
-        for (key, _, convert), value in zip(extras, more, strict=True):
-            race[key] = convert(landscape, value)
+        race = request_from(values)
         try:
             payload = export_race(kind, race, http.host_url)
-        except (SettingsError, OptionError, ValueError) as exc:
+        except ValueError as exc:
             message = str(exc)
             message = "Export failed: " + message[:1].lower() + message[1:]
             return no_update, message, message

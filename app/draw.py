@@ -26,7 +26,7 @@ from app import ids
 
 # ---------------------------------------------------------------- ids (a contract with draw.js)
 
-PEAKS = "draw-peaks"  # dcc.Store: the drawn peaks as "u,v,h,w;…" ("" while nothing is drawn)
+PEAKS = ids.PEAKS  # dcc.Store: the drawn peaks as "u,v,h,w;…" ("" while nothing is drawn)
 BAR = "draw-bar"  # the drawing toolbar in the info bar (shown for "Your landscape" only)
 HINT = "draw-hint"
 HEIGHT = "draw-height"  # slider: height of the newest peak (and of the next one)
@@ -248,7 +248,6 @@ def stores() -> list[Any]:
 
 def register_draw_callbacks(app: Dash) -> None:
     """Clientside wiring: landscape kind (dice, draw mode), peak edits, links, the overlay."""
-    from app.fourth import TOGGLE as FOURTH_TOGGLE
 
     def clientside(name: str) -> ClientsideFunction:
         return ClientsideFunction(namespace="hpoDraw", function_name=name)
@@ -267,17 +266,17 @@ def register_draw_callbacks(app: Dash) -> None:
         State(ids.LANDSCAPE_SELECT, "options"),
         prevent_initial_call="initial_duplicate",
     )
-    # Undo, Clear, the height slider, and peaks (+ the fourth racer) from a shared link.
+    # Undo, Clear, the height slider, and peaks (+ the racers) from a shared link.
     app.clientside_callback(
         clientside("edit"),
         Output(PEAKS, "data"),
-        Output(FOURTH_TOGGLE, "value"),
+        Output(ids.RACER_PICKER, "value"),
         Input(ids.URL, "search"),
         Input(UNDO, "n_clicks"),
         Input(CLEAR, "n_clicks"),
         Input(HEIGHT, "value"),
         State(PEAKS, "data"),
-        State(FOURTH_TOGGLE, "value"),
+        State(ids.RACER_PICKER, "value"),
     )
     # The peaks changed (drawn, undone, from a link): count, buttons and the overlay.
     app.clientside_callback(

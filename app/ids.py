@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-#: Panel order on screen, left to right (whichever of these the engine registers are raced).
-STRATEGY_ORDER = ("grid", "random", "bayes")
-#: The optional fourth racer (off by default; its toggle is in app/fourth.py).
-FOURTH = "hyperband"
-#: Every panel on the page, left to right: the fourth shows only while its toggle is on.
-PANEL_ORDER = (*STRATEGY_ORDER, FOURTH)
+from strategies.registry import DEFAULT_RACERS, RACERS
+
+#: The default line-up, in panel order.
+STRATEGY_ORDER = DEFAULT_RACERS
+#: Every registered racer has a panel, left to right; only the picked ones show.
+PANEL_ORDER = tuple(RACERS)
+#: The racer picker (a checklist of every registered racer; 2–5 race at once).
+RACER_PICKER = "racer-picker"
+#: dcc.Store: the options of racers without a settings panel, as a link gave them.
+RACER_OPTIONS = "racer-options"
+#: dcc.Store: the Bayesian settings panel's checked values (app/model_panel.py).
+BAYES_STORE = "bayes-store"
+#: dcc.Store: the drawn peaks as "u,v,h,w;…" ("" while nothing is drawn; app/draw.py).
+PEAKS = "draw-peaks"
 
 APP_ROOT = "app-root"
 

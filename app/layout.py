@@ -7,9 +7,10 @@ from typing import Any
 
 from dash import dcc, html
 
-from app import classroom, draw, fourth, ids, model_panel
+from app import classroom, draw, ids, model_panel, racers
 from app.figures import BEST_MARGIN, GRAPH_CONFIG, PANEL_MARGIN
 from app.theme import FOG, STRATEGY_STYLE, VIRIDIS_CSS
+from strategies.registry import RACERS
 
 #: Animation speeds offered in the toolbar (1× plays the whole budget in BASE_SECONDS).
 SPEEDS = (0.5, 1, 2, 4)
@@ -97,7 +98,7 @@ def settings_controls(
                         value=budget,
                         min=budget_range[0],
                         max=budget_range[1],
-                        step=10,
+                        step="any",  # every value in the range, e.g. 805 or 800.5
                         debounce=True,
                         className="num-input num-budget",
                     ),
@@ -177,7 +178,7 @@ def info_bar(view: Mapping[str, Any]) -> html.Div:
                 children=html.Span(id=ids.ALERT, className="alert", role="alert"),
             ),
             classroom.toolbar(),  # Predict, Copy link, Export, Presenter, Dark, ?
-            fourth.toggle(fourth.available()),
+            racers.picker(),
             html.Div(
                 className="score-key",
                 title="Probe colour: the score f(θ) that trial reported",
@@ -232,7 +233,9 @@ def budget_bar(name: str, budget: float, available: bool) -> html.Div:
     )
 
 
-def panel(name: str, landscape: Any, probes: Any, budget: float, available: bool) -> html.Section:
+def panel(
+    name: str, landscape: Any, probes: Any, budget: float, available: bool, racing: bool
+) -> html.Section:
     """One strategy: the landscape (back), the fog that hides it, the probes (front), its budget."""
     style = STRATEGY_STYLE[name]
     margin = PANEL_MARGIN
@@ -269,12 +272,13 @@ def panel(name: str, landscape: Any, probes: Any, budget: float, available: bool
             className="layer layer-probes",
             responsive=True,
         ),
-        *([fourth.note_box()] if name == ids.FOURTH and available else []),
         *draw.surface(name),
     ]
     return html.Section(
         className=f"panel panel-{name}" + ("" if available else " unavailable"),
         style={"--accent": style.colour},
+        # only the picked racers show (assets/draw.js: racers)
+        **{"data-racing": "true" if racing else "false"},
         children=[
             html.Div(
                 className="panel-head",
@@ -290,7 +294,7 @@ def panel(name: str, landscape: Any, probes: Any, budget: float, available: bool
                     ),
                     html.Span(style.tagline, className="panel-tagline"),
                     *(model_panel.bayes_head_controls() if name == "bayes" and available else []),
-                    *([fourth.partial_key()] if name == ids.FOURTH and available else []),
+                    *([racers.partial_key(name)] if RACERS[name].cls.multi_fidelity else []),
                 ],
             ),
             html.Div(className="panel-stage", children=stage),
@@ -404,15 +408,15 @@ def build_layout(
     max_seed: int,
 ) -> html.Div:
     """The whole page. Everything the animation needs later arrives through the stores."""
-    with_fourth = [*available, ids.FOURTH] if fourth.available() else list(available)
     return html.Div(
         id=ids.APP_ROOT,
         className="app",
         **{
             "data-state": "idle",
             "data-base-seconds": str(BASE_SECONDS),
-            "data-strategies": ",".join(available),
-            "data-fourth": "off",  # the fourth racer's switch (assets/draw.js)
+            "data-strategies": ",".join(available),  # who races (the picker; draw.js)
+            "data-count": str(len(available)),
+            "data-panels": ",".join(ids.PANEL_ORDER),  # every registered racer's panel
             "data-draw": "off",  # "on" while "Your landscape" is chosen
         },
         children=[
@@ -441,14 +445,21 @@ def build_layout(
             html.Main(
                 className="panels",
                 children=[
-                    panel(name, landscape_figure, probe_figures[name], budget, name in with_fourth)
+                    panel(
+                        name,
+                        landscape_figure,
+                        probe_figures[name],
+                        budget,
+                        name in RACERS,
+                        name in available,
+                    )
                     for name in ids.PANEL_ORDER
                 ],
             ),
             html.Section(
                 className="bottom",
                 children=[
-                    best_card(best, with_fourth),
+                    best_card(best, ids.PANEL_ORDER),
                     model_panel.side_column(help_card()),
                 ],
             ),
@@ -463,7 +474,7 @@ def build_layout(
             dcc.Store(id=ids.RACE_STORE),
             *model_panel.stores(),
             *draw.stores(),
-            *fourth.stores(),
+            *racers.stores(),
             *classroom.page_extras(list(landscapes), dict(titles)),  # dialogs, notices, stores
             *[dcc.Store(id=sink) for sink in ids.SINK.values()],
         ],

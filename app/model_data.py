@@ -23,27 +23,24 @@ from typing import Any
 
 import numpy as np
 
+from app.race_request import check_request
+from strategies.bayes import BayesStrategy
 from strategies.cache import BoundedCache
+from strategies.schema import Setting, SettingError, check_options
+from strategies.settings import LANDSCAPE_SEED, REPEATS, SEED, VARY_LANDSCAPE
 
-#: The engine's defaults (strategies/bayes.py), in the order the settings panel shows them.
-BAYES_DEFAULTS: dict[str, Any] = {
-    "acquisition": "ei",
-    "xi": 0.01,
-    "kappa": 2.0,
-    "kernel": "matern52",
-    "length_scale": None,
-    "n_initial": 5,
-}
-XI_RANGE = (0.0, 10.0)
-KAPPA_RANGE = (0.0, 100.0)
-#: What a fixed length scale may be (the GP's own bounds); the UI slider offers 0.03–1.
-LENGTH_RANGE = (0.03, 10.0)
-ACQUISITION_NAMES = {"ei": "EI", "pi": "PI", "ucb": "UCB"}
-KERNEL_NAMES = {"matern52": "Matérn 5/2", "rbf": "RBF"}
+#: Display names of the Bayesian choices, from its option table (strategies/bayes.py).
+_BAYES_OPTIONS = {o.name: o for o in BayesStrategy.OPTIONS}
+ACQUISITION_NAMES = dict(
+    zip(_BAYES_OPTIONS["acquisition"].choices, _BAYES_OPTIONS["acquisition"].choice_labels)
+)
+KERNEL_NAMES = dict(zip(_BAYES_OPTIONS["kernel"].choices, _BAYES_OPTIONS["kernel"].choice_labels))
+#: The engine's defaults, in the order the settings panel shows them.
+BAYES_DEFAULTS: dict[str, Any] = {o.name: o.default for o in BayesStrategy.OPTIONS}
 
 #: Many-seeds limits: at most this many races in one request, and this many GPU minutes of
 #: simulated budget summed over them (a 3000-minute race with ~180 trials takes ~1 s).
-MAX_REPEATS = 100
+MAX_REPEATS = REPEATS.high
 MAX_CHUNK = 10
 CHUNK_MINUTES = 8000.0
 #: The browser aims its next chunk at this many seconds of server time.
@@ -58,70 +55,15 @@ _MODELS = BoundedCache(maxsize=12)  # settings -> model payload
 _MANY = BoundedCache(maxsize=1000)  # settings of one race -> its compact summary row
 
 
-class OptionError(ValueError):
-    """A setting the user can fix; its message is shown in the alert line as is."""
-
-
-# ---------------------------------------------------------------- checks
-
-
-def _number(value: Any, label: str, low: float, high: float) -> float:
-    message = f"{label} must be a number from {low:g} to {high:g}."
-    if value is None or value == "" or isinstance(value, bool):
-        raise OptionError(message)
-    if not isinstance(value, int | float) or not math.isfinite(value) or not low <= value <= high:
-        raise OptionError(message)
-    return float(value)
+#: One exception type for every bad setting (kept under its old name for callers).
+OptionError = SettingError
 
 
 def check_bayes_options(raw: Any) -> dict[str, Any]:
-    """The Bayesian settings as the engine takes them; ``OptionError`` says what is wrong."""
-    from strategies.acquisition import ACQUISITIONS
-    from strategies.bayes import MAX_INITIAL
-    from strategies.gp import KERNELS
-
+    """The Bayesian settings as the engine takes them, every one filled in."""
     if raw is None:
         return dict(BAYES_DEFAULTS)
-    if not isinstance(raw, dict):
-        raise OptionError("The Bayesian settings were not understood; reload the page.")
-    unknown = sorted(str(k)[:20] for k in raw if k not in BAYES_DEFAULTS)
-    if unknown:
-        raise OptionError(f"Unknown Bayesian setting: {', '.join(unknown)}.")
-    merged = {**BAYES_DEFAULTS, **raw}
-    acquisition = merged["acquisition"]
-    if not isinstance(acquisition, str) or acquisition not in ACQUISITIONS:
-        names = ", ".join(ACQUISITION_NAMES[a] for a in ACQUISITIONS)
-        raise OptionError(f"The acquisition must be one of {names}.")
-    kernel = merged["kernel"]
-    if not isinstance(kernel, str) or kernel not in KERNELS:
-        names = " or ".join(KERNEL_NAMES.get(k, k) for k in KERNELS)
-        raise OptionError(f"The kernel must be {names}.")
-    xi = _number(merged["xi"], "The EI/PI margin ξ", *XI_RANGE)
-    kappa = _number(merged["kappa"], "The UCB exploration weight κ", *KAPPA_RANGE)
-    length = merged["length_scale"]
-    if length is not None:
-        length = _number(length, "A fixed length scale", *LENGTH_RANGE)
-    n_initial = merged["n_initial"]
-    message = f"Initial random trials must be a whole number from 1 to {MAX_INITIAL}."
-    if isinstance(n_initial, float) and math.isfinite(n_initial) and n_initial.is_integer():
-        n_initial = int(n_initial)
-    if isinstance(n_initial, bool) or not isinstance(n_initial, int):
-        raise OptionError(message)
-    if not 1 <= n_initial <= MAX_INITIAL:
-        raise OptionError(message)
-    return {
-        "acquisition": acquisition,
-        "xi": xi,
-        "kappa": kappa,
-        "kernel": kernel,
-        "length_scale": length,
-        "n_initial": n_initial,
-    }
-
-
-def engine_options(bayes: dict[str, Any], strategies: list[str]) -> dict[str, Any]:
-    """``run(options=…)`` for these racers: Bayesian settings only if it is racing."""
-    return {"bayes": dict(bayes)} if "bayes" in strategies else {}
+    return check_options(BayesStrategy.OPTIONS, raw, BayesStrategy.title, "bayes.")
 
 
 def check_nonce(value: Any) -> int | float | str | None:
@@ -135,30 +77,6 @@ def check_nonce(value: Any) -> int | float | str | None:
 
 
 # ---------------------------------------------------------------- one race
-
-
-def _race_settings(
-    landscape: str,
-    lseed: int,
-    budget: float,
-    seed: int,
-    bayes: dict,
-    *,
-    peaks: str | None = None,
-    hyperband: bool = False,
-) -> dict:
-    """``peaks``: the drawn landscape's checked string (app.draw); ``hyperband``: 4th racer."""
-    from app.callbacks import racing_strategies
-
-    return {
-        "landscape": landscape,
-        "landscape_seed": lseed,
-        "budget": float(budget),
-        "seed": seed,
-        "bayes": bayes,
-        "strategies": racing_strategies(hyperband),
-        "peaks": peaks,
-    }
 
 
 def _compute_race(settings: dict[str, Any]) -> dict[str, Any]:
@@ -175,10 +93,11 @@ def _compute_race(settings: dict[str, Any]) -> dict[str, Any]:
         settings["strategies"],
         settings["budget"],
         settings["seed"],
-        options=engine_options(settings["bayes"], settings["strategies"]),
+        options=settings["options"],
     )
     view = race_view(trace, scape)
-    view["bayes"] = settings["bayes"]
+    view["bayes"] = settings["options"].get("bayes")
+    view["options"] = settings["options"]
     view["peaks"] = settings["peaks"]
     view["narration"] = narrate_trace(trace)
     bayes = trace["strategies"].get("bayes")
@@ -190,22 +109,15 @@ def _compute_race(settings: dict[str, Any]) -> dict[str, Any]:
     return {"trace": trace, "view": view}
 
 
-def race_entry(
-    landscape: str, lseed: int, budget: float, seed: int, bayes: dict, **extra: Any
-) -> dict:
-    """The trace and the browser's view of one race (cached; a copy each time)."""
-    settings = _race_settings(landscape, lseed, budget, seed, bayes, **extra)
+def race_entry(settings: dict[str, Any]) -> dict:
+    """The trace and the browser's view of one race (``app.race_request.check_request``'s
+    settings; cached, a copy each time)."""
     return _RACES.get_or_compute(settings, lambda: _compute_race(settings))
 
 
-def race_payload(
-    landscape: str, lseed: int, budget: float, seed: int, bayes: dict, **extra: Any
-) -> dict:
-    """What RACE_STORE carries: race_view + narration + the Bayesian settings used.
-
-    ``extra``: ``peaks`` (a drawn landscape) and ``hyperband`` (the fourth racer).
-    """
-    return race_entry(landscape, lseed, budget, seed, bayes, **extra)["view"]
+def race_payload(settings: dict[str, Any]) -> dict:
+    """What RACE_STORE carries: race_view + narration + the options it was raced with."""
+    return race_entry(settings)["view"]
 
 
 def model_resolution(n_trials: int) -> int:
@@ -227,16 +139,7 @@ def _compute_model(settings: dict[str, Any]) -> dict[str, Any]:
     from landscapes import get_landscape
     from strategies.internals import bayes_internals
 
-    entry = race_entry(
-        settings["landscape"],
-        settings["landscape_seed"],
-        settings["budget"],
-        settings["seed"],
-        settings["bayes"],
-        peaks=settings["peaks"],
-        hyperband="hyperband" in settings["strategies"],
-    )
-    trace = entry["trace"]
+    trace = race_entry(settings)["trace"]
     n = len(trace["strategies"]["bayes"]["trials"])
     internals = bayes_internals(trace, resolution=model_resolution(n))
     scape = get_landscape(
@@ -256,15 +159,10 @@ def _compute_model(settings: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def model_payload(
-    landscape: str, lseed: int, budget: float, seed: int, bayes: dict, **extra: Any
-) -> dict:
+def model_payload(settings: dict[str, Any]) -> dict:
     """The Bayesian model's frames for one race (cached; a copy each time)."""
-    from app.callbacks import SettingsError
-
-    settings = _race_settings(landscape, lseed, budget, seed, bayes, **extra)
     if "bayes" not in settings["strategies"]:
-        raise SettingsError("Bayesian optimisation is not available on this server.")
+        raise SettingError("strategies", "Bayesian optimisation is not racing in this race.")
     return _MODELS.get_or_compute(settings, lambda: _compute_model(settings))
 
 
@@ -277,62 +175,28 @@ def chunk_limit(budget: float) -> int:
 
 
 def check_many_request(request: Any) -> dict[str, Any]:
-    """A many-seeds chunk request, checked value by value (``SettingsError`` / ``OptionError``)."""
-    from app.callbacks import (
-        SettingsError,
-        check_budget,
-        check_landscape,
-        check_seed,
-        racing_strategies,
-    )
-    from app.draw import check_peaks
-    from app.fourth import check_hyperband
-    from landscapes import MAX_LANDSCAPE_SEED
-    from strategies.race import MAX_SEED
+    """A many-seeds chunk request: the race settings (``check_request``) plus the chunk."""
+    settings = check_request(request, "many-seeds")
+    vary = VARY_LANDSCAPE.check(request.get("vary", False))
+    total = REPEATS.check(request.get("total"))
 
-    if not isinstance(request, dict):
-        raise SettingsError("The many-seeds request was not understood; reload the page.")
-    landscape, lseed = check_landscape(request.get("landscape"), request.get("landscape_seed"))
-    budget = check_budget(request.get("budget"))
-    seed = check_seed(request.get("seed"))
-    bayes = check_bayes_options(request.get("bayes"))
-    peaks = check_peaks(landscape, request.get("peaks"))  # a drawn landscape (app.draw)
-    hyperband = check_hyperband(request.get("hyperband"))  # the fourth racer (app.fourth)
-    vary = request.get("vary", False)
-    if not isinstance(vary, bool):
-        raise SettingsError("“Vary the landscape too” must be on or off.")
+    def whole(key: str, high: int, label: str) -> int:
+        setting = Setting(key, "int", 0, label, label, url=key, low=0, high=high)
+        return setting.check(request.get(key))
 
-    def whole(key: str, low: int, high: int, label: str) -> int:
-        value = request.get(key)
-        if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-            value = int(value)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise SettingsError(f"{label} must be a whole number from {low} to {high}.")
-        return value
-
-    total = whole("total", 1, MAX_REPEATS, "The number of seeds")
-    start = whole("start", 0, total - 1, "The first race of a chunk")
-    limit = min(chunk_limit(budget), total - start)
-    count = whole("count", 1, limit, f"A chunk at {budget:g} GPU minutes")
-    if seed + total - 1 > MAX_SEED:
-        raise SettingsError(f"Seed + number of seeds must stay below {MAX_SEED + 1}.")
-    if vary and lseed + total - 1 > MAX_LANDSCAPE_SEED:
-        raise SettingsError("Layout + number of seeds runs past the largest landscape seed.")
-    if not racing_strategies():
-        raise SettingsError("No search strategies are available on this server.")
-    return {
-        "landscape": landscape,
-        "landscape_seed": lseed,
-        "budget": budget,
-        "seed": seed,
-        "bayes": bayes,
-        "peaks": peaks,
-        "hyperband": hyperband,
-        "vary": vary,
-        "total": total,
-        "start": start,
-        "count": count,
-    }
+    start = whole("start", total - 1, "The first race of a chunk")
+    limit = min(chunk_limit(settings["budget"]), total - start)
+    count = whole("count", limit, f"A chunk at {settings['budget']:g} GPU minutes")
+    if count < 1:
+        raise SettingError("count", "A chunk must hold at least one race.")
+    top = SEED.high
+    if settings["seed"] + total - 1 > top:
+        raise SettingError("seed", f"Seed + number of seeds must stay below {top + 1}.")
+    if vary and settings["landscape_seed"] + total - 1 > LANDSCAPE_SEED.high:
+        raise SettingError(
+            "landscape_seed", "Layout + number of seeds runs past the largest landscape seed."
+        )
+    return {**settings, "vary": vary, "total": total, "start": start, "count": count}
 
 
 def many_chunk(settings: dict[str, Any]) -> dict[str, Any]:
@@ -341,11 +205,10 @@ def many_chunk(settings: dict[str, Any]) -> dict[str, Any]:
     Each race is ``strategies.many.run_chunk``'s compact record, cached per race, so a repeated
     run (or one with more seeds) recomputes nothing it has seen.
     """
-    from app.callbacks import racing_strategies
     from strategies.many import run_chunk
     from strategies.summary import axis
 
-    strategies = racing_strategies(settings.get("hyperband", False))
+    strategies = settings["strategies"]
     peaks = settings.get("peaks")
     budget = settings["budget"]
     began = time.perf_counter()
@@ -356,7 +219,7 @@ def many_chunk(settings: dict[str, Any]) -> dict[str, Any]:
             "landscape_seed": settings["landscape_seed"] + (i if settings["vary"] else 0),
             "budget": budget,
             "seed": settings["seed"] + i,
-            "bayes": settings["bayes"],
+            "options": settings["options"],
             "strategies": strategies,
             "peaks": peaks,
         }
@@ -371,7 +234,7 @@ def many_chunk(settings: dict[str, Any]) -> dict[str, Any]:
                 count=1,
                 landscape_seed=settings["landscape_seed"],
                 vary_landscape=settings["vary"],
-                options=engine_options(settings["bayes"], strategies),
+                options=settings["options"],
                 peaks=peaks,
             )
             return record

@@ -24,16 +24,17 @@ from app import ids
 from app.figures import GRAPH_CONFIG
 from app.model_data import (
     BAYES_DEFAULTS,
-    LENGTH_RANGE,
     MAX_REPEATS,
-    OptionError,
-    check_bayes_options,
     check_many_request,
     check_nonce,
     many_chunk,
     model_payload,
 )
 from app.theme import STRATEGY_STYLE
+from strategies.bayes import BayesStrategy
+
+#: The Bayesian options' table (strategies/bayes.py): ranges, steps and defaults of the panel.
+OPTION = {o.name: o for o in BayesStrategy.OPTIONS}
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ BAYES_LS = "bayes-ls"  # slider over log10(length scale)
 BAYES_LS_VALUE = "bayes-ls-value"
 BAYES_INIT = "bayes-init"
 BAYES_DEFAULTS_BUTTON = "bayes-defaults"
-BAYES_STORE = "bayes-store"  # the checked-in-browser settings the next Run sends
+BAYES_STORE = ids.BAYES_STORE  # the checked-in-browser settings the next Run sends
 MODEL_REQUEST = "model-request"
 MODEL_STORE = "model-store"
 NARRATION = {name: f"narration-{name}" for name in ids.PANEL_ORDER}
@@ -77,7 +78,10 @@ VIEWS = (
     ("acquisition", "EI", "The acquisition function: the model probes where it is highest"),
 )
 #: The slider's ends, as log10 of the length scale (0.03 … 1 of the unit square).
-LS_SLIDER = (round(math.log10(LENGTH_RANGE[0]), 3), 0.0)
+LS_SLIDER = (
+    round(math.log10(OPTION["length_scale"].ui_low), 3),
+    round(math.log10(OPTION["length_scale"].ui_high), 3),
+)
 LS_MARKS = {round(math.log10(v), 3): f"{v:g}" for v in (0.03, 0.1, 0.3, 1.0)}
 LS_DEFAULT = round(math.log10(0.2), 3)
 
@@ -115,7 +119,7 @@ def _row(label: str, html_for: str | None, control: Any, **extra: Any) -> html.D
 
 def settings_panel() -> html.Details:
     """Acquisition (+ ξ or κ), kernel, length scale and initial trials, folded behind ⚙."""
-    from strategies.bayes import MAX_INITIAL
+    initial = OPTION["n_initial"]
 
     number = {"type": "number", "debounce": True, "className": "num-input bs-num"}
     return html.Details(
@@ -153,9 +157,9 @@ def settings_panel() -> html.Details:
                                 dcc.Input(
                                     id=BAYES_XI,
                                     value=BAYES_DEFAULTS["xi"],
-                                    min=0,
-                                    max=10,
-                                    step=0.01,
+                                    min=OPTION["xi"].low,
+                                    max=OPTION["xi"].high,
+                                    step="any",
                                     **number,
                                 ),
                                 html.Span("0–10 · higher explores more", className="bs-hint"),
@@ -174,9 +178,9 @@ def settings_panel() -> html.Details:
                                 dcc.Input(
                                     id=BAYES_KAPPA,
                                     value=BAYES_DEFAULTS["kappa"],
-                                    min=0,
-                                    max=100,
-                                    step=0.1,
+                                    min=OPTION["kappa"].low,
+                                    max=OPTION["kappa"].high,
+                                    step="any",
                                     **number,
                                 ),
                                 html.Span("0–100 · higher explores more", className="bs-hint"),
@@ -239,13 +243,13 @@ def settings_panel() -> html.Details:
                                 dcc.Input(
                                     id=BAYES_INIT,
                                     value=BAYES_DEFAULTS["n_initial"],
-                                    min=1,
-                                    max=MAX_INITIAL,
+                                    min=initial.low,
+                                    max=initial.high,
                                     step=1,
                                     **number,
                                 ),
                                 html.Span(
-                                    f"trials before the model (1–{MAX_INITIAL})",
+                                    f"trials before the model ({initial.low}–{initial.high})",
                                     className="bs-hint",
                                 ),
                             ],
@@ -494,10 +498,8 @@ def _message(exc: Exception) -> str:
 
 def register_model_callbacks(app: Dash) -> None:
     """Register this feature's server and clientside callbacks on ``app``."""
-    from app import draw, fourth
-    from app.callbacks import SettingsError, check_budget, check_landscape, check_seed
-    from app.draw import check_peaks
-    from app.fourth import check_hyperband
+    from app import draw
+    from app.race_request import check_request
 
     @app.callback(
         Output(MODEL_STORE, "data"),
@@ -509,20 +511,9 @@ def register_model_callbacks(app: Dash) -> None:
         """The Bayesian model's frames for the loaded race (one request, only when shown)."""
         nonce = check_nonce(request.get("nonce")) if isinstance(request, dict) else None
         try:
-            if not isinstance(request, dict):
-                raise SettingsError("The model request was not understood; reload the page.")
-            landscape, lseed = check_landscape(
-                request.get("landscape"), request.get("landscape_seed")
-            )
-            budget = check_budget(request.get("budget"))
-            seed = check_seed(request.get("seed"))
-            bayes = check_bayes_options(request.get("bayes"))
-            peaks = check_peaks(landscape, request.get("peaks"))
-            hyperband = check_hyperband(request.get("hyperband"))
-            model = model_payload(
-                landscape, lseed, budget, seed, bayes, peaks=peaks, hyperband=hyperband
-            )
-        except (SettingsError, OptionError, ValueError) as exc:
+            settings = check_request(request, "model")
+            model = model_payload(settings)
+        except ValueError as exc:
             message = _message(exc)
             return {"ok": False, "error": message, "nonce": nonce}, message
         except Exception:
@@ -530,13 +521,14 @@ def register_model_callbacks(app: Dash) -> None:
             message = "The model's view could not be computed for this race."
             return {"ok": False, "error": message, "nonce": nonce}, message
         key = {
-            "landscape": landscape,
-            "landscape_seed": lseed,
-            "budget": budget,
-            "seed": seed,
-            "bayes": bayes,
-            "peaks": peaks,
-            "hyperband": hyperband,
+            "landscape": settings["landscape"],
+            "landscape_seed": settings["landscape_seed"],
+            "budget": settings["budget"],
+            "seed": settings["seed"],
+            "bayes": settings["options"].get("bayes"),
+            "peaks": settings["peaks"],
+            "racers": settings["strategies"],
+            "options": settings["options"],
         }
         return {"ok": True, "key": key, "model": model, "nonce": nonce}, no_update
 
@@ -552,7 +544,7 @@ def register_model_callbacks(app: Dash) -> None:
         try:
             settings = check_many_request(request)
             chunk = many_chunk(settings)
-        except (SettingsError, OptionError, ValueError) as exc:
+        except ValueError as exc:
             message = _message(exc)
             return {"ok": False, "error": message, "nonce": nonce}, message
         except Exception:
@@ -627,7 +619,8 @@ def register_model_callbacks(app: Dash) -> None:
         State(MANY_N, "value"),
         State(MANY_VARY, "value"),
         State(draw.PEAKS, "data"),
-        State(fourth.TOGGLE, "value"),
+        State(ids.RACER_PICKER, "value"),
+        State(ids.RACER_OPTIONS, "data"),
         prevent_initial_call=True,
     )
     app.clientside_callback(

@@ -1,13 +1,16 @@
 """Colours, symbols and names shared by the layout, the figures and assets/race.js.
 
 Strategy colours are Okabe–Ito (colour-blind safe) and every strategy also has its own
-marker symbol, so the panels never depend on colour alone. Scores use viridis, which is
+marker symbol, so the panels never depend on colour alone; both are declared with the racer
+in its registry entry. Scores use viridis, which is
 perceptually uniform and readable in greyscale on a washed-out projector.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
+
+from strategies.registry import RACERS
 
 
 class StrategyStyle(NamedTuple):
@@ -19,31 +22,10 @@ class StrategyStyle(NamedTuple):
     short: str  # one word, for the legend and the status line
 
 
+#: Every registered racer's look, from its registry entry (strategies/registry.py).
 STRATEGY_STYLE: dict[str, StrategyStyle] = {
-    "grid": StrategyStyle(
-        "Grid search", "#E69F00", "square", "■", "a fixed lattice, row by row", "Grid"
-    ),
-    "random": StrategyStyle(
-        "Random search", "#56B4E9", "circle", "●", "independent random draws", "Random"
-    ),
-    "bayes": StrategyStyle(
-        "Bayesian optimisation",
-        "#009E73",
-        "diamond",
-        "◆",
-        "a model picks the most promising θ",
-        "Bayesian",
-    ),
-    # The optional fourth racer: reddish purple (Okabe–Ito), a triangle; its early-stopped
-    # runs are drawn hollow and smaller (app/figures.py: probe_figure).
-    "hyperband": StrategyStyle(
-        "Hyperband",
-        "#CC79A7",
-        "triangle-up",
-        "▲",
-        "many short runs; only the best train in full",
-        "Hyperband",
-    ),
+    name: StrategyStyle(r.title, r.colour, r.symbol, r.glyph, r.tagline, r.short)
+    for name, r in RACERS.items()
 }
 
 SCORE_COLOURSCALE = "Viridis"

@@ -13,10 +13,7 @@
 (function () {
   'use strict';
 
-  var RACE_KEYS = ['landscape', 'layout', 'budget', 'seed'];
-  var BAYES_KEYS = ['acq', 'xi', 'kappa', 'kernel', 'ls', 'init'];
   var VIEW_KEYS = ['view', 'speed', 'tab', 'presenter', 'theme'];
-  var OWNED_ELSEWHERE = ['peaks', 'hyperband']; // draw.js reads these; race.js writes them
   var FONT_SCALE = 1.3; // presenter mode: type
   var MARK_SCALE = 1.45; // presenter mode: markers and lines
   var MARGIN_ADD = {
@@ -83,8 +80,8 @@
   function flag(text) {
     if (text === null) return null;
     var t = String(text).toLowerCase();
-    if (t === '1' || t === 'true' || t === 'on' || t === 'yes' || t === '') return true;
-    if (t === '0' || t === 'false' || t === 'off' || t === 'no') return false;
+    if (t === '1') return true;
+    if (t === '0') return false;
     return undefined;
   }
 
@@ -115,99 +112,24 @@
     return isFinite(n) ? n : null;
   }
 
-  function whole(text) {
-    return text !== null && /^\d{1,10}$/.test(text) ? Number(text) : null;
-  }
-
-  // Parse a page address's query: every known parameter, checked against the same limits
-  // the server uses. Returns {race, bayes, view, hide, problems}; anything unusable is
-  // left out (its default stays) and explained in problems.
-  function parse(search, names) {
-    var key = String(search || '') + '|' + (names || []).join(',');
+  // Parse a page address's query: the race settings through the one codec (_codec.js, the
+  // server's settings table), then the page's own parameters (view, speed, tab, presenter,
+  // theme, hidden controls). Returns {link, view, hide, problems}; anything unusable keeps
+  // its default and is explained in problems.
+  function parse(search) {
+    var key = String(search || '');
     if (C.parsed[key]) return C.parsed[key];
     var cfg = config();
-    var lim = cfg.limits;
     var def = cfg.defaults;
     var q = new URLSearchParams(search || '');
-    var out = {race: {}, bayes: {}, view: {}, hide: {}, problems: [], any: false};
+    var link = window.hpoCodec.parse(search);
+    var out = {link: link, view: {}, hide: {}, problems: link.problems.slice()};
     var problem = function (param, value, why, fallback) {
       out.problems.push({param: param, value: value, why: why, fallback: fallback});
     };
     var has = function (k) {
       return q.has(k);
     };
-    var landscapes = names && names.length ? names : cfg.landscapes;
-    q.forEach(function () {
-      out.any = true;
-    });
-
-    if (has('landscape')) {
-      var scape = q.get('landscape');
-      if (landscapes.indexOf(scape) >= 0) out.race.landscape = scape;
-      else problem('landscape', scape, 'is not one of ' + landscapes.join(', '), def.landscape);
-    }
-    if (has('layout')) {
-      var layout = whole(q.get('layout'));
-      if (layout !== null && layout <= lim.layout[1]) out.race.layout = layout;
-      else problem('layout', q.get('layout'), 'must be a whole number from 0 to ' + lim.layout[1],
-        def.layout);
-    }
-    if (has('budget')) {
-      var budget = number(q.get('budget'));
-      if (budget !== null && budget >= lim.budget[0] && budget <= lim.budget[1]) {
-        out.race.budget = budget;
-      } else {
-        problem('budget', q.get('budget'), 'must be a number of GPU minutes from ' +
-          lim.budget[0] + ' to ' + lim.budget[1], def.budget);
-      }
-    }
-    if (has('seed')) {
-      var seed = whole(q.get('seed'));
-      if (seed !== null && seed <= lim.seed[1]) out.race.seed = seed;
-      else problem('seed', q.get('seed'), 'must be a whole number from 0 to ' + lim.seed[1],
-        def.seed);
-    }
-
-    var b = def.bayes;
-    if (has('acq')) {
-      var acq = String(q.get('acq')).toLowerCase();
-      if (cfg.acquisitions.indexOf(acq) >= 0) out.bayes.acquisition = acq;
-      else problem('acq', q.get('acq'), 'must be one of ' + cfg.acquisitions.join(', '),
-        b.acquisition);
-    }
-    [['xi', 'xi', 'the EI/PI margin ξ'], ['kappa', 'kappa', 'the UCB weight κ']].forEach(
-      function (item) {
-        if (!has(item[0])) return;
-        var v = number(q.get(item[0]));
-        var r = lim[item[1]];
-        if (v !== null && v >= r[0] && v <= r[1]) out.bayes[item[1]] = v;
-        else problem(item[0], q.get(item[0]), '(' + item[2] + ') must be a number from ' + r[0] +
-          ' to ' + r[1], b[item[1]]);
-      });
-    if (has('kernel')) {
-      var kernel = String(q.get('kernel')).toLowerCase();
-      if (cfg.kernels.indexOf(kernel) >= 0) out.bayes.kernel = kernel;
-      else problem('kernel', q.get('kernel'), 'must be one of ' + cfg.kernels.join(', '),
-        b.kernel);
-    }
-    if (has('ls')) {
-      var lsText = String(q.get('ls')).toLowerCase();
-      var ls = number(lsText);
-      if (lsText === 'fitted') out.bayes.length_scale = null;
-      else if (ls !== null && ls >= lim.ls[0] && ls <= lim.ls[1]) {
-        out.bayes.length_scale = Number(ls.toPrecision(2));
-      } else {
-        problem('ls', q.get('ls'), '(the length scale) must be "fitted" or a number from ' +
-          lim.ls[0] + ' to ' + lim.ls[1], 'fitted');
-      }
-    }
-    if (has('init')) {
-      var init = whole(q.get('init'));
-      if (init !== null && init >= lim.init[0] && init <= lim.init[1]) out.bayes.n_initial = init;
-      else problem('init', q.get('init'), '(initial random trials) must be a whole number from ' +
-        lim.init[0] + ' to ' + lim.init[1], b.n_initial);
-    }
-
     if (has('view')) {
       var view = q.get('view');
       if (cfg.views.indexOf(view) >= 0) out.view.view = view;
@@ -233,12 +155,8 @@
       if (theme === 'light' || theme === 'dark') out.view.theme = theme;
       else problem('theme', q.get('theme'), 'must be light or dark', 'your system\'s');
     }
-    if (has('hyperband')) {
-      var hb = flag(q.get('hyperband'));
-      if (hb === undefined) problem('hyperband', q.get('hyperband'), 'must be 1 or 0', 'off');
-    }
 
-    var known = RACE_KEYS.concat(BAYES_KEYS, VIEW_KEYS, OWNED_ELSEWHERE);
+    var known = window.hpoCodec.keys().concat(VIEW_KEYS);
     q.forEach(function (value, name) {
       if (known.indexOf(name) >= 0) return;
       var m = /^(.+)_hide$/.exec(name);
@@ -263,21 +181,20 @@
   // race.js (settingsFromLinkOrDice): the race settings of a link, as its outputs
   // [landscape, landscape seed, seed label, budget, seed]; no_update where the link says
   // nothing usable (the control keeps its default).
-  C.raceFromLink = function (search, options) {
+  C.raceFromLink = function (search) {
     var nu = noUpdate();
     var out = [nu, nu, nu, nu, nu];
     if (!config()) return out;
-    var names = (options || []).map(function (o) {
-      return o.value;
-    });
-    var r = parse(search, names).race;
-    if (r.landscape !== undefined) out[0] = r.landscape;
-    if (r.layout !== undefined) {
-      out[1] = r.layout;
-      out[2] = 'layout #' + r.layout;
+    var link = parse(search).link;
+    var r = link.settings;
+    var given = link.given;
+    if (given.landscape) out[0] = r.landscape;
+    if (given.landscape_seed) {
+      out[1] = r.landscape_seed;
+      out[2] = 'layout #' + r.landscape_seed;
     }
-    if (r.budget !== undefined) out[3] = r.budget;
-    if (r.seed !== undefined) out[4] = r.seed;
+    if (given.budget) out[3] = r.budget;
+    if (given.seed) out[4] = r.seed;
     return out;
   };
 
@@ -334,19 +251,6 @@
     }
   }
 
-  function bayesQuery(bayes) {
-    if (!bayes || typeof bayes !== 'object') return {};
-    var ls = bayes.length_scale;
-    return {
-      acq: bayes.acquisition,
-      xi: bayes.xi,
-      kappa: bayes.kappa,
-      kernel: bayes.kernel,
-      ls: ls === null || ls === undefined ? 'fitted' : ls,
-      init: bayes.n_initial,
-    };
-  }
-
   function viewQuery() {
     var cfg = config();
     var def = cfg ? cfg.defaults : {};
@@ -368,29 +272,8 @@
   // The full link: every race setting written out (so it replays even if defaults change).
   function fullLink() {
     var R = race();
-    var s = (R && R.settings) || {};
-    var set = {};
-    var q = new URLSearchParams(window.location.search);
-    var cfg = config();
-    var def = cfg ? cfg.defaults : {};
-    var pick = function (k, v, d) {
-      if (v !== null && v !== undefined && v !== '') set[k] = v;
-      else if (!q.has(k)) set[k] = d;
-    };
-    pick('landscape', s.landscape, def.landscape);
-    pick('layout', s.landscape_seed, def.layout);
-    pick('budget', s.budget, def.budget);
-    pick('seed', s.seed, def.seed);
-    var bayes = s.bayes || C.state.bayes;
-    Object.assign(set, bayes ? bayesQuery(bayes) : {});
-    if (!bayes) {
-      Object.assign(set, bayesQuery(def.bayes || {}));
-      BAYES_KEYS.forEach(function (k) {
-        if (q.has(k)) delete set[k];
-      });
-    }
-    Object.assign(set, viewQuery());
-    writeQuery(set);
+    if (R && R.settings) window.hpoCodec.write(window.hpoCodec.fromRequest(R.settings));
+    writeQuery(viewQuery());
     return window.location.href;
   }
   C.fullLink = fullLink;
@@ -1199,8 +1082,9 @@
     // and the notice. The race settings come from the same parse via race.js.
     fromLink: function (search) {
       if (!config()) return noUpdate();
-      var p = parse(search, null);
-      var b = p.bayes;
+      var p = parse(search);
+      var link = p.link;
+      var b = link.options.bayes || {};
       if (b.acquisition !== undefined) setProps('bayes-acq', {value: b.acquisition});
       if (b.xi !== undefined) setProps('bayes-xi', {value: b.xi});
       if (b.kappa !== undefined) setProps('bayes-kappa', {value: b.kappa});
@@ -1213,6 +1097,12 @@
         }
       }
       if (b.n_initial !== undefined) setProps('bayes-init', {value: b.n_initial});
+      // other racers' options have no panel: they ride along in a store
+      var others = {};
+      Object.keys(link.options).forEach(function (name) {
+        if (name !== 'bayes') others[name] = link.options[name];
+      });
+      if (Object.keys(others).length) setProps('racer-options', {data: others});
       var v = p.view;
       if (v.view !== undefined) setProps('bayes-view', {value: v.view});
       if (v.speed !== undefined) setProps('speed-select', {value: v.speed});
@@ -1242,8 +1132,7 @@
       C.state.view = view;
       C.state.speed = speed;
       C.state.tab = tab;
-      var set = Object.assign(bayesQuery(bayes), viewQuery());
-      writeQuery(set);
+      writeQuery(viewQuery());
       return noUpdate();
     },
   };
@@ -1251,7 +1140,7 @@
   // Test hooks.
   C.api = {
     parse: function (search) {
-      return parse(search, null);
+      return parse(search);
     },
   };
 })();

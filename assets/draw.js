@@ -1,5 +1,5 @@
 /*
- * hpo-race: draw your own landscape, landscapes with one layout, and the fourth racer.
+ * hpo-race: draw your own landscape, landscapes with one layout, and the racer picker.
  *
  * Drawing ("✎ Your landscape", landscape "custom"): while no race is loaded, every panel is a
  * drawing surface. Press to place a peak, drag outward to set its width (the ring shows it),
@@ -11,16 +11,16 @@
  * Landscape kind: measured data (svm-digits) and drawn landscapes have a single layout, so
  * the 🎲 button is disabled and the layout chip says why.
  *
- * The fourth racer: the Hyperband switch shows its panel (root data-fourth) at once.
+ * The racer picker: the picked racers' panels show at once (root data-strategies/data-count,
+ * each panel's data-racing).
  *
- * Contract with app/draw.py and app/fourth.py (ids) and race.js (window.hpoRace, the root's
+ * Contract with app/draw.py and app/racers.py (ids) and race.js (window.hpoRace, the root's
  * data-state / data-strategies).
  */
 (function () {
   'use strict';
 
   var CUSTOM = 'custom';
-  var PANELS = ['grid', 'random', 'bayes', 'hyperband'];
   var DEFAULT_WIDTH = 0.1;
   var WIDTH = [0.02, 0.5];
   var CLICK_PX = 6; // a press that moves less than this is a click: default width
@@ -42,6 +42,13 @@
 
   function noUpdate() {
     return window.dash_clientside.no_update;
+  }
+
+  // Every registered racer's panel (the root's data-panels, from the registry).
+  function panels() {
+    var r = root();
+    var list = r ? (r.getAttribute('data-panels') || '') : '';
+    return list ? list.split(',') : [];
   }
 
   function maxPeaks() {
@@ -186,7 +193,7 @@
   }
 
   function renderAll() {
-    PANELS.forEach(render);
+    panels().forEach(render);
   }
 
   var flashTimer = 0;
@@ -340,7 +347,7 @@
 
   function hookLandscapes() {
     var pending = 0;
-    PANELS.forEach(function (name) {
+    panels().forEach(function (name) {
       var host = el('landscape-' + name);
       var g = host && host.querySelector('.js-plotly-plot');
       if (!g || typeof g.on !== 'function') {
@@ -376,20 +383,6 @@
     return String(value);
   }
 
-  // What to expect from Hyperband on this landscape (30-seed medians, app/fourth.py).
-  function showNote(landscape) {
-    var box = el('hyperband-note');
-    if (!box) return;
-    var notes = {};
-    try {
-      notes = JSON.parse(box.getAttribute('data-notes') || '{}');
-    } catch (err) {
-      notes = {};
-    }
-    var text = notes[landscape] || notes[''] || '';
-    if (box.textContent !== text) box.textContent = text;
-  }
-
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.hpoDraw = {
     // The landscape changed: draw mode on/off; the dice and the layout chip follow its kind.
@@ -399,7 +392,6 @@
       var r = root();
       if (r) r.setAttribute('data-draw', landscape === CUSTOM ? 'on' : 'off');
       if (landscape === CUSTOM) setTimeout(renderAll, 0);
-      showNote(landscape);
       var bar = el('draw-bar');
       var unseeded = bar ? (bar.getAttribute('data-unseeded') || '').split(',') : [CUSTOM];
       if (unseeded.indexOf(landscape) < 0) {
@@ -422,8 +414,8 @@
       return [true, dice, Number(lseed) === 0 ? nu : 0, chip, chipTip];
     },
 
-    // Undo, Clear, the height slider; on page load, peaks and the fourth racer from a link.
-    edit: function (search, undo, clear, height, text, fourth) {
+    // Undo, Clear, the height slider; on page load, peaks and the racers from a link.
+    edit: function (search, undo, clear, height, text, racers) {
       var nu = noUpdate();
       var trig = window.dash_clientside.callback_context.triggered;
       var id = trig.length ? trig[0].prop_id.split('.')[0] : '';
@@ -434,16 +426,15 @@
       if (shown) shown.textContent = D.height.toFixed(2);
       var peaks = parse(text);
       if (id === 'url') {
-        var params = new URLSearchParams(search || '');
+        // the one link codec (_codec.js); what it cannot use is in the page's notice
         var out = [nu, nu];
-        var linked = params.get('peaks');
-        if (linked && linked.length <= 2000 && /^[0-9.,;+\- ]+$/.test(linked)) {
-          out[0] = linked; // checked by the server, shown here only if well formed
-          D.peaks = parse(linked);
-          D.text = linked;
+        var link = window.hpoCodec.parse(search || '');
+        if (link.given.peaks) {
+          out[0] = link.settings.peaks;
+          D.peaks = parse(link.settings.peaks);
+          D.text = link.settings.peaks;
         }
-        var on = params.get('hyperband');
-        if (on === '1' || on === 'true') out[1] = ['on'];
+        if (link.given.strategies) out[1] = link.settings.strategies;
         return out;
       }
       if (id === 'draw-undo') peaks = peaks.slice(0, -1);
@@ -466,17 +457,27 @@
       return [n + ' / ' + maxPeaks() + (n === 1 ? ' peak' : ' peaks'), n === 0, n === 0];
     },
 
-    // The fourth racer's switch: its panel shows (or hides) at once; the next Run races it.
-    fourth: function (value) {
-      var on = Array.isArray(value) && value.indexOf('on') >= 0;
+    // The racer picker: the picked racers' panels show at once (others hide); the next Run
+    // races them. Fewer than 2 or more than 5 keep the panels as they are (the server says
+    // what is wrong when Run is pressed).
+    racers: function (value) {
       var r = root();
+      var names = Array.isArray(value) ? value : [];
       if (r) {
-        r.setAttribute('data-fourth', on ? 'on' : 'off');
-        var names = (r.getAttribute('data-strategies') || '').split(',').filter(function (n) {
-          return n && n !== 'hyperband';
+        var panels = (r.getAttribute('data-panels') || '').split(',');
+        var picked = panels.filter(function (n) {
+          return names.indexOf(n) >= 0;
         });
-        if (on) names.push('hyperband');
-        r.setAttribute('data-strategies', names.join(','));
+        r.setAttribute('data-strategies', picked.join(','));
+        r.setAttribute('data-count', String(picked.length));
+        panels.forEach(function (n) {
+          var on = picked.indexOf(n) >= 0 ? 'true' : 'false';
+          document.querySelectorAll('.panel-' + n).forEach(function (p) {
+            p.setAttribute('data-racing', on);
+          });
+          var choice = el('predict-' + n);
+          if (choice) choice.hidden = on !== 'true';
+        });
       }
       // the panels changed width: let Plotly and the overlays measure again
       setTimeout(function () {

@@ -12,7 +12,12 @@
 (function () {
   'use strict';
 
-  var ORDER = ['grid', 'random', 'bayes'];
+  // Every registered racer's panel, in order (the root's data-panels, from the registry).
+  function panelOrder() {
+    var r = document.getElementById('app-root');
+    var list = r ? (r.getAttribute('data-panels') || '') : '';
+    return list ? list.split(',') : [];
+  }
   var TARGETS = ['0.9', '0.95', '0.99'];
   var NOT_STARTED = -1e9;
   var PLOT = 'many-plot';
@@ -199,9 +204,10 @@
     Plotly.update(g, {x: xs, y: ys}, layout, traces);
   }
 
-  // The summary's strategies in panel order (grid, random, bayes, then any other racer).
+  // The summary's strategies in panel order.
   function racers(summary) {
     var names = Object.keys(summary);
+    var ORDER = panelOrder();
     return ORDER.filter(function (n) {
       return names.indexOf(n) >= 0;
     }).concat(names.filter(function (n) {
@@ -325,8 +331,9 @@
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.hpoMany = {
     // Run × N (or Stop while running): the first chunk request.
-    // peaks, fourth: a drawn landscape and the fourth racer (draw.js)
-    start: function (clicks, landscape, lseed, budget, seed, bayes, n, vary, peaks, fourth) {
+    // peaks: a drawn landscape (draw.js); racers, options: the picker and other racers' options
+    start: function (clicks, landscape, lseed, budget, seed, bayes, n, vary, peaks, racers,
+      options) {
       if (MY.run && MY.run.active) {
         MY.run.active = false;
         setState('stopped');
@@ -342,7 +349,8 @@
         seed: seed,
         bayes: bayes,
         peaks: landscape === 'custom' ? peaks : null,
-        hyperband: Array.isArray(fourth) && fourth.indexOf('on') >= 0,
+        racers: racers,
+        options: options || {},
         vary: Array.isArray(vary) && vary.indexOf('on') >= 0,
       };
       var run = {

@@ -67,11 +67,11 @@
     }).join(',') + '}';
   }
 
-  // peaks / hyperband: a drawn landscape and the fourth racer (draw.js), as the race had them
+  // The race's settings as it was raced (its view echoes them): the model request's.
   function raceSettings(v) {
     return {landscape: v.landscape, landscape_seed: v.landscape_seed, budget: v.budget,
       seed: v.seed, bayes: v.bayes, peaks: v.peaks === undefined ? null : v.peaks,
-      hyperband: v.order.indexOf('hyperband') >= 0};
+      racers: v.order.slice(), options: v.options || {}};
   }
 
   function fmt(x) {

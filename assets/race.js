@@ -17,7 +17,12 @@
 (function () {
   'use strict';
 
-  var ORDER = ['grid', 'random', 'bayes', 'hyperband']; // hyperband: the optional fourth racer
+  // Every registered racer's panel, in order (the root's data-panels, from the registry).
+  function panelOrder() {
+    var r = root();
+    var list = r ? (r.getAttribute('data-panels') || '') : '';
+    return list ? list.split(',') : [];
+  }
   var BEST = 'best-plot';
   var EPS = 1e-9;
 
@@ -68,21 +73,48 @@
     }).join(',') + '}';
   }
 
-  // bayes: the Bayesian settings (model.js keeps them in bayes-store; the view echoes them).
-  // peaks: the drawn landscape (draw.js; only for landscape "custom"); hyperband: the fourth
-  // racer is on. The view echoes both (peaks, and hyperband in its order).
-  function settingsKey(landscape, lseed, budget, seed, bayes, peaks, hyperband) {
-    return [landscape, Number(lseed), Number(budget), Number(seed), stableJson(bayes),
-      landscape === 'custom' ? String(peaks || '') : '', hyperband ? 'hb' : ''].join('|');
+  // The page's race request: the controls' values (bayes: model.js's bayes-store; peaks:
+  // draw.js, only for landscape "custom"; racers: the picker; options: other racers' options
+  // from a link). Its key is what a loaded race must match; the view echoes all of them.
+  function pageSettings(landscape, lseed, budget, seed, bayes, peaks, racers, options) {
+    return {landscape: landscape, landscape_seed: lseed, budget: budget, seed: seed,
+      bayes: bayes, peaks: landscape === 'custom' ? peaks : null,
+      racers: Array.isArray(racers) ? racers.slice() : racers, options: options || {}};
+  }
+
+  // Options of the racers that race (the server ignores the rest), so a change to a racer
+  // that is not racing does not invalidate the loaded race.
+  function racingOptions(s) {
+    var out = {};
+    var codec = window.hpoCodec;
+    (Array.isArray(s.racers) ? s.racers : []).forEach(function (name) {
+      if (name === 'bayes') {
+        if (s.bayes) out.bayes = s.bayes;
+        return;
+      }
+      var spec = codec && codec.table() ? codec.racer(name) : null;
+      if (!spec || !spec.options.length) return;
+      var given = (s.options || {})[name] || {};
+      var full = {};
+      spec.options.forEach(function (o) {
+        full[o.name] = given[o.name] !== undefined ? given[o.name] : o.default;
+      });
+      out[name] = full;
+    });
+    return out;
+  }
+
+  function settingsKey(s) {
+    return [s.landscape, Number(s.landscape_seed), Number(s.budget), Number(s.seed),
+      stableJson(racingOptions(s)), s.landscape === 'custom' ? String(s.peaks || '') : '',
+      (Array.isArray(s.racers) ? s.racers : []).join(',')].join('|');
   }
 
   function viewKey(v) {
-    return settingsKey(v.landscape, v.landscape_seed, v.budget, v.seed, v.bayes, v.peaks,
-      v.order.indexOf('hyperband') >= 0);
-  }
-
-  function fourthOn(value) {
-    return Array.isArray(value) && value.indexOf('on') >= 0;
+    var options = Object.assign({}, v.options || {});
+    return settingsKey({landscape: v.landscape, landscape_seed: v.landscape_seed,
+      budget: v.budget, seed: v.seed, bayes: options.bayes, peaks: v.peaks, racers: v.order,
+      options: options});
   }
 
   function countAt(clocks, t) {
@@ -280,7 +312,7 @@
     line.classList.toggle('started', R.t > 0);
     var label = el('now-label');
     if (label) label.textContent = R.t > 0 ? 'now · ' + fmtMinutes(R.t) + ' min' : 'now';
-    var names = ORDER;
+    var names = panelOrder();
     for (var k = 0; k < names.length; k++) {
       var tail = el('tail-' + names[k]);
       if (!tail) continue;
@@ -314,7 +346,11 @@
   // at most ~10 ms of such redraws happen per frame (the rest wait a frame or two, oldest
   // first), so a long race with hundreds of trials still animates smoothly. ``force``
   // (pause, step, reset, the end) brings every graph up to date at once.
-  var GRAPH_ORDER = ['panel-grid', 'panel-random', 'panel-bayes', 'panel-hyperband', BEST];
+  function graphOrder() {
+    return panelOrder().map(function (n) {
+      return 'panel-' + n;
+    }).concat([BEST]);
+  }
   var FRAME_BUDGET_MS = 10;
 
   function redraw(id) {
@@ -335,6 +371,7 @@
     var start = performance.now();
     var first = R.next;
     var drawn = 0;
+    var GRAPH_ORDER = graphOrder();
     for (var k = 0; k < GRAPH_ORDER.length; k++) {
       var id = GRAPH_ORDER[(first + k) % GRAPH_ORDER.length];
       if (!R.dirty[id]) continue;
@@ -421,8 +458,9 @@
   }
 
   function hookGraphs() {
-    var ids = ORDER.map(function (n) { return 'panel-' + n; })
-      .concat(ORDER.map(function (n) { return 'landscape-' + n; }))
+    var order = panelOrder();
+    var ids = order.map(function (n) { return 'panel-' + n; })
+      .concat(order.map(function (n) { return 'landscape-' + n; }))
       .concat([BEST]);
     var pending = 0;
     for (var k = 0; k < ids.length; k++) {
@@ -595,28 +633,11 @@
   }
 
   // The address bar always holds a link to the current settings (replaceState: no reload,
-  // no history entry per keystroke, and dcc.Location does not fire again).
+  // no history entry per keystroke, and dcc.Location does not fire again): the one codec
+  // (_codec.js) writes it, leaving the page's own parameters (view, theme…) as they are.
   function shareableUrl(settings) {
-    try {
-      var q = new URLSearchParams();
-      q.set('landscape', settings.landscape);
-      q.set('layout', String(settings.landscape_seed));
-      if (settings.budget !== null && settings.budget !== undefined && settings.budget !== '') {
-        q.set('budget', String(settings.budget));
-      }
-      if (settings.seed !== null && settings.seed !== undefined && settings.seed !== '') {
-        q.set('seed', String(settings.seed));
-      }
-      if (settings.landscape === 'custom' && settings.peaks) q.set('peaks', settings.peaks);
-      if (settings.hyperband) q.set('hyperband', '1');
-      // the other parameters (view, presenter, theme, hidden controls: classroom.js) stay
-      var own = ['landscape', 'layout', 'budget', 'seed', 'peaks', 'hyperband'];
-      new URLSearchParams(window.location.search).forEach(function (value, key) {
-        if (own.indexOf(key) < 0 && !q.has(key)) q.append(key, value);
-      });
-      window.history.replaceState(null, '', window.location.pathname + '?' + q.toString());
-    } catch (err) {
-      /* a sandboxed frame may refuse; the app works without it */
+    if (window.hpoCodec && window.hpoCodec.table()) {
+      window.hpoCodec.write(window.hpoCodec.fromRequest(settings));
     }
   }
 
@@ -626,14 +647,12 @@
   window.dash_clientside.hpoRace = {
     // Run or Step: play/step the loaded race, or ask the server for the race of these settings.
     request: function (runClicks, stepClicks, landscape, lseed, budget, seed, bayes, peaks,
-      fourth) {
+      racers, options) {
       var trig = window.dash_clientside.callback_context.triggered;
       var action = trig.length && trig[0].prop_id.indexOf('step-button') === 0 ? 'step' : 'play';
       hookGraphs();
-      var hyperband = fourthOn(fourth);
-      R.settings = {landscape: landscape, landscape_seed: lseed, budget: budget, seed: seed,
-        bayes: bayes, peaks: peaks, hyperband: hyperband};
-      R.settingsKey = settingsKey(landscape, lseed, budget, seed, bayes, peaks, hyperband);
+      R.settings = pageSettings(landscape, lseed, budget, seed, bayes, peaks, racers, options);
+      R.settingsKey = settingsKey(R.settings);
       if (R.view && R.viewKey === R.settingsKey) {
         if (action === 'step') step(); else play();
         return noUpdate();
@@ -645,16 +664,8 @@
       R.pending = action;
       setState('loading');
       setStatus('Computing the race on the server…');
-      return {
-        landscape: landscape,
-        landscape_seed: lseed,
-        budget: budget,
-        seed: seed,
-        bayes: bayes,
-        peaks: landscape === 'custom' ? peaks : null,
-        hyperband: hyperband,
-        nonce: Date.now(),
-      };
+      return Object.assign({}, R.settings, {options: racingOptions(R.settings),
+        nonce: Date.now()});
     },
 
     // Pause / Reset. Reset also hides the landscape again (returns the toggle's value).
@@ -682,12 +693,10 @@
     },
 
     // Any setting changed: the loaded race no longer matches; clear and wait for a new Run.
-    settings: function (landscape, lseed, budget, seed, bayes, peaks, fourth) {
-      var hyperband = fourthOn(fourth);
-      R.settings = {landscape: landscape, landscape_seed: lseed, budget: budget, seed: seed,
-        bayes: bayes, peaks: peaks, hyperband: hyperband};
+    settings: function (landscape, lseed, budget, seed, bayes, peaks, racers, options) {
+      R.settings = pageSettings(landscape, lseed, budget, seed, bayes, peaks, racers, options);
       shareableUrl(R.settings);
-      R.settingsKey = settingsKey(landscape, lseed, budget, seed, bayes, peaks, hyperband);
+      R.settingsKey = settingsKey(R.settings);
       if (R.view && R.viewKey === R.settingsKey) return noUpdate();
       R.view = null;
       R.viewKey = null;

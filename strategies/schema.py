@@ -150,8 +150,12 @@ class Setting:
                 raise self._fail(",".join(items))
             return items
         # text
-        if not isinstance(value, str) or len(value) > self.max_length:
+        if not isinstance(value, str):
             raise self._fail(value)
+        if len(value) > self.max_length:
+            raise SettingError(
+                self.name, f"{self.label}: it is too long (at most {self.max_length} characters)."
+            )
         if self.parse is not None:
             try:
                 return self.parse(value)
@@ -207,6 +211,8 @@ class Setting:
             "url": self.url,
             "allowed": self.allowed(),
         }
+        if self.kind == "text":
+            out["max_length"] = self.max_length
         for key in ("low", "high", "none", "step", "ui_low", "ui_high", "unit"):
             value = getattr(self, key)
             if value not in (None, ""):

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from landscapes import CUSTOM, LANDSCAPES, get_landscape
-from landscapes.custom import decode_peaks, encode_peaks
+from landscapes.custom import DECIMALS, MAX_PEAKS, RANGES, decode_peaks, encode_peaks
 from strategies.registry import DEFAULT_RACERS, RACERS
 from strategies.schema import Setting, SettingError, check_options
 
@@ -113,6 +113,7 @@ RACERS_SETTING = Setting(
     high=len(RACERS),
     cli="strategies",
 )
+_DEFAULT_LINEUP = ",".join(DEFAULT_RACERS)
 #: Race settings in the order a link writes them.
 RACE: tuple[Setting, ...] = (LANDSCAPE, LANDSCAPE_SEED, BUDGET, SEED, NOISE, PEAKS, RACERS_SETTING)
 #: Many seeds: how many races, and whether the layout steps with the seed.
@@ -149,8 +150,17 @@ HYPERBAND_ALIAS = Setting(
 
 @functools.cache
 def seeded(landscape: str) -> bool:
-    """Does the landscape seed move this landscape (False for measured data)?"""
-    return landscape == CUSTOM or get_landscape(landscape).seeded
+    """Does the landscape seed move this landscape (False for measured data and drawn ones)?"""
+    return landscape != CUSTOM and get_landscape(landscape).seeded
+
+
+def _page_allowed(setting: Setting) -> str:
+    """What a link may say for a setting: the racers within the page's 2–5."""
+    if setting is RACERS_SETTING:
+        low, high = PAGE_RACERS
+        names = ", ".join(setting.choices)
+        return f"{low} to {high} different names from {names}, comma-separated"
+    return setting.allowed()
 
 
 def option_table(racer: str) -> tuple[Setting, ...]:
@@ -242,22 +252,24 @@ def from_query(query: Mapping[str, str]) -> tuple[dict[str, Any], list[dict[str,
                     problem(setting.url, f"could not be read: {detail}", None)
                 else:
                     default = setting.encode(setting.default)
-                    problem(setting.url, f"must be {setting.allowed()}", default)
-    if HYPERBAND_ALIAS.url in query:
+                    problem(setting.url, f"must be {_page_allowed(setting)}", default)
+    low, high = PAGE_RACERS
+    racers = raw.get("strategies", list(DEFAULT_RACERS))
+    if not low <= len(racers) <= high:
+        problem(RACERS_SETTING.url, f"must be {_page_allowed(RACERS_SETTING)}", _DEFAULT_LINEUP)
+        racers = list(DEFAULT_RACERS)
+    if HYPERBAND_ALIAS.url in query:  # old links: add Hyperband to the line-up
         try:
             on = HYPERBAND_ALIAS.decode(query[HYPERBAND_ALIAS.url])
         except SettingError:
             problem(HYPERBAND_ALIAS.url, f"must be {HYPERBAND_ALIAS.allowed()}", "0")
         else:
-            racers = list(raw.get("strategies", DEFAULT_RACERS))
             if on and "hyperband" not in racers:
-                racers.append("hyperband")
-            raw["strategies"] = racers
-    racers = raw.get("strategies", list(DEFAULT_RACERS))
-    low, high = PAGE_RACERS
-    if not low <= len(racers) <= high:
-        problem(RACERS_SETTING.url, f"must name {low} to {high} racers", ",".join(DEFAULT_RACERS))
-        racers = raw["strategies"] = list(DEFAULT_RACERS)
+                if len(racers) < high:
+                    racers = [*racers, "hyperband"]
+                else:
+                    problem(HYPERBAND_ALIAS.url, f"cannot add a racer to {high} racers", "0")
+    raw["strategies"] = racers
     landscape = raw.get("landscape", LANDSCAPE.default)
     if landscape == CUSTOM and raw.get("peaks") is None:
         if PEAKS.url not in query:
@@ -271,9 +283,8 @@ def from_query(query: Mapping[str, str]) -> tuple[dict[str, Any], list[dict[str,
         problem(PEAKS.url, f"is only used with landscape={CUSTOM}", None)
         del raw["peaks"]
     if not seeded(landscape) and raw.get("landscape_seed", 0) != 0:
-        problem(
-            LANDSCAPE_SEED.url, f"does not apply: {landscape} is measured data with one layout", "0"
-        )
+        what = "your drawn landscape" if landscape == CUSTOM else f"{landscape} is measured data,"
+        problem(LANDSCAPE_SEED.url, f"does not apply: {what} with one layout", "0")
         raw["landscape_seed"] = 0
     by_url = option_by_url()
     options: dict[str, dict[str, Any]] = {}
@@ -308,9 +319,16 @@ def table_spec() -> dict[str, Any]:
         "vary_landscape": VARY_LANDSCAPE.spec(),
         "hyperband_alias": HYPERBAND_ALIAS.spec(),
         "page_racers": list(PAGE_RACERS),
+        "racers_allowed": _page_allowed(RACERS_SETTING),
         "racers": [r.spec() for r in RACERS.values()],
-        "unseeded": [name for name in LANDSCAPES if not seeded(name)],
+        "unseeded": [name for name in (*LANDSCAPES, CUSTOM) if not seeded(name)],
         "custom": CUSTOM,
+        # what a drawn landscape's peaks string may be (landscapes/custom.py)
+        "peaks": {
+            "max": MAX_PEAKS,
+            "decimals": DECIMALS,
+            "ranges": {key: list(bounds) for key, bounds in RANGES.items()},
+        },
     }
 
 

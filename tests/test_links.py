@@ -310,21 +310,23 @@ def test_a_broken_link_still_keeps_what_it_could_read():
     assert checked["options"]["tpe"]["n_startup"] == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in strategies/settings.py from_query: the hyperband alias is folded into the "
-    "racers check, so racers=grid,nope&hyperband=1 names a fallback that is not the line-up "
-    "used, and five valid racers plus hyperband=1 blame the valid racers and drop all five",
-)
-@pytest.mark.parametrize(
-    "query",
-    [
-        {"racers": "grid,nope", "hyperband": "1"},
-        {"racers": "grid,random,bayes,tpe,halving", "hyperband": "1"},
-    ],
-)
-def test_the_racers_fallback_is_the_line_up_actually_used(query):
-    checked, problems = read(query)
-    assert "racers" in problems
-    assert problems["racers"]["fallback"] == ",".join(checked["strategies"])
-    assert problems["racers"]["value"] != "grid,random,bayes,tpe,halving"  # a valid value
+def test_an_unusable_racers_list_falls_back_to_the_default_and_the_alias_still_adds():
+    checked, problems = read({"racers": "grid,nope", "hyperband": "1"})
+    assert set(problems) == {"racers"}
+    assert "2 to 5 different names" in problems["racers"]["why"]
+    assert problems["racers"]["fallback"] == "grid,random,bayes"
+    assert checked["strategies"] == ["grid", "random", "bayes", "hyperband"]
+
+
+def test_the_alias_cannot_add_a_sixth_racer_and_says_so():
+    five = "grid,random,bayes,tpe,halving"
+    checked, problems = read({"racers": five, "hyperband": "1"})
+    assert set(problems) == {"hyperband"}
+    assert checked["strategies"] == five.split(",")
+
+
+def test_a_drawn_landscape_has_one_layout_and_a_link_says_so():
+    peaks = "0.300,0.400,0.800,0.100"
+    checked, problems = read({"landscape": "custom", "peaks": peaks, "layout": "7"})
+    assert set(problems) == {"layout"} and "drawn landscape" in problems["layout"]["why"]
+    assert checked["landscape_seed"] == 0 and checked["peaks"] == peaks

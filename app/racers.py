@@ -1,0 +1,104 @@
+"""The racer picker: which of the registered search strategies race (2–5 at once).
+
+Every racer in ``strategies.registry.RACERS`` has a panel, budget bar and curve on the page;
+the picker shows the chosen ones at once (clientside, root ``data-racers``) and the next Run
+races them. The line-up is a race setting like the others, so it is in the page address
+(``&racers=grid,random,tpe``; old ``&hyperband=1`` links add Hyperband).
+
+Racers that ask for partial training runs (``multi_fidelity``: Hyperband, successive
+halving) draw runs stopped early as smaller, dark markers with a white outline (smaller =
+stopped sooner) and full runs filled with their score's colour (``app.figures.probe_figure``,
+drawn by race.js); their panel head carries the legend for that (``partial_key``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import ClientsideFunction, Dash, Input, Output, dcc, html
+
+from app import ids
+from app.theme import STRATEGY_STYLE
+from strategies.registry import RACERS
+from strategies.settings import PAGE_RACERS
+
+SINK = "sink-racers"
+
+
+def picker() -> html.Div:
+    """A compact checklist of every registered racer (glyph in its colour, short name)."""
+    low, high = PAGE_RACERS
+    options = []
+    for name, racer in RACERS.items():
+        style = STRATEGY_STYLE[name]
+        options.append(
+            {
+                "label": html.Span(
+                    [
+                        html.Span(
+                            style.glyph,
+                            className="racer-glyph",
+                            style={"color": style.colour},
+                            **{"aria-hidden": "true"},
+                        ),
+                        style.short,
+                    ],
+                    title=f"{racer.title}: {racer.tagline}",
+                ),
+                "value": name,
+            }
+        )
+    return html.Div(
+        className="racer-control",
+        title=f"Who races: pick {low} to {high} search strategies",
+        role="group",
+        **{"aria-labelledby": "racer-picker-label"},
+        children=[
+            html.Span("Racers", className="control-label", id="racer-picker-label"),
+            dcc.Checklist(
+                id=ids.RACER_PICKER,
+                options=options,
+                value=list(ids.STRATEGY_ORDER),
+                className="racer-picker",
+                inline=True,
+            ),
+        ],
+    )
+
+
+def partial_key(name: str) -> html.Div:
+    """A multi-fidelity racer's panel legend: filled = trained in full, hollow = stopped early."""
+    title = RACERS[name].title
+    return html.Div(
+        id=f"fidelity-key-{name}",
+        className="fidelity-key",
+        title=f"Filled: a run trained in full, coloured by its score. Dark with a white "
+        f"outline: a run {title} stopped early; the smaller, the sooner it was stopped. "
+        "Only the most promising settings are trained in full.",
+        children=[
+            html.Span(STRATEGY_STYLE[name].glyph, className="fk-full", **{"aria-hidden": "true"}),
+            " full run",
+            html.Span(
+                [
+                    html.Span(STRATEGY_STYLE[name].glyph, className=f"fk-part fk-{size}")
+                    for size in ("s", "m", "l")
+                ],
+                className="fk-parts",
+                **{"aria-hidden": "true"},
+            ),
+            "stopped early",
+        ],
+    )
+
+
+def register_racer_callbacks(app: Dash) -> None:
+    """The picker shows or hides panels at once (clientside, no request)."""
+    app.clientside_callback(
+        ClientsideFunction(namespace="hpoDraw", function_name="racers"),
+        Output(SINK, "data"),
+        Input(ids.RACER_PICKER, "value"),
+    )
+
+
+def stores() -> list[Any]:
+    return [dcc.Store(id=SINK), dcc.Store(id=ids.RACER_OPTIONS, data={})]
