@@ -31,10 +31,15 @@ from strategies.settings import LANDSCAPE_SEED, REPEATS, SEED, VARY_LANDSCAPE
 
 #: Display names of the Bayesian choices, from its option table (strategies/bayes.py).
 _BAYES_OPTIONS = {o.name: o for o in BayesStrategy.OPTIONS}
-ACQUISITION_NAMES = dict(
-    zip(_BAYES_OPTIONS["acquisition"].choices, _BAYES_OPTIONS["acquisition"].choice_labels)
-)
-KERNEL_NAMES = dict(zip(_BAYES_OPTIONS["kernel"].choices, _BAYES_OPTIONS["kernel"].choice_labels))
+
+
+def _labels(name: str) -> dict[str, str]:
+    option = _BAYES_OPTIONS[name]
+    return dict(zip(option.choices, option.choice_labels, strict=True))
+
+
+ACQUISITION_NAMES = _labels("acquisition")
+KERNEL_NAMES = _labels("kernel")
 #: The engine's defaults, in the order the settings panel shows them.
 BAYES_DEFAULTS: dict[str, Any] = {o.name: o.default for o in BayesStrategy.OPTIONS}
 

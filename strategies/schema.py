@@ -54,7 +54,8 @@ class Setting:
 
     kind: ``int`` (whole number in [low, high]), ``float`` (number in [low, high]),
     ``choice`` (one of ``choices``), ``flag`` (on/off), ``text`` (free text that ``parse``
-    checks and returns in its canonical form, or ValueError) or ``list`` (comma-separated ``choices``, ``low``–``high`` of them, no repeats).
+    checks and returns in its canonical form, or ValueError) or ``list`` (comma-separated
+    ``choices``, ``low``–``high`` of them, no repeats).
     ``none``: the word that stands for ``None`` (e.g. ``"fitted"``, ``"auto"``); a setting
     with ``none`` set accepts ``None``. ``step`` and ``log`` only shape the controls; a typed
     value anywhere in the range is accepted whatever the step. ``ui_low``/``ui_high``: the
