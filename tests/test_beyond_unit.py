@@ -10,11 +10,11 @@ import json
 from typing import Any
 
 import pytest
+from app.fourth import NOTES, check_hyperband
 
 from app import create_app, ids
 from app.callbacks import SettingsError, cached_landscape_view, check_landscape
 from app.draw import CUSTOM, check_peaks, drawn_view, menu_title, unseeded_landscapes
-from app.fourth import NOTES, check_hyperband
 from app.model_data import check_bayes_options, check_many_request, many_chunk, race_payload
 from landscapes import LANDSCAPES
 from strategies.race import run
