@@ -63,17 +63,22 @@ def check_peaks(landscape: str, raw: Any) -> str | None:
         return None
     if raw is None or raw == "":
         raise SettingsError(
-            "Your landscape is empty: click a panel to place a peak, then press ▷ Run search."
+            "peaks",
+            "Your landscape is empty: click a panel to place a peak, then press ▷ Run search.",
         )
     if not isinstance(raw, str):
-        raise SettingsError("The drawn peaks were not understood; press Clear and draw again.")
+        raise SettingsError(
+            "peaks", "The drawn peaks were not understood; press Clear and draw again."
+        )
     try:
         return encode_peaks(decode_peaks(raw))
     except ValueError as exc:
         text = str(exc)
         if text.startswith("draw between"):
-            raise SettingsError(f"Your landscape can have 1 to {MAX_PEAKS} peaks.") from None
-        raise SettingsError(f"Your landscape: {text}.") from None
+            raise SettingsError(
+                "peaks", f"Your landscape can have 1 to {MAX_PEAKS} peaks."
+            ) from None
+        raise SettingsError("peaks", f"Your landscape: {text}.") from None
 
 
 def unseeded_landscapes() -> list[str]:

@@ -32,7 +32,9 @@ class SettingError(ValueError):
     mark the control and a link notice can name the parameter.
     """
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str | None = None) -> None:
+        if message is None:  # SettingError("a sentence"): no particular field
+            field, message = "", field
         super().__init__(message)
         self.field = field
 
@@ -241,7 +243,9 @@ def check_options(
     """
     table = {s.name: s for s in settings}
     if not isinstance(given, Mapping):
-        raise SettingError(prefix.rstrip(".") or owner, f"{owner}'s options must be a mapping.")
+        raise SettingError(
+            prefix.rstrip(".") or owner, f"The options of {owner} were not understood."
+        )
     unknown = sorted(str(k)[:30] for k in given if k not in table)
     if unknown:
         names = ", ".join(table) or "none"

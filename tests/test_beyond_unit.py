@@ -1,7 +1,7 @@
 """Server side of the browser's "beyond toy hills" features: every value is checked.
 
-Drawn peaks and the Hyperband switch arrive from the browser (or a forged request) and are
-checked by app.draw / app.fourth before the engine sees them; bad values become one sentence.
+Drawn peaks and the racer line-up arrive from the browser (or a forged request) and are
+checked (app.draw, app.race_request) before the engine sees them; bad values become one sentence.
 """
 
 from __future__ import annotations
@@ -10,13 +10,12 @@ import json
 from typing import Any
 
 import pytest
-from app.fourth import NOTES, check_hyperband
 
 from app import create_app, ids
 from app.callbacks import SettingsError, cached_landscape_view, check_landscape
 from app.draw import CUSTOM, check_peaks, drawn_view, menu_title, unseeded_landscapes
-from app.model_data import check_bayes_options, check_many_request, many_chunk, race_payload
-from landscapes import LANDSCAPES
+from app.model_data import check_many_request, many_chunk, race_payload
+from app.race_request import check_racers, check_request
 from strategies.race import run
 
 PEAKS = "0.700,0.700,0.800,0.120;0.250,0.300,0.500,0.100"
@@ -76,12 +75,22 @@ def test_peaks_are_checked_and_canonical() -> None:
             check_peaks(CUSTOM, raw)
 
 
-def test_hyperband_switch_is_a_boolean() -> None:
-    assert check_hyperband(None) is False
-    assert check_hyperband(True) is True
-    for raw in ("yes", 1, [], {"on": True}):
-        with pytest.raises(SettingsError, match="on or off"):
-            check_hyperband(raw)
+FOUR = ["grid", "random", "bayes", "hyperband"]
+
+
+def test_the_line_up_is_two_to_five_registered_racers_in_panel_order() -> None:
+    assert check_racers(None) == ["grid", "random", "bayes"]
+    assert check_racers(["halving", "grid"]) == ["grid", "halving"]
+    for raw, fragment in [
+        ("yes", "different names"),
+        (1, "different names"),
+        (["grid"], "Choose 2 to 5 racers"),
+        (["grid", "random", "bayes", "hyperband", "tpe", "halving"], "Choose 2 to 5"),
+        (["grid", "grid"], "different names"),
+        (["grid", "psychic"], "different names"),
+    ]:
+        with pytest.raises(SettingsError, match=fragment):
+            check_racers(raw)
 
 
 def test_landscape_names_and_views() -> None:
@@ -93,12 +102,11 @@ def test_landscape_names_and_views() -> None:
     assert empty["empty"] and empty["optimum"]["x"] is None and empty["zmax"] > empty["zmin"]
     view = cached_landscape_view(CUSTOM, 0, PEAKS)
     assert view["title"] == "Your landscape" and "2 peaks" in view["description"]
-    assert set(NOTES) <= set(LANDSCAPES)
 
 
 def test_race_request_with_peaks_and_hyperband(dash_app, client) -> None:
     store = post_race(
-        dash_app, client, {**BASE, "landscape": CUSTOM, "peaks": PEAKS, "hyperband": True}
+        dash_app, client, {**BASE, "landscape": CUSTOM, "peaks": PEAKS, "racers": FOUR}
     )
     assert store["ok"] is True, store
     view = store["view"]
@@ -123,8 +131,10 @@ def test_race_request_with_peaks_and_hyperband(dash_app, client) -> None:
     [
         ({"landscape": CUSTOM}, "empty"),
         ({"landscape": CUSTOM, "peaks": "0.5,0.5,2,0.1"}, "height must be between"),
-        ({"landscape": CUSTOM, "peaks": 5}, "not understood"),
-        ({"hyperband": "yes"}, "on or off"),
+        ({"landscape": CUSTOM, "peaks": 5}, "drawn peaks must be"),
+        ({"racers": "yes"}, "racers must be"),
+        ({"racers": ["grid"]}, "Choose 2 to 5 racers"),
+        ({"options": {"tpe": {"n_startup": 0}}, "racers": ["grid", "tpe"]}, "from 1 to 100"),
     ],
 )
 def test_bad_race_requests_are_explained(dash_app, client, extra, fragment) -> None:
@@ -133,9 +143,9 @@ def test_bad_race_requests_are_explained(dash_app, client, extra, fragment) -> N
 
 
 def test_race_payload_caches_per_drawing() -> None:
-    bayes = check_bayes_options(None)
-    a = race_payload(CUSTOM, 0, 300.0, 1, bayes, peaks=PEAKS)
-    b = race_payload(CUSTOM, 0, 300.0, 1, bayes, peaks="0.200,0.200,0.900,0.100")
+    drawn = {**BASE, "landscape": CUSTOM, "budget": 300, "seed": 1}
+    a = race_payload(check_request({**drawn, "peaks": PEAKS}))
+    b = race_payload(check_request({**drawn, "peaks": "0.200,0.200,0.900,0.100"}))
     assert a["peaks"] != b["peaks"] and a["strategies"]["grid"] != b["strategies"]["grid"]
 
 
@@ -145,7 +155,7 @@ def test_many_seeds_with_hyperband_on_a_drawing() -> None:
         "budget": 300,
         "landscape": CUSTOM,
         "peaks": PEAKS,
-        "hyperband": True,
+        "racers": FOUR,
         "bayes": None,
         "vary": False,
         "total": 2,
@@ -155,8 +165,8 @@ def test_many_seeds_with_hyperband_on_a_drawing() -> None:
     settings = check_many_request(request)
     chunk = many_chunk(settings)
     assert set(chunk["races"][0]["strategies"]) == {"grid", "random", "bayes", "hyperband"}
-    with pytest.raises(SettingsError, match="on or off"):
-        check_many_request({**request, "hyperband": 1})
+    with pytest.raises(SettingsError, match="racers must be"):
+        check_many_request({**request, "racers": 1})
     with pytest.raises(SettingsError, match="empty"):
         check_many_request({**request, "peaks": ""})
 
@@ -165,7 +175,9 @@ def test_model_views_work_on_a_drawn_landscape() -> None:
     """The Bayesian model's frames replay a race on drawn peaks (and with four racers)."""
     from app.model_data import model_payload
 
-    bayes = check_bayes_options(None)
-    model = model_payload(CUSTOM, 0, 200.0, 0, bayes, peaks=PEAKS, hyperband=True)
-    race = race_payload(CUSTOM, 0, 200.0, 0, bayes, peaks=PEAKS, hyperband=True)
+    settings = check_request(
+        {**BASE, "landscape": CUSTOM, "budget": 200, "peaks": PEAKS, "racers": FOUR}
+    )
+    model = model_payload(settings)
+    race = race_payload(settings)
     assert len(model["frames"]["mean"]) == len(race["strategies"]["bayes"]["x"]) + 1
