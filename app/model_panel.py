@@ -79,10 +79,10 @@ VIEWS = (
 )
 #: The slider's ends, as log10 of the length scale (0.03 … 1 of the unit square).
 LS_SLIDER = (
-    round(math.log10(OPTION["length_scale"].ui_low), 3),
-    round(math.log10(OPTION["length_scale"].ui_high), 3),
+    round(math.log10(OPTION["length_scale"].low), 3),
+    round(math.log10(OPTION["length_scale"].high), 3),
 )
-LS_MARKS = {round(math.log10(v), 3): f"{v:g}" for v in (0.03, 0.1, 0.3, 1.0)}
+LS_MARKS = {round(math.log10(v), 3): f"{v:g}" for v in (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)}
 LS_DEFAULT = round(math.log10(0.2), 3)
 
 

@@ -198,6 +198,21 @@
     return out;
   };
 
+  // A disabled slider drops a new value, and "Fixed" enables it only once its callback has
+  // run: set the link's length scale when the slider is enabled (a few frames at most).
+  function setLengthScale(logValue, tries) {
+    var thumb = document.querySelector('#bayes-ls [role="slider"]');
+    var ready = thumb && thumb.getAttribute('aria-disabled') !== 'true' &&
+      !thumb.hasAttribute('data-disabled');
+    if (ready || (tries || 0) > 120) {
+      setProps('bayes-ls', {value: logValue});
+      return;
+    }
+    window.requestAnimationFrame(function () {
+      setLengthScale(logValue, (tries || 0) + 1);
+    });
+  }
+
   function showNotice(problems) {
     var box = el('link-notice');
     if (!box) return;
@@ -981,7 +996,7 @@
   };
 
   var SLIDER_NAMES = {
-    'bayes-ls': 'Fixed length scale (log scale, 0.03 to 1)',
+    'bayes-ls': 'Fixed length scale (log scale)',
     'draw-height': 'Height of the newest peak',
   };
 
@@ -1093,7 +1108,7 @@
         if (b.length_scale === null) setProps('bayes-ls-mode', {value: 'fitted'});
         else {
           setProps('bayes-ls-mode', {value: 'fixed'});
-          setProps('bayes-ls', {value: Math.log10(b.length_scale)});
+          setLengthScale(Math.log10(b.length_scale));
         }
       }
       if (b.n_initial !== undefined) setProps('bayes-init', {value: b.n_initial});

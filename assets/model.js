@@ -532,9 +532,13 @@
     return parts.join(', ');
   }
 
+  // The slider holds log10(ℓ). A value a link set (a short decimal such as 0.0512) comes back
+  // exactly, so the link replays the same race; a dragged one is read to 2 significant digits.
   function lengthScale(logValue) {
     var v = Math.pow(10, Number(logValue));
-    return Number(v.toPrecision(2));
+    var exact = Number(v.toPrecision(12));
+    var digits = String(exact).replace(/e.*$/, '').replace(/^[0.]+|\./g, '');
+    return digits.length <= 6 ? exact : Number(v.toPrecision(2));
   }
 
   window.dash_clientside = window.dash_clientside || {};

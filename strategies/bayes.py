@@ -172,8 +172,6 @@ class BayesStrategy(Strategy):
             high=GaussianProcess.LENGTH_BOUNDS[1],
             none="fitted",
             log=True,
-            ui_low=GaussianProcess.LENGTH_BOUNDS[0],
-            ui_high=1.0,
         ),
     )
 
