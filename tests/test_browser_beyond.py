@@ -1,5 +1,6 @@
 """Beyond toy hills, in a real browser (headless Chromium against the real app server):
-the measured SVM landscape, Hyperband as a fourth racer, and a landscape drawn by mouse.
+the measured SVM landscape, Hyperband as a fourth racer (the racer picker), and a landscape drawn
+by mouse.
 
 Screenshots at 1366×768 go to tests/artifacts/beyond-*.png.
 """
@@ -224,9 +225,9 @@ def test_hyperband_fourth_racer(page: Page, app_url: str, artifacts: Path) -> No
     expect(page.locator("#panel-hyperband")).to_be_hidden()
     assert len(traces(page, "best-plot")) == 2 * len(RACING)  # curve + 95% marker each
 
-    page.locator("#hyperband-toggle label").click()
+    page.locator("#racer-picker input[value=hyperband]").check()
     expect(page.locator("#panel-hyperband")).to_be_visible()
-    wait_js(page, "new URLSearchParams(location.search).get('hyperband') === '1'")
+    wait_js(page, "new URLSearchParams(location.search).get('racers') === '" + ",".join(FOUR) + "'")
     # the best-score plot gets a Hyperband curve
     wait_js(
         page,
@@ -239,8 +240,8 @@ def test_hyperband_fourth_racer(page: Page, app_url: str, artifacts: Path) -> No
     assert all(b["width"] > 300 for b in boxes), boxes
     for name in FOUR:
         inside_screen(page, f"#budget-{name}")
-    inside_screen(page, "#hyperband-key")
-    expect(page.locator("#hyperband-key")).to_contain_text("stopped early")
+    inside_screen(page, "#fidelity-key-hyperband")
+    expect(page.locator("#fidelity-key-hyperband")).to_contain_text("stopped early")
     # the plots resized into the narrower columns
     wait_js(
         page,
@@ -259,7 +260,7 @@ def test_hyperband_fourth_racer(page: Page, app_url: str, artifacts: Path) -> No
     fps = page.evaluate("window.hpoRace.stats.fps")
     assert fps >= 30, f"four racers animated at {fps:.1f} fps"
     race_posts = [p for p in posts if "race-request" in json_str(p.get("inputs"))]
-    assert len(race_posts) == 1 and race_posts[0]["inputs"][0]["value"]["hyperband"] is True
+    assert len(race_posts) == 1 and race_posts[0]["inputs"][0]["value"]["racers"] == FOUR
 
     for name in FOUR:
         result = expected["strategies"][name]
@@ -303,9 +304,9 @@ def test_hyperband_fourth_racer(page: Page, app_url: str, artifacts: Path) -> No
     expect(page.locator("#narration-hyperband")).to_contain_text("Done")
 
     # off again: three panels, three curves, and the link forgets it
-    page.locator("#hyperband-toggle label").click()
+    page.locator("#racer-picker input[value=hyperband]").uncheck()
     expect(page.locator("#panel-hyperband")).to_be_hidden()
-    wait_js(page, "!new URLSearchParams(location.search).has('hyperband')")
+    wait_js(page, "new URLSearchParams(location.search).get('racers') === 'grid,random,bayes'")
     wait_js(
         page,
         "!document.querySelector('#best-plot .js-plotly-plot').data"
@@ -323,7 +324,7 @@ def json_str(value: object) -> str:
 def test_hyperband_from_a_link_and_in_many_seeds(page: Page, app_url: str) -> None:
     errors = open_app(page, app_url + "?landscape=one-knob&hyperband=1&budget=400&seed=2")
     expect(page.locator("#panel-hyperband")).to_be_visible()
-    expect(page.locator("#hyperband-toggle input")).to_be_checked()
+    expect(page.locator("#racer-picker input[value=hyperband]")).to_be_checked()
     page.locator("#side-tab label").filter(has_text="Many seeds").first.click()
     page.fill("#many-n", "4")
     page.click("#many-run")
