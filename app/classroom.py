@@ -466,6 +466,18 @@ def link_query(settings: dict[str, Any]) -> str:
     return urlencode(to_query(settings), safe=",;")
 
 
+def mid_sentence(message: str) -> str:
+    """A sentence continued after a colon: its first letter lowered, unless it starts with a
+    name ("TPE's startup …", "Hyperband's η …", "Bayesian optimisation has no option …")."""
+    from strategies.registry import RACERS
+
+    first = message.split(" ", 1)[0]
+    names = [r.title for r in RACERS.values()] + [r.short for r in RACERS.values()]
+    if any(c.isupper() for c in first[1:]) or any(message.startswith(n) for n in names):
+        return message
+    return message[:1].lower() + message[1:]
+
+
 def export_race(kind: str, request: dict[str, Any], host_url: str | None = None) -> dict:
     """The dcc.Download payload of one export of the race a request asks for.
 
@@ -529,8 +541,7 @@ def register_classroom_callbacks(app: Dash) -> None:
         try:
             payload = export_race(kind, race, http.host_url)
         except ValueError as exc:
-            message = str(exc)
-            message = "Export failed: " + message[:1].lower() + message[1:]
+            message = "Export failed: " + mid_sentence(str(exc))
             return no_update, message, message
         except Exception:
             log.exception("export failed")

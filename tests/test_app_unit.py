@@ -120,10 +120,34 @@ def test_panel_figures_layers_and_markers() -> None:
     assert symbols == {"square", "circle", "diamond"}
 
 
+#: Okabe & Ito (2008), "Color Universal Design": the eight colour-blind-safe colours.
+OKABE_ITO = {
+    "#000000",  # black
+    "#E69F00",  # orange
+    "#56B4E9",  # sky blue
+    "#009E73",  # bluish green
+    "#F0E442",  # yellow
+    "#0072B2",  # blue
+    "#D55E00",  # vermillion
+    "#CC79A7",  # reddish purple
+}
+
+
 def test_palette_is_okabe_ito_with_distinct_symbols() -> None:
-    colours = {style.colour.upper() for style in STRATEGY_STYLE.values()}
-    assert colours == {"#E69F00", "#56B4E9", "#009E73", "#CC79A7"}  # + Hyperband (optional)
-    assert len({style.symbol for style in STRATEGY_STYLE.values()}) == 4
+    from strategies.registry import RACERS
+
+    assert set(STRATEGY_STYLE) == set(RACERS)  # every registered racer has a look
+    assert len(RACERS) == 6
+    colours = [style.colour.upper() for style in STRATEGY_STYLE.values()]
+    assert set(colours) <= OKABE_ITO, set(colours) - OKABE_ITO
+    assert len(set(colours)) == len(colours)  # no two racers share a colour
+    symbols = [style.symbol for style in STRATEGY_STYLE.values()]
+    assert len(set(symbols)) == len(symbols)  # nor a marker shape
+    glyphs = [style.glyph for style in STRATEGY_STYLE.values()]
+    assert len(set(glyphs)) == len(glyphs)
+    for name, racer in RACERS.items():  # the theme is the registry's, not a copy
+        assert STRATEGY_STYLE[name].colour == racer.colour
+        assert STRATEGY_STYLE[name].symbol == racer.symbol
 
 
 def test_best_figure_has_one_curve_per_strategy_and_the_optimum() -> None:
@@ -237,8 +261,11 @@ def test_page_is_local_and_compressed(client) -> None:
 # ---------------------------------------------------------------- callbacks (also forged)
 
 
-def callback_request(dash_app, input_id: str, values: list[Any]) -> tuple[str, dict]:
-    """A request body for the server callback whose first input is ``input_id``."""
+def callback_request(
+    dash_app, input_id: str, values: list[Any], trigger: str | None = None
+) -> tuple[str, dict]:
+    """A request body for the server callback whose first input is ``input_id``, as if the
+    input ``trigger`` (default: that first one) had changed."""
     for key, entry in dash_app.callback_map.items():
         if "callback" in entry and entry["inputs"][0]["id"] == input_id:
             outputs = []
@@ -253,7 +280,11 @@ def callback_request(dash_app, input_id: str, values: list[Any]) -> tuple[str, d
                 "output": key,
                 "outputs": outputs,
                 "inputs": inputs,
-                "changedPropIds": [f"{input_id}.{entry['inputs'][0]['property']}"],
+                "changedPropIds": [
+                    f"{spec['id']}.{spec['property']}"
+                    for spec in entry["inputs"]
+                    if spec["id"] == (trigger or input_id)
+                ],
                 "state": [],
             }
             return key, body
@@ -279,21 +310,38 @@ def test_race_callback_computes_the_whole_race(dash_app, client) -> None:
     assert out[ids.ALERT]["children"] == ""
 
 
+GOOD_RACE = {"landscape": "smooth", "landscape_seed": 0, "budget": 800, "seed": 0}
+
+
 @pytest.mark.parametrize(
     ("request_data", "fragment"),
     [
-        ({"landscape": "smooth", "landscape_seed": 0, "budget": 5, "seed": 0}, "between 20"),
+        ({"landscape": "smooth", "landscape_seed": 0, "budget": 5, "seed": 0}, "from 20 to 3000"),
         ({"landscape": "smooth", "landscape_seed": 0, "budget": "lots", "seed": 0}, "budget"),
         ({"landscape": "smooth", "landscape_seed": 0, "budget": None, "seed": 0}, "budget"),
-        ({"landscape": "smooth", "landscape_seed": 0, "budget": 1e308, "seed": 0}, "between"),
+        ({"landscape": "smooth", "landscape_seed": 0, "budget": 1e308, "seed": 0}, "from 20"),
         ({"landscape": "smooth", "landscape_seed": 0, "budget": True, "seed": 0}, "budget"),
         ({"landscape": "smooth", "landscape_seed": 0, "budget": 800, "seed": -1}, "seed"),
         ({"landscape": "smooth", "landscape_seed": 0, "budget": 800, "seed": 1.5}, "seed"),
         ({"landscape": "smooth", "landscape_seed": 0, "budget": 800, "seed": "x"}, "seed"),
         ({"landscape": "nope", "landscape_seed": 0, "budget": 800, "seed": 0}, "landscape"),
         ({"landscape": ["smooth"], "landscape_seed": 0, "budget": 800, "seed": 0}, "landscape"),
-        ({"landscape": "smooth", "landscape_seed": -4, "budget": 800, "seed": 0}, "seed"),
-        ({"landscape": "smooth", "landscape_seed": 2**40, "budget": 800, "seed": 0}, "seed"),
+        ({"landscape": "smooth", "landscape_seed": -4, "budget": 800, "seed": 0}, "landscape seed"),
+        ({"landscape": "smooth", "landscape_seed": 2**40, "budget": 800, "seed": 0}, "layout"),
+        ({**GOOD_RACE, "racers": ["grid"]}, "2 to 5 racers"),
+        (
+            {**GOOD_RACE, "racers": ["grid", "random", "tpe", "bayes", "hyperband", "halving"]},
+            "2 to 5",
+        ),
+        ({**GOOD_RACE, "racers": ["grid", "grid"]}, "racers"),
+        ({**GOOD_RACE, "racers": ["grid", "everest"]}, "racers"),
+        ({**GOOD_RACE, "racers": [1, 2]}, "racers"),
+        ({**GOOD_RACE, "racers": {"grid": 1}}, "racers"),
+        ({**GOOD_RACE, "options": "nope"}, "options"),
+        ({**GOOD_RACE, "racers": ["grid", "tpe"], "options": {"tpe": "x"}}, "not understood"),
+        ({**GOOD_RACE, "racers": ["grid", "tpe"], "options": {"tpe": {"lr": 1}}}, "no option lr"),
+        ({**GOOD_RACE, "bayes": {"xi": -1}}, "margin ξ"),
+        ({**GOOD_RACE, "bayes": {"acquisition": "zzz"}}, "acquisition function"),
         ("not a dict", "not understood"),
         (None, "not understood"),
     ],
@@ -309,20 +357,55 @@ def test_race_callback_explains_bad_settings(dash_app, client, request_data, fra
 
 
 def test_preview_callback_redraws_or_explains(dash_app, client) -> None:
-    _, body = callback_request(dash_app, ids.LANDSCAPE_SELECT, ["bumpy", 0, 800, "", []])
+    lineup = ["grid", "random", "bayes"]
+    _, body = callback_request(dash_app, ids.LANDSCAPE_SELECT, ["bumpy", 0, 800, "", lineup])
     out = post(client, body)
     assert out[ids.ALERT]["children"] == ""
     assert out[ids.PANEL["grid"]]["figure"]["data"][0]["uid"] == "ghosts"
     assert "Bumpy" in json.dumps(out[ids.LANDSCAPE_INFO]["children"])
+    curves = [t["uid"] for t in out[ids.BEST_PLOT]["figure"]["data"] if "curve-" in t["uid"]]
+    assert curves == [f"curve-{name}" for name in lineup]
 
-    _, body = callback_request(dash_app, ids.LANDSCAPE_SELECT, ["<script>", 0, 800, "", []])
+    _, body = callback_request(dash_app, ids.LANDSCAPE_SELECT, ["<script>", 0, 800, "", lineup])
     out = post(client, body)
-    assert "Unknown landscape" in out[ids.ALERT]["children"]
+    assert "The landscape must be one of smooth" in out[ids.ALERT]["children"]
+    assert "(got '<script>')" in out[ids.ALERT]["children"]
     assert ids.PANEL["grid"] not in out  # nothing redrawn
 
-    _, body = callback_request(dash_app, ids.LANDSCAPE_SELECT, ["smooth", 0, 10_000, "", []])
+    _, body = callback_request(dash_app, ids.LANDSCAPE_SELECT, ["smooth", 0, 10_000, "", lineup])
     out = post(client, body)
-    assert "between 20 and 3000" in out[ids.ALERT]["children"]
+    assert "from 20 to 3000" in out[ids.ALERT]["children"]
+
+
+@pytest.mark.parametrize(
+    ("lineup", "fragment"),
+    [
+        (["grid"], "2 to 5 racers"),
+        (["grid", "random", "bayes", "hyperband", "tpe", "halving"], "2 to 5 racers"),
+        (["grid", "everest"], "The racers must be"),
+        (["grid", "grid"], "The racers must be"),
+        ("grid", "2 to 5 racers"),
+        ({"grid": 1}, "The racers must be"),
+    ],
+)
+def test_preview_callback_checks_the_lineup(dash_app, client, lineup, fragment) -> None:
+    _, body = callback_request(
+        dash_app, ids.LANDSCAPE_SELECT, ["smooth", 0, 800, "", lineup], trigger=ids.RACER_PICKER
+    )
+    out = post(client, body)
+    assert fragment in out[ids.ALERT]["children"]
+    assert ids.BEST_PLOT not in out  # the best-score axes stay as they were
+
+
+def test_preview_callback_follows_the_picked_racers(dash_app, client) -> None:
+    lineup = ["tpe", "grid", "halving"]  # any order in: panel order out
+    _, body = callback_request(
+        dash_app, ids.LANDSCAPE_SELECT, ["smooth", 0, 800, "", lineup], trigger=ids.RACER_PICKER
+    )
+    out = post(client, body)
+    assert out[ids.ALERT]["children"] == ""
+    curves = [t["uid"] for t in out[ids.BEST_PLOT]["figure"]["data"] if "curve-" in t["uid"]]
+    assert curves == [f"curve-{name}" for name in ids.PANEL_ORDER if name in lineup]
 
 
 def test_checkers_accept_good_values() -> None:

@@ -4,10 +4,12 @@ callback (also forged), link queries and the page pieces."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 
@@ -22,16 +24,30 @@ from app.export import (
     winner,
 )
 from app.model_data import BAYES_DEFAULTS, race_entry
+from app.race_request import REQUEST_KEYS, check_request
 from strategies import STRATEGIES
 from strategies.race import run
+from strategies.settings import BUDGET, RACE, from_query, option_by_url, table_spec
 
 ORDER = [n for n in ("grid", "random", "bayes") if n in STRATEGIES]
 BAYES = dict(BAYES_DEFAULTS)
 
 
+def settings_of(landscape: str, landscape_seed: int, budget: float, seed: int, **extra) -> dict:
+    """The checked settings of a page's race request (``app.race_request.check_request``)."""
+    request = {
+        "landscape": landscape,
+        "landscape_seed": landscape_seed,
+        "budget": budget,
+        "seed": seed,
+        **extra,
+    }
+    return check_request(request, "export")
+
+
 @pytest.fixture(scope="module")
 def entry() -> dict:
-    return race_entry("bumpy", 3, 700.0, 4, BAYES)
+    return race_entry(settings_of("bumpy", 3, 700.0, 4, bayes=BAYES))
 
 
 @pytest.fixture(scope="module")
@@ -138,26 +154,49 @@ def test_replay_html_is_self_contained(entry: dict) -> None:
     assert "Race it live" in page
 
 
-def test_link_query_has_every_setting() -> None:
-    query = classroom.link_query(
-        {
-            "landscape": "smooth",
-            "landscape_seed": 2,
-            "budget": 900.0,
-            "seed": 5,
-            "bayes": {**BAYES, "acquisition": "ucb", "length_scale": 0.2},
-        }
+def test_link_query_replays_the_settings() -> None:
+    settings = settings_of(
+        "smooth",
+        2,
+        900.0,
+        5,
+        bayes={**BAYES, "acquisition": "ucb", "length_scale": 0.2},
+        racers=["bayes", "grid", "tpe"],
+        options={"tpe": {"n_startup": 7}},
     )
-    assert query == (
-        "landscape=smooth&layout=2&budget=900&seed=5&acq=ucb&xi=0.01&kappa=2"
-        "&kernel=matern52&ls=0.2&init=5"
-    )
+    query = classroom.link_query(settings)
+    pairs = parse_qsl(query, keep_blank_values=True)
+    keys = [key for key, _ in pairs]
+    assert len(keys) == len(set(keys))
+    given = dict(pairs)
+    assert given["landscape"] == "smooth" and given["layout"] == "2" and given["seed"] == "5"
+    assert float(given["budget"]) == 900.0
+    assert given["racers"] == "grid,bayes,tpe"  # unescaped commas, panel order
+    assert given["acq"] == "ucb" and float(given["ls"]) == 0.2
+    # every race setting is written out, and every option of every racer that races
+    racing_options = {
+        url for url, (name, _) in option_by_url().items() if name in settings["strategies"]
+    }
+    assert {s.url for s in RACE if settings[s.name] is not None} | racing_options == set(keys)
+    replayed, problems = from_query(given)
+    assert problems == []
+    assert replayed == {**settings, "options": replayed["options"]}
+    assert {k: v for k, v in replayed["options"].items() if v} == settings["options"]
+    assert replayed["options"]["tpe"]["n_startup"] == 7
 
 
 def test_page_pieces_and_config() -> None:
     config = classroom.link_config(["smooth", "bumpy"], {"smooth": "Smooth", "bumpy": "Bumpy"})
-    assert config["limits"]["budget"] == [20.0, 3000.0]
-    assert config["defaults"]["bayes"] == BAYES
+    assert config["table"] == table_spec()
+    budget = next(s for s in config["table"]["race"] if s["name"] == "budget")
+    assert (budget["low"], budget["high"], budget["default"]) == (
+        BUDGET.low,
+        BUDGET.high,
+        BUDGET.default,
+    )
+    bayes = next(r for r in config["table"]["racers"] if r["name"] == "bayes")
+    assert {o["name"]: o["default"] for o in bayes["options"]} == BAYES
+    assert "limits" not in config  # the table replaced them
     assert set(config["hideable"]) == set(classroom.HIDEABLE)
     json.dumps(config)  # it travels as a data attribute
 
@@ -165,7 +204,10 @@ def test_page_pieces_and_config() -> None:
 # ---------------------------------------------------------------- the export callback
 
 
-def export_body(dash_app, item: str, settings: list[Any]) -> dict:
+def export_body(dash_app, item: str, request: Any) -> dict:
+    """The export callback's request for ``item`` clicked, with the page's race request as
+    its state (keys of ``app.race_request.REQUEST_KEYS``; missing ones None; a non-dict
+    fills every state with that value)."""
     for key, entry in dash_app.callback_map.items():
         if "callback" in entry and entry["inputs"][0]["id"] == classroom.EXPORT_CSV:
             outputs = []
@@ -173,11 +215,13 @@ def export_body(dash_app, item: str, settings: list[Any]) -> dict:
                 cid, prop = part.rsplit(".", 1)
                 outputs.append({"id": cid, "property": prop.split("@")[0]})
             inputs = [{**spec, "value": 1} for spec in entry["inputs"]]
-            state = [
-                {**spec, "value": value}
-                for spec, value in zip(entry["state"], settings, strict=False)
+            assert len(entry["state"]) == len(REQUEST_KEYS)
+            values = [
+                request.get(k) if isinstance(request, dict) else request for k in REQUEST_KEYS
             ]
-            state += [{**spec, "value": None} for spec in entry["state"][len(settings) :]]
+            state = [
+                {**spec, "value": value} for spec, value in zip(entry["state"], values, strict=True)
+            ]
             return {
                 "output": key,
                 "outputs": outputs,
@@ -194,31 +238,81 @@ def post(dash_app, body: dict) -> dict:
     return response.get_json()["response"]
 
 
+GOOD = {"landscape": "smooth", "landscape_seed": 0, "budget": 800, "seed": 0}
+
+
 def test_export_callback_sends_a_file(dash_app) -> None:
-    out = post(
-        dash_app,
-        export_body(dash_app, classroom.EXPORT_CSV, ["smooth", 0, 800, 0, dict(BAYES_DEFAULTS)]),
-    )
+    request = {**GOOD, "bayes": dict(BAYES_DEFAULTS), "racers": ["grid", "random", "bayes"]}
+    out = post(dash_app, export_body(dash_app, classroom.EXPORT_CSV, request))
     data = out[classroom.EXPORT_DOWNLOAD]["data"]
+    assert data["filename"] == export_name(check_request(request), "csv")
     assert data["filename"] == "hpo-race_smooth_layout0_800min_seed0.csv"
     assert data["content"].startswith("strategy,trial,")
     assert "Saved" in out[classroom.EXPORT_STATUS]["children"]
 
 
+def test_export_callback_exports_the_picked_racers(dash_app) -> None:
+    request = {
+        **GOOD,
+        "budget": 400,
+        "racers": ["tpe", "halving"],
+        "options": {"tpe": {"n_startup": 3}},
+    }
+    out = post(dash_app, export_body(dash_app, classroom.EXPORT_JSON, request))
+    trace = json.loads(out[classroom.EXPORT_DOWNLOAD]["data"]["content"])
+    assert list(trace["strategies"]) == ["tpe", "halving"]
+    assert trace["settings"]["options"]["tpe"]["n_startup"] == 3
+    settings = check_request(request)
+    assert settings["options"]["tpe"]["n_startup"] == 3
+    want = run("smooth", ["tpe", "halving"], 400.0, 0, options=settings["options"])
+    assert trace == json.loads(json.dumps(want))
+
+
+def test_export_replay_links_back_to_the_same_race(dash_app) -> None:
+    request = {**GOOD, "racers": ["grid", "hyperband"], "options": {"hyperband": {}}}
+    out = post(dash_app, export_body(dash_app, classroom.EXPORT_HTML, request))
+    page = out[classroom.EXPORT_DOWNLOAD]["data"]["content"]
+    link = re.search(r'Race it live: <a href="([^"]+)"', page).group(1)
+    query = dict(parse_qsl(html.unescape(link).split("?", 1)[1]))
+    replayed, problems = from_query(query)
+    assert problems == []
+    assert replayed["strategies"] == ["grid", "hyperband"]
+    settings = check_request(request)
+    assert {k: v for k, v in replayed.items() if k != "options"} == {
+        k: v for k, v in settings.items() if k != "options"
+    }
+
+
 @pytest.mark.parametrize(
-    ("settings", "message"),
+    ("request_data", "message"),
     [
-        (["smooth", 0, 5, 0, None], "between 20 and 3000"),
-        (["<script>", 0, 800, 0, None], "unknown landscape"),
-        (["smooth", -4, 800, 0, None], "landscape seed"),
-        (["smooth", 0, 800, 1.5, None], "seed"),
-        (["smooth", 0, 800, 0, {"acquisition": "zzz"}], "acquisition"),
-        (["smooth", 0, 800, 0, "nope"], "not understood"),
-        ([{"a": 1}, [], "x", None, 7], "unknown landscape"),
+        ({**GOOD, "budget": 5}, "budget must be a number from 20 to 3000"),
+        ({**GOOD, "landscape": "<script>"}, "the landscape must be one of"),
+        ({**GOOD, "landscape_seed": -4}, "landscape seed"),
+        ({**GOOD, "seed": 1.5}, "seed must be a whole number"),
+        ({**GOOD, "bayes": {"acquisition": "zzz"}}, "acquisition function must be one of"),
+        ({**GOOD, "bayes": "nope"}, "not understood"),
+        ({**GOOD, "bayes": {"lr": 1}}, "has no option lr"),
+        ({**GOOD, "racers": ["grid"]}, "2 to 5 racers"),
+        ({**GOOD, "racers": ["grid", "<script>"]}, "racers must be"),
+        ({**GOOD, "racers": "grid,grid"}, "racers must be"),
+        ({**GOOD, "racers": ["grid", "tpe"], "options": "nope"}, "options were not understood"),
+        (
+            {**GOOD, "racers": ["grid", "tpe"], "options": {"tpe": {"n_startup": -1}}},
+            "failed: TPE's startup random trials must be",  # a name keeps its capitals
+        ),
+        (
+            {**GOOD, "racers": ["grid", "hyperband"], "options": {"hyperband": {"eta": 99}}},
+            "failed: Hyperband's η must be",
+        ),
+        ({"landscape": {"a": 1}, "landscape_seed": [], "budget": "x", "bayes": 7}, "landscape"),
+        ([1, 2], "must be"),
     ],
 )
-def test_forged_exports_get_a_message_not_a_crash(dash_app, settings, message) -> None:
-    out = post(dash_app, export_body(dash_app, classroom.EXPORT_HTML, settings))
+def test_forged_exports_get_a_message_not_a_crash(dash_app, request_data, message) -> None:
+    out = post(dash_app, export_body(dash_app, classroom.EXPORT_HTML, request_data))
     assert classroom.EXPORT_DOWNLOAD not in out
-    assert message in out[ids.ALERT]["children"]
-    assert out[ids.ALERT]["children"].startswith("Export failed")
+    alert = out[ids.ALERT]["children"]
+    assert message in alert
+    assert alert.startswith("Export failed: ")
+    assert alert == out[classroom.EXPORT_STATUS]["children"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -20,6 +21,7 @@ from app.model_data import (
     model_resolution,
     race_payload,
 )
+from app.race_request import check_request
 from strategies.narration import narrate_trace
 from strategies.race import run, run_many
 from strategies.summary import _quantiles, summarise_compact
@@ -55,48 +57,86 @@ def test_good_options_come_back_canonical() -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "fragment"),
+    ("raw", "field", "fragment"),
     [
-        ("ei", "not understood"),
-        ({"acquisition": "greedy"}, "EI, PI, UCB"),
-        ({"acquisition": ["ei"]}, "EI, PI, UCB"),
-        ({"kernel": "linear"}, "Matérn 5/2 or RBF"),
-        ({"xi": -1}, "margin ξ"),
-        ({"xi": "0.1"}, "margin ξ"),
-        ({"xi": float("nan")}, "margin ξ"),
-        ({"xi": None}, "margin ξ"),
-        ({"kappa": 101}, "weight κ"),
-        ({"kappa": True}, "weight κ"),
-        ({"length_scale": 0.001}, "length scale"),
-        ({"length_scale": 11}, "length scale"),
-        ({"length_scale": "short"}, "length scale"),
-        ({"n_initial": 0}, "Initial random trials"),
-        ({"n_initial": 2.5}, "Initial random trials"),
-        ({"n_initial": 10_000}, "Initial random trials"),
-        ({"n_initial": False}, "Initial random trials"),
-        ({"lr": 1}, "Unknown Bayesian setting: lr"),
+        ("ei", "bayes", "options of Bayesian optimisation were not understood"),
+        ({"acquisition": "greedy"}, "bayes.acquisition", "one of ei, pi, ucb (got 'greedy')"),
+        ({"acquisition": ["ei"]}, "bayes.acquisition", "one of ei, pi, ucb"),
+        ({"kernel": "linear"}, "bayes.kernel", "one of matern52, rbf (got 'linear')"),
+        ({"xi": -1}, "bayes.xi", "The EI/PI margin ξ must be a number from 0 to 10 (got -1"),
+        ({"xi": "0.1"}, "bayes.xi", "margin ξ"),
+        ({"xi": float("nan")}, "bayes.xi", "margin ξ"),
+        ({"xi": None}, "bayes.xi", "margin ξ"),
+        ({"kappa": 101}, "bayes.kappa", "weight κ must be a number from 0 to 100"),
+        ({"kappa": True}, "bayes.kappa", "weight κ"),
+        ({"length_scale": 0.001}, "bayes.length_scale", "length scale ℓ must be a number from"),
+        ({"length_scale": 11}, "bayes.length_scale", 'or "fitted"'),
+        ({"length_scale": "short"}, "bayes.length_scale", "length scale"),
+        ({"n_initial": 0}, "bayes.n_initial", "Initial random trials must be a whole number"),
+        ({"n_initial": 2.5}, "bayes.n_initial", "Initial random trials"),
+        ({"n_initial": 10_000}, "bayes.n_initial", "Initial random trials"),
+        ({"n_initial": False}, "bayes.n_initial", "Initial random trials"),
+        ({"lr": 1}, "bayes.lr", "Bayesian optimisation has no option lr (its options: "),
     ],
 )
-def test_bad_options_say_what_is_wrong(raw, fragment) -> None:
+def test_bad_options_say_what_is_wrong(raw, field, fragment) -> None:
     with pytest.raises(OptionError) as caught:
         check_bayes_options(raw)
     message = str(caught.value)
     assert fragment in message and message[0].isupper() and message.endswith(".")
+    assert caught.value.field == field
+
+
+def race_settings(landscape="smooth", landscape_seed=0, budget=800.0, seed=0, **extra):
+    """The checked settings of a page's race request (``app.race_request.check_request``)."""
+    request = {
+        "landscape": landscape,
+        "landscape_seed": landscape_seed,
+        "budget": budget,
+        "seed": seed,
+        **extra,
+    }
+    return check_request(request)
 
 
 def test_race_payload_ships_narration_and_the_settings() -> None:
     bayes = check_bayes_options({"acquisition": "pi", "n_initial": 4})
-    view = race_payload("bumpy", 2, 600.0, 5, bayes)
+    view = race_payload(race_settings("bumpy", 2, 600.0, 5, bayes=bayes))
     trace = run(
         "bumpy", ["grid", "random", "bayes"], 600.0, 5, landscape_seed=2, options={"bayes": bayes}
     )
     assert view["bayes"] == bayes
+    assert view["options"] == {"bayes": bayes}
     assert view["narration"] == narrate_trace(trace)
     assert view["strategies"]["bayes"]["model"]["acquisition"] == "pi"
     assert view["strategies"]["bayes"]["model"]["n_initial"] == 4
     assert view["strategies"]["grid"]["score"] == [
         t["score"] for t in trace["strategies"]["grid"]["trials"]
     ]
+
+
+def test_race_payload_races_the_picked_racers_with_their_options() -> None:
+    settings = race_settings(
+        "smooth",
+        0,
+        500.0,
+        2,
+        racers=["halving", "tpe", "grid"],
+        options={"tpe": {"n_startup": 4}, "hyperband": {"eta": 3}},  # hyperband: not racing
+    )
+    assert settings["strategies"] == ["grid", "tpe", "halving"]  # panel order
+    assert "hyperband" not in settings["options"]  # only racers that race have options
+    assert settings["options"]["tpe"]["n_startup"] == 4
+    view = race_payload(settings)
+    assert view["order"] == settings["strategies"]
+    assert "bayes" not in view["strategies"] and view["bayes"] is None
+    trace = run("smooth", settings["strategies"], 500.0, 2, options=settings["options"])
+    for name in settings["strategies"]:
+        assert view["strategies"][name]["score"] == [
+            t["score"] for t in trace["strategies"][name]["trials"]
+        ], name
+    with pytest.raises(OptionError, match="not racing"):
+        model_payload(settings)
 
 
 @pytest.mark.parametrize("trials", [10, 50, 187, 359, 500])
@@ -109,8 +149,9 @@ def test_model_frames_fit_their_byte_budget(trials) -> None:
 
 def test_a_race_with_its_model_is_under_one_megabyte() -> None:
     bayes = dict(BAYES_DEFAULTS)
-    view = race_payload("smooth", 0, 3000.0, 0, bayes)
-    model = model_payload("smooth", 0, 3000.0, 0, bayes)
+    settings = race_settings("smooth", 0, 3000.0, 0, bayes=bayes)
+    view = race_payload(settings)
+    model = model_payload(settings)
     size = len(json.dumps(view)) + len(json.dumps(model))
     assert size < 1_000_000, size
     n = len(view["strategies"]["bayes"]["clock"])
@@ -134,29 +175,41 @@ def good_many(**extra):
 
 
 @pytest.mark.parametrize(
-    ("extra", "fragment"),
+    ("extra", "field", "fragment"),
     [
-        ({"total": 0}, "number of seeds"),
-        ({"total": 101}, "number of seeds"),
-        ({"total": "30"}, "number of seeds"),
-        ({"start": 6}, "first race"),
-        ({"start": -1}, "first race"),
-        ({"count": 0}, "chunk"),
-        ({"count": 4, "start": 3}, "chunk"),
-        ({"count": 11, "total": 30}, "chunk"),
-        ({"budget": 3000, "count": 3}, "chunk"),
-        ({"vary": "yes"}, "Vary"),
-        ({"seed": 2**31 - 2}, "number of seeds must stay below"),
-        ({"bayes": {"kappa": -1}}, "weight κ"),
-        ({"landscape": "nope"}, "Unknown landscape"),
-        ({"budget": 5}, "between 20"),
+        ({"total": 0}, "repeats", "The number of races must be a whole number from 1 to 100"),
+        ({"total": 101}, "repeats", "The number of races must be a whole number from 1 to 100"),
+        ({"total": "30"}, "repeats", "The number of races"),
+        ({"start": 6}, "start", "The first race of a chunk must be a whole number from 0 to 5"),
+        ({"start": -1}, "start", "first race"),
+        ({"count": 0}, "count", "at least one race"),
+        ({"count": 4, "start": 3}, "count", "chunk"),
+        ({"count": 11, "total": 30}, "count", "chunk"),
+        ({"budget": 3000, "count": 3}, "count", "A chunk at 3000 GPU minutes"),
+        ({"vary": "yes"}, "vary_landscape", "Vary the layout must be"),
+        ({"seed": 2**31 - 2}, "seed", "number of seeds must stay below"),
+        ({"bayes": {"kappa": -1}}, "bayes.kappa", "weight κ"),
+        ({"racers": ["grid"]}, "strategies", "2 to 5 racers"),
+        ({"racers": ["grid", "tpe"], "options": {"tpe": {"zz": 1}}}, "tpe.zz", "no option zz"),
+        ({"landscape": "nope"}, "landscape", "The landscape must be one of smooth, bumpy"),
+        ({"budget": 5}, "budget", "from 20 to 3000 GPU minutes"),
     ],
 )
-def test_many_requests_are_checked(extra, fragment) -> None:
-    with pytest.raises(ValueError, match=fragment):
+def test_many_requests_are_checked(extra, field, fragment) -> None:
+    with pytest.raises(OptionError, match=re.escape(fragment)) as caught:
         check_many_request(good_many(**extra))
+    assert caught.value.field == field
     with pytest.raises(ValueError, match="not understood"):
         check_many_request([1, 2])
+
+
+def test_many_request_carries_the_lineup_and_its_options() -> None:
+    got = check_many_request(
+        good_many(racers=["tpe", "random"], options={"tpe": {"multivariate": False}})
+    )
+    assert got["strategies"] == ["random", "tpe"]
+    assert list(got["options"]) == ["tpe"] and got["options"]["tpe"]["multivariate"] is False
+    assert (got["vary"], got["total"], got["start"], got["count"]) == (False, 6, 0, 3)
 
 
 def test_chunks_limit_their_work() -> None:
