@@ -17,6 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from strategies.registry import RACERS
+
 EXAMPLES = 2000
 TIMEOUT_S = 10
 
@@ -104,6 +106,37 @@ race_requests = st.fixed_dictionaries(
         "budget": st.one_of(st.floats(20, 60), st.integers(-100, 10), scalars),
         "seed": st.one_of(st.integers(0, 3), st.integers(-(2**40), 2**40), scalars),
         "nonce": st.one_of(st.integers(0, 10**9), scalars),
+        # the line-up and the racers' options (app/race_request.py), well-formed or not
+        "racers": st.one_of(
+            st.lists(st.sampled_from([*RACERS, "nope"]), min_size=1, max_size=6),
+            json_values,
+        ),
+        "options": st.one_of(
+            st.dictionaries(
+                st.sampled_from([*RACERS, "nope"]),
+                st.one_of(
+                    st.dictionaries(
+                        st.sampled_from([s.name for r in RACERS.values() for s in r.options]),
+                        st.one_of(st.integers(-2, 8), st.booleans(), scalars),
+                        max_size=3,
+                    ),
+                    json_values,
+                ),
+                max_size=3,
+            ),
+            json_values,
+        ),
+        "bayes": st.one_of(
+            st.dictionaries(
+                st.sampled_from([s.name for s in RACERS["bayes"].options]), scalars, max_size=3
+            ),
+            json_values,
+        ),
+        # many seeds (app/model_data.py check_many_request): kept small so races stay quick
+        "total": st.one_of(st.integers(0, 3), scalars),
+        "start": st.one_of(st.integers(-1, 3), scalars),
+        "count": st.one_of(st.integers(0, 3), scalars),
+        "vary": st.one_of(st.booleans(), scalars),
     },
 )
 
@@ -156,13 +189,17 @@ def test_forged_requests_never_get_a_500_or_hang(app_url, server_callbacks):
     assert statuses.get(400, 0) > 0 and statuses.get(200, 0) > 0  # both paths exercised
 
 
-def test_server_still_races_after_the_fuzzing(app_url, server_callbacks):
+@pytest.mark.parametrize(
+    "extra",
+    [{}, {"racers": ["tpe", "grid", "halving"], "options": {"tpe": {"n_startup": 3}}}],
+)
+def test_server_still_races_after_the_fuzzing(app_url, server_callbacks, extra):
     race = next(cb for cb in server_callbacks if "race-store.data" in cb["output"])
     value = {"landscape": "smooth", "landscape_seed": 0, "budget": 800, "seed": 0, "nonce": 1}
     body = {
         "output": race["output"],
         "outputs": outputs_field(race["output"]),
-        "inputs": [{**race["inputs"][0], "value": value}],
+        "inputs": [{**race["inputs"][0], "value": {**value, **extra}}],
         "state": [],
         "changedPropIds": [f"{race['inputs'][0]['id']}.{race['inputs'][0]['property']}"],
     }
@@ -170,3 +207,5 @@ def test_server_still_races_after_the_fuzzing(app_url, server_callbacks):
     assert status == 200
     store = json.loads(reply)["response"]["race-store"]["data"]
     assert store["ok"] is True
+    racers = extra.get("racers", [n for n, r in RACERS.items() if r.default])
+    assert store["view"]["order"] == [name for name in RACERS if name in racers]
