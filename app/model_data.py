@@ -90,8 +90,12 @@ def _compute_race(settings: dict[str, Any]) -> dict[str, Any]:
     from strategies.narration import narrate_trace
     from strategies.race import run
 
+    # the noise belongs to the landscape (``run`` reads it from there)
     scape = get_landscape(
-        settings["landscape"], settings["landscape_seed"], peaks=settings["peaks"]
+        settings["landscape"],
+        settings["landscape_seed"],
+        settings.get("noise", 0.0),
+        peaks=settings["peaks"],
     )
     trace = run(
         scape,
@@ -224,6 +228,7 @@ def many_chunk(settings: dict[str, Any]) -> dict[str, Any]:
             "landscape_seed": settings["landscape_seed"] + (i if settings["vary"] else 0),
             "budget": budget,
             "seed": settings["seed"] + i,
+            "noise": settings.get("noise", 0.0),
             "options": settings["options"],
             "strategies": strategies,
             "peaks": peaks,
@@ -239,6 +244,7 @@ def many_chunk(settings: dict[str, Any]) -> dict[str, Any]:
                 count=1,
                 landscape_seed=settings["landscape_seed"],
                 vary_landscape=settings["vary"],
+                noise=settings.get("noise", 0.0),
                 options=settings["options"],
                 peaks=peaks,
             )

@@ -19,6 +19,7 @@ from app.model_data import (
     many_chunk,
     model_payload,
     model_resolution,
+    race_entry,
     race_payload,
 )
 from app.race_request import check_request
@@ -137,6 +138,25 @@ def test_race_payload_races_the_picked_racers_with_their_options() -> None:
         ], name
     with pytest.raises(OptionError, match="not racing"):
         model_payload(settings)
+
+
+def test_race_entry_races_with_the_settings_noise() -> None:
+    settings = {**race_settings("smooth", 0, 400.0, 3), "noise": 0.1}
+    entry = race_entry(settings)
+    assert entry["trace"]["settings"]["noise"] == 0.1
+    trace = run("smooth", settings["strategies"], 400.0, 3, noise=0.1, options=settings["options"])
+    assert entry["trace"] == json.loads(json.dumps(trace))
+    quiet = race_entry(race_settings("smooth", 0, 400.0, 3))
+    assert quiet["trace"]["strategies"] != entry["trace"]["strategies"]
+
+
+def test_many_chunk_races_with_the_settings_noise() -> None:
+    settings = {**check_many_request(good_many(start=0, count=2)), "noise": 0.1}
+    chunk = many_chunk(settings)
+    want = run_many("smooth", budget=400, seed=3, repeats=2, noise=0.1)["summary"]
+    assert summarise_compact(chunk["races"]) == want
+    quiet = many_chunk(check_many_request(good_many(start=0, count=2)))
+    assert quiet["races"] != chunk["races"]
 
 
 @pytest.mark.parametrize("trials", [10, 50, 187, 359, 500])
