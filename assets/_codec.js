@@ -183,6 +183,11 @@
         }
       }
     }
+    racers = T.racers.map(function (r) {
+      return r.name;
+    }).filter(function (n) {
+      return racers.indexOf(n) >= 0;
+    }); // panel order
     raw.strategies = racers;
     var landscape = raw.landscape !== undefined ? raw.landscape : race.landscape.default;
     if (landscape === T.custom && (raw.peaks === undefined || raw.peaks === null)) {

@@ -1117,7 +1117,10 @@
       Object.keys(link.options).forEach(function (name) {
         if (name !== 'bayes') others[name] = link.options[name];
       });
-      if (Object.keys(others).length) setProps('racer-options', {data: others});
+      // a store has no DOM element: set it directly
+      if (Object.keys(others).length) {
+        window.dash_clientside.set_props('racer-options', {data: others});
+      }
       var v = p.view;
       if (v.view !== undefined) setProps('bayes-view', {value: v.view});
       if (v.speed !== undefined) setProps('speed-select', {value: v.speed});

@@ -269,7 +269,7 @@ def from_query(query: Mapping[str, str]) -> tuple[dict[str, Any], list[dict[str,
                     racers = [*racers, "hyperband"]
                 else:
                     problem(HYPERBAND_ALIAS.url, f"cannot add a racer to {high} racers", "0")
-    raw["strategies"] = racers
+    raw["strategies"] = [name for name in RACERS if name in racers]  # panel order
     landscape = raw.get("landscape", LANDSCAPE.default)
     if landscape == CUSTOM and raw.get("peaks") is None:
         if PEAKS.url not in query:
