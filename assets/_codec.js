@@ -190,16 +190,6 @@
     }); // panel order
     raw.strategies = racers;
     var landscape = raw.landscape !== undefined ? raw.landscape : race.landscape.default;
-    if (landscape === T.custom && (raw.peaks === undefined || raw.peaks === null)) {
-      if (!q.has(race.peaks.url)) {
-        problem(race.landscape.url, 'needs peaks=u,v,height,width;… (the drawn peaks)',
-          race.landscape.default);
-      } else {
-        problem(race.landscape.url, 'has no usable peaks', race.landscape.default);
-      }
-      raw.landscape = landscape = race.landscape.default;
-      delete given.landscape;
-    }
     if (landscape !== T.custom && raw.peaks !== undefined) {
       problem(race.peaks.url, 'is only used with landscape=' + T.custom, null);
       delete raw.peaks;

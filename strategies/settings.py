@@ -229,6 +229,8 @@ def option_by_url() -> dict[str, tuple[str, Setting]]:
 def from_query(query: Mapping[str, str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Settings read from a link, and one problem per parameter it could not use.
 
+    ``landscape=custom`` without (readable) peaks gives the drawn landscape with nothing drawn
+    (``peaks`` None): the page opens in drawing mode, though there is nothing to race yet.
     A problem is ``{"param", "value", "why", "fallback"}`` (the fallback in its text form, or
     None when the parameter is simply ignored). Settings are checked (``check_race``) and
     carry options for every racer in the line-up; page-only parameters (view, theme …) are
@@ -271,14 +273,6 @@ def from_query(query: Mapping[str, str]) -> tuple[dict[str, Any], list[dict[str,
                     problem(HYPERBAND_ALIAS.url, f"cannot add a racer to {high} racers", "0")
     raw["strategies"] = [name for name in RACERS if name in racers]  # panel order
     landscape = raw.get("landscape", LANDSCAPE.default)
-    if landscape == CUSTOM and raw.get("peaks") is None:
-        if PEAKS.url not in query:
-            problem(
-                LANDSCAPE.url, "needs peaks=u,v,height,width;… (the drawn peaks)", LANDSCAPE.default
-            )
-        else:  # the peaks were refused above; say what the landscape falls back to
-            problem(LANDSCAPE.url, "has no usable peaks", LANDSCAPE.default)
-        raw["landscape"] = landscape = LANDSCAPE.default
     if landscape != CUSTOM and "peaks" in raw:
         problem(PEAKS.url, f"is only used with landscape={CUSTOM}", None)
         del raw["peaks"]
@@ -303,6 +297,12 @@ def from_query(query: Mapping[str, str]) -> tuple[dict[str, Any], list[dict[str,
         if name in racers:
             options.setdefault(name, {})[setting.name] = value
     raw["options"] = options
+    if landscape == CUSTOM and raw.get("peaks") is None:
+        # the drawn landscape with nothing drawn yet (no peaks, or unreadable ones): the page
+        # opens in drawing mode; everything else is checked as for any race
+        raw.pop("peaks", None)
+        checked = check_race({**raw, "landscape": LANDSCAPE.default})
+        return {**checked, "landscape": CUSTOM}, problems
     return check_race(raw), problems
 
 

@@ -460,7 +460,8 @@ def test_draw_your_own_landscape(page: Page, app_url: str, artifacts: Path) -> N
 def test_drawing_is_bounded_and_bad_peaks_are_explained(page: Page, app_url: str) -> None:
     # a hand-edited link with an impossible peak: one clear sentence, the page keeps working
     errors = open_app(page, app_url + "?landscape=custom&peaks=0.5,0.5,7,0.1")
-    expect(page.locator("#alert")).to_contain_text("peak 1 height must be between 0 and 1")
+    expect(page.locator("#link-notice")).to_contain_text("peak 1 height must be between 0 and 1")
+    expect(page.locator("#app-root")).to_have_attribute("data-draw", "on")  # an empty drawing
     page.click("#draw-clear")
     wait_peaks(page, 0)
     # at most 12 peaks

@@ -222,16 +222,16 @@ def test_the_address_follows_every_setting(page: Page, app_url: str) -> None:
     ("query", "reasons"),
     [
         (
-            "?landscape=nope&layout=-1&budget=abc&seed=1e9&acq=zzz&xi=99&ls=7&init=0"
+            "?landscape=nope&layout=-1&budget=abc&seed=1e9&acq=zzz&xi=99&ls=70&init=0"
             "&view=sideways&speed=9&theme=purple&presenter=maybe&bogus=1&budjet_hide=1",
             {
-                "landscape=nope": "is not one of",
+                "landscape=nope": "must be one of smooth, bumpy",
                 "layout=-1": "whole number",
                 "budget=abc": "from 20 to 3000",
                 "seed=1e9": "whole number",
                 "acq=zzz": "must be one of",
                 "xi=99": "from 0 to 10",
-                "ls=7": "fitted",
+                "ls=70": "from 0.03 to 10 or \"fitted\"",
                 "init=0": "whole number",
                 "view=sideways": "must be one of",
                 "speed=9": "must be one of",

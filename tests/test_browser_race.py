@@ -399,7 +399,7 @@ def test_keyboard_and_clicker_keys(page: Page, app_url: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("5", "between 20 and 3000"), ("99999", "between 20 and 3000")],
+    [("5", "from 20 to 3000"), ("99999", "from 20 to 3000")],
 )
 def test_bad_budget_shows_a_message_and_the_app_recovers(
     page: Page, app_url: str, value: str, message: str

@@ -205,11 +205,11 @@ def test_a_budget_that_is_not_a_usable_number_is_a_problem(text):
     assert checked["budget"] == 800.0
 
 
-def test_unreadable_peaks_say_why_and_the_drawn_landscape_falls_back():
+def test_unreadable_peaks_say_why_and_the_drawing_starts_empty():
     checked, problems = read({"landscape": "custom", "peaks": "garbage"})
-    assert set(problems) == {"peaks", "landscape"}
+    assert set(problems) == {"peaks"}
     assert "four decimal numbers" in problems["peaks"]["why"]
-    assert checked["landscape"] == LANDSCAPE.default
+    assert checked["landscape"] == "custom"
     assert checked["peaks"] is None
 
 
@@ -221,11 +221,12 @@ def test_unreadable_peaks_alone_are_a_problem_saying_why():
     assert checked["peaks"] is None
 
 
-def test_a_drawn_landscape_without_peaks_is_a_problem():
-    checked, problems = read({"landscape": "custom"})
-    assert set(problems) == {"landscape"}
-    assert "peaks" in problems["landscape"]["why"]
-    assert checked["landscape"] == LANDSCAPE.default
+def test_a_drawn_landscape_without_peaks_opens_an_empty_drawing():
+    checked, problems = read({"landscape": "custom", "seed": "4"})
+    assert problems == {}
+    assert checked["landscape"] == "custom" and checked["peaks"] is None
+    assert checked["seed"] == 4
+    assert to_query(checked)["landscape"] == "custom" and "peaks" not in to_query(checked)
 
 
 def test_page_only_parameters_are_ignored_here():
