@@ -462,8 +462,8 @@ def test_drawing_is_bounded_and_bad_peaks_are_explained(page: Page, app_url: str
     errors = open_app(page, app_url + "?landscape=custom&peaks=0.5,0.5,7,0.1")
     expect(page.locator("#link-notice")).to_contain_text("peak 1 height must be between 0 and 1")
     expect(page.locator("#app-root")).to_have_attribute("data-draw", "on")  # an empty drawing
-    page.click("#draw-clear")
     wait_peaks(page, 0)
+    expect(page.locator("#draw-clear")).to_be_disabled()
     # at most 12 peaks
     for i in range(12):
         draw_peak(page, "grid", 0.08 + 0.075 * i, 0.5 + 0.3 * math.sin(i))
