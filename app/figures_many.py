@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from app import ids
 from app.figures import BEST_MARGIN, _base_layout
 from app.theme import GRIDLINE, INK, MUTED, STRATEGY_STYLE
+from strategies.settings import BUDGET
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -77,7 +78,7 @@ def many_figure() -> go.Figure:
             xaxis={
                 **axis,
                 "title": {"text": "GPU minutes", "standoff": 4, "font": {"size": 13}},
-                "range": [0, 800],
+                "range": [0, BUDGET.default],
                 "ticks": "outside",
                 "ticklen": 4,
                 "tickcolor": MUTED,

@@ -44,7 +44,7 @@ KERNEL_NAMES = _labels("kernel")
 BAYES_DEFAULTS: dict[str, Any] = {o.name: o.default for o in BayesStrategy.OPTIONS}
 
 #: Many-seeds limits: at most this many races in one request, and this many GPU minutes of
-#: simulated budget summed over them (a 3000-minute race with ~180 trials takes ~1 s).
+#: simulated budget summed over them (a race at the budget cap with ~180 trials takes ~1 s).
 MAX_REPEATS = REPEATS.high
 MAX_CHUNK = 10
 CHUNK_MINUTES = 8000.0

@@ -496,7 +496,15 @@
 
   // ------------------------------------------------------------------ Bayesian settings
 
-  var LIMITS = {xi: [0, 10], kappa: [0, 100], init: [1, 100]};
+  // The Bayesian options' table (strategies/bayes.py, shipped with the settings table).
+  function options() {
+    var spec = window.hpoCodec && window.hpoCodec.table() ? window.hpoCodec.racer('bayes') : null;
+    var out = {};
+    (spec ? spec.options : []).forEach(function (o) {
+      out[o.name] = o;
+    });
+    return out;
+  }
 
   function numberOrNull(v) {
     if (v === null || v === undefined || v === '') return null;
@@ -504,24 +512,28 @@
     return isFinite(n) ? n : v;
   }
 
+  // The first option the panel holds no valid value for, in the table's own words.
   function problem(b) {
-    var ok = function (v, lim) {
-      return typeof v === 'number' && isFinite(v) && v >= lim[0] && v <= lim[1];
+    var O = options();
+    var check = function (name) {
+      var o = O[name];
+      var v = b[name];
+      var ok = typeof v === 'number' && isFinite(v) && v >= o.low && v <= o.high &&
+        (o.kind !== 'int' || Math.round(v) === v);
+      return ok ? '' : o.label + ' must be ' + o.allowed + '.';
     };
-    if (b.acquisition !== 'ucb' && !ok(b.xi, LIMITS.xi)) {
-      return 'The EI/PI margin ξ must be a number from 0 to 10.';
-    }
-    if (b.acquisition === 'ucb' && !ok(b.kappa, LIMITS.kappa)) {
-      return 'The UCB exploration weight κ must be a number from 0 to 100.';
-    }
-    if (!ok(b.n_initial, LIMITS.init) || Math.round(b.n_initial) !== b.n_initial) {
-      return 'Initial random trials must be a whole number from 1 to ' + LIMITS.init[1] + '.';
-    }
-    return '';
+    if (!O.xi) return '';
+    return (b.acquisition !== 'ucb' ? check('xi') : check('kappa')) || check('n_initial');
   }
 
-  var DEFAULTS = {acquisition: 'ei', xi: 0.01, kappa: 2, kernel: 'matern52', length_scale: null,
-    n_initial: 5};
+  function defaults() {
+    var O = options();
+    var out = {};
+    Object.keys(O).forEach(function (k) {
+      out[k] = O[k].default;
+    });
+    return out;
+  }
 
   function describeBayes(b) {
     var parts = [ACQ_TITLE[b.acquisition] || b.acquisition];
@@ -545,8 +557,6 @@
   window.dash_clientside.hpoModel = {
     // Any Bayesian setting: the store the next Run sends (the server checks it again).
     bayesSettings: function (acq, xi, kappa, kernel, lsMode, lsLog, nInit, viewOptions) {
-      var init = el('bayes-init');
-      if (init && init.getAttribute('max')) LIMITS.init[1] = Number(init.getAttribute('max'));
       var fixed = lsMode === 'fixed';
       var bayes = {
         acquisition: acq,
@@ -557,18 +567,19 @@
         n_initial: numberOrNull(nInit),
       };
       // the engine takes only the parameter of the chosen acquisition: keep the other valid
+      var D = defaults();
       if (acq === 'ucb' && problem({acquisition: 'ei', xi: bayes.xi, n_initial: 1})) {
-        bayes.xi = 0.01;
+        bayes.xi = D.xi;
       }
       if (acq !== 'ucb' && problem({acquisition: 'ucb', kappa: bayes.kappa, n_initial: 1})) {
-        bayes.kappa = 2;
+        bayes.kappa = D.kappa;
       }
       var panel = el('bayes-settings');
       if (panel) {
         panel.setAttribute('data-acq', acq);
         panel.setAttribute('data-ls', fixed ? 'fixed' : 'fitted');
         // a dot on ⚙ while the Bayesian race is not the default one
-        var custom = stableJson(bayes) !== stableJson(DEFAULTS);
+        var custom = stableJson(bayes) !== stableJson(D);
         panel.setAttribute('data-custom', custom ? 'true' : 'false');
         var summary = panel.querySelector('summary');
         if (summary) {
@@ -597,8 +608,11 @@
       return [bayes, lsText, options, alert];
     },
 
+    // ↺ Defaults: the table's defaults (the slider keeps its place; "Fitted" disables it).
     defaults: function () {
-      return ['ei', 0.01, 2, 'matern52', 'fitted', -0.699, 5];
+      var D = defaults();
+      return [D.acquisition, D.xi, D.kappa, D.kernel,
+        D.length_scale === null ? 'fitted' : 'fixed', noUpdate(), D.n_initial];
     },
 
     // A fitted length scale is not the user's to set: the slider is disabled, not just dimmed,

@@ -489,7 +489,7 @@
 
   function rate() {
     // GPU minutes per second of animation: the whole budget in baseSeconds() at 1×.
-    var budget = R.view ? R.view.budget : 800;
+    var budget = R.view ? R.view.budget : Number((el('budget-input') || {}).value) || 1;
     return (budget / baseSeconds()) * R.speed;
   }
 

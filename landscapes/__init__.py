@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from landscapes import bumpy, custom, one_knob, smooth, svm_digits
-from landscapes.base import Knob, Landscape, Optimum
+from landscapes.base import Knob, Landscape, Optimum, check_noise
 from landscapes.cost import CostModel, MeasuredCostModel
 
 #: name -> builder(seed, noise) -> Landscape, in dropdown order.
@@ -24,12 +24,12 @@ LANDSCAPES: dict[str, Callable[..., Landscape]] = {
 #: Name of the user-drawn landscape (``get_landscape(CUSTOM, peaks=...)``).
 CUSTOM = custom.NAME
 
-MAX_LANDSCAPE_SEED = 2**31 - 1
-MAX_NOISE = 0.2
-
 
 def get_landscape(name: str, seed: int = 0, noise: float = 0.0, *, peaks: Any = None) -> Landscape:
-    """Build a landscape by name, refusing unknown names and out-of-range settings clearly.
+    """Build a landscape by name, refusing unknown names and impossible settings clearly.
+
+    The ranges a race allows (landscape seed, noise) are the settings table's
+    (``strategies.settings``); here only what cannot be built is refused.
 
     ``peaks`` (a list of {u, v, height, width} or the string form) is required for
     ``"custom"`` and refused for every other landscape.
@@ -38,11 +38,9 @@ def get_landscape(name: str, seed: int = 0, noise: float = 0.0, *, peaks: Any = 
         raise ValueError(
             f"unknown landscape {name!r}; choose one of {', '.join(LANDSCAPES)} (or {CUSTOM})"
         )
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_LANDSCAPE_SEED:
-        raise ValueError(f"landscape seed must be a whole number from 0 to {MAX_LANDSCAPE_SEED}")
-    noise = float(noise)
-    if not 0.0 <= noise <= MAX_NOISE:
-        raise ValueError(f"noise must be between 0 and {MAX_NOISE}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"landscape seed must be a whole number ≥ 0, got {seed!r}")
+    noise = check_noise(noise)
     if name == CUSTOM:
         return custom.build(seed=seed, noise=noise, peaks=peaks)
     if peaks is not None:

@@ -182,3 +182,11 @@ def find_optimum(landscape: Landscape) -> Optimum:
         _OPTIMA.pop(next(iter(_OPTIMA)))
     _OPTIMA[key] = opt
     return opt
+
+
+def check_noise(noise: Any) -> float:
+    """Observation noise as a float: finite and not negative (its cap is a race setting,
+    ``strategies.settings.NOISE``)."""
+    if isinstance(noise, bool) or not isinstance(noise, int | float) or not 0 <= noise < 1e300:
+        raise ValueError(f"noise must be a number ≥ 0, got {noise!r}")
+    return float(noise)

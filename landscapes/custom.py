@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from landscapes._shapes import bump
-from landscapes.base import Landscape
+from landscapes.base import Landscape, check_noise
 from landscapes.smooth import LEARNING_RATE, LR_COST, WEIGHT_DECAY
 
 NAME = "custom"
@@ -131,11 +131,7 @@ def custom_landscape(
 ) -> Landscape:
     """The landscape for the given peaks (list of dicts or string form); ``seed`` is ignored."""
     del seed
-    from landscapes import MAX_NOISE
-
-    noise = float(noise)
-    if not 0.0 <= noise <= MAX_NOISE:
-        raise ValueError(f"noise must be between 0 and {MAX_NOISE}")
+    noise = check_noise(noise)
     clean = decode_peaks(peaks) if isinstance(peaks, str) else normalise_peaks(peaks)
     text = encode_peaks(clean)
     centres = np.array([[p["u"], p["v"]] for p in clean])

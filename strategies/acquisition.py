@@ -96,11 +96,15 @@ def acquire(
     mean: np.ndarray,
     std: np.ndarray,
     best: float,
-    xi: float = 0.01,
-    kappa: float = 2.0,
+    xi: float = 0.0,
+    kappa: float = 0.0,
     grad: bool = False,
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Dispatch by name so callers hold one setting; with grad, also (∂a/∂μ, ∂a/∂σ)."""
+    """Dispatch by name so callers hold one setting; with grad, also (∂a/∂μ, ∂a/∂σ).
+
+    ``xi`` goes to EI/PI and ``kappa`` to UCB (the Bayesian racer passes its options, whose
+    defaults are in its table, ``BayesStrategy.OPTIONS``).
+    """
     if name == "ei" and grad:  # the same formulas as the two functions, z, Φ, φ computed once
         u, s, z = _z(mean, std, best, xi)
         cdf, pdf = ndtr(z), _pdf(z)

@@ -107,7 +107,7 @@ def test_acquire_dispatches_and_refuses_unknown_names():
     assert acquire("ei", m, s, 0.0, xi=0.01)[0] == expected_improvement(m, s, 0.0, 0.01)[0]
     assert acquire("pi", m, s, 0.0, xi=0.01)[0] == probability_of_improvement(m, s, 0.0, 0.01)[0]
     assert acquire("ucb", m, s, 0.0, kappa=3.0)[0] == upper_confidence_bound(m, s, 3.0)[0]
-    a, da_dm, da_ds = acquire("ei", m, s, 0.0, grad=True)
+    a, da_dm, da_ds = acquire("ei", m, s, 0.0, xi=0.01, grad=True)
     assert a.shape == da_dm.shape == da_ds.shape == (1,)
     with pytest.raises(ValueError, match="acquisition must be one of"):
         acquire("thompson", m, s, 0.0)

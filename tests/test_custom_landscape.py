@@ -143,4 +143,4 @@ def test_peaks_are_required_for_custom_and_refused_elsewhere():
     with pytest.raises(ValueError, match="not for the custom landscape"):
         from_settings({"landscape": "smooth", "peaks": TEXT})
     with pytest.raises(ValueError, match="noise"):
-        custom_landscape(PEAKS, noise=1.0)
+        custom_landscape(PEAKS, noise=-0.1)

@@ -63,7 +63,9 @@ def test_observation_noise_is_off_by_default_and_seeded_when_on():
         (("nope",), "unknown landscape"),
         (("smooth", -1), "landscape seed"),
         (("smooth", 1.5), "landscape seed"),
-        (("smooth", 0, 5.0), "noise"),
+        (("smooth", 0, -0.5), "noise"),
+        (("smooth", 0, float("nan")), "noise"),
+        (("smooth", 0, "loud"), "noise"),
     ],
 )
 def test_bad_landscape_settings_are_refused_clearly(args, message):

@@ -107,3 +107,15 @@ def test_run_many_summarises_seed_range_with_ordered_quartiles():
         assert 0 <= summary["reach"]["0.95"]["share"] <= 1
     with pytest.raises(ValueError, match="number of races must be a whole number from 1 to 100"):
         run_many("smooth", ["grid"], 400, repeats=0)
+
+
+def test_the_race_caps_noise_and_seeds_with_the_settings_table():
+    """The landscapes refuse only what cannot be built; a race's caps are the table's."""
+    from strategies.settings import LANDSCAPE_SEED, NOISE
+
+    with pytest.raises(SettingError, match="noise must be a number from 0 to 0.2") as caught:
+        run("smooth", ["random"], 100, 0, noise=NOISE.high * 2)
+    assert caught.value.field == "noise"
+    with pytest.raises(SettingError) as caught:
+        run("smooth", ["random"], 100, 0, landscape_seed=LANDSCAPE_SEED.high + 1)
+    assert caught.value.field == "landscape_seed"
