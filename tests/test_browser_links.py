@@ -220,3 +220,49 @@ def test_tpe_and_halving_race_from_a_link(page: Page, app_url: str) -> None:
         assert f"best {result['trials'][-1]['best']:.3f}" in stats, (name, stats)
     expect(page.locator("#narration-tpe")).to_contain_text("Done")
     assert errors == []
+
+
+def test_tpe_and_halving_in_many_seeds_and_every_export(page: Page, app_url: str, tmp_path) -> None:
+    """Many seeds races the picked line-up; CSV, JSON and the replay carry the new racers."""
+    import csv
+    import io
+    import json
+    from pathlib import Path
+
+    from strategies.race import run_many
+
+    racers = ["random", "tpe", "halving"]
+    errors = open_app(page, f"{app_url}?racers={','.join(racers)}&budget=300&seed=4")
+    page.locator("#side-tab label").filter(has_text="Many seeds").first.click()
+    page.fill("#many-n", "3")
+    page.click("#many-run")
+    wait_js(page, "document.getElementById('app-root').dataset.many === 'done'", 90_000)
+    summary = page.evaluate("window.hpoMany.summary")
+    python = run_many("smooth", racers, 300.0, 4, repeats=3)["summary"]
+    assert set(summary) == set(racers)
+    for name in racers:
+        assert summary[name]["median_final_regret"] == pytest.approx(
+            python[name]["median_final_regret"], abs=1e-9
+        ), name
+    for name in racers:
+        expect(page.locator(f"#many-table tr[data-strategy={name}]")).to_be_visible()
+
+    trace = run("smooth", racers, 300.0, 4)
+
+    def export(item: str):
+        if not page.locator("#export-menu").evaluate("d => d.open"):
+            page.click("#export-menu summary")
+        with page.expect_download() as info:
+            page.click(f"#{item}")
+        expect(page.locator("#export-status")).to_contain_text("Saved")
+        return Path(info.value.path())
+
+    rows = list(csv.DictReader(io.StringIO(export("export-csv").read_text())))
+    for name in racers:
+        assert sum(r["strategy"] == name for r in rows) == len(trace["strategies"][name]["trials"])
+    exported = json.loads(export("export-json").read_text())
+    assert exported == json.loads(json.dumps(trace))
+    html = export("export-html").read_text()
+    for name in racers:
+        assert RACERS[name].title in html, name
+    assert errors == []
