@@ -91,7 +91,7 @@ class Setting:
         orelse = f' or "{self.none}"' if self.none else ""
         low = high = ""
         if self.low is not None and self.high is not None:
-            low, high = format_number(self.low), format_number(self.high)
+            low, high = _shown(self.low), _shown(self.high)
         if self.kind == "int":
             return f"a whole number from {low} to {high}{unit}{orelse}"
         if self.kind == "float":
@@ -226,6 +226,12 @@ class Setting:
             out["choices"] = list(self.choices)
             out["choice_labels"] = list(self.choice_labels or self.choices)
         return out
+
+
+def _shown(value: float) -> str:
+    """A bound as a person reads it: 3000, 0.03, 0.01235 (1/81), 2147483647."""
+    text = format_number(value)
+    return text if len(text) <= 10 else f"{value:.4g}"
 
 
 def _clip(value: Any, size: int = 40) -> str:
