@@ -36,6 +36,8 @@ PROBE_UIDS = ("ghosts", "halo", "probes", "latest", "best")
 LANDSCAPE_UIDS = ("landscape", "optimum")
 #: Probe marker size (px) of a full training run; Hyperband's early-stopped runs are smaller.
 FULL_SIZE = 12.0
+#: Extra trace of a racer with a good/bad split (TPE): rings round the trials counted good.
+GOOD_UID = "good"
 #: Extra trace of a multi-fidelity racer's probe figure (Hyperband): its early-stopped runs.
 PARTIAL_UID = "partial"
 #: Both panel layers use these margins (px); the page's fog covers exactly the plot area.
@@ -220,6 +222,8 @@ def race_view(trace: Mapping[str, Any], landscape: Any) -> dict[str, Any]:
             "ghost_y": _real(kv, [p[1] for p in unreached]),
             "shape": result.get("shape"),
         }
+        if any("good" in t for t in trials):  # TPE: its good/bad split at each proposal
+            strategies[name]["good"] = [list(t.get("good", [])) for t in trials]
         if any("fidelity" in t for t in trials):  # Hyperband: runs stopped early
             fidelity = [float(t.get("fidelity", 1.0)) for t in trials]
             strategies[name]["fidelity"] = fidelity
@@ -314,6 +318,13 @@ def _multi_fidelity(strategy: str) -> bool:
     return bool(getattr(STRATEGIES.get(strategy), "multi_fidelity", False))
 
 
+def _good_split(strategy: str) -> bool:
+    """Does this racer split its trials into good and bad (TPE)? Its panel rings the good."""
+    from strategies import STRATEGIES
+
+    return bool(getattr(STRATEGIES.get(strategy), "good_split", False))
+
+
 def probe_figure(view: Mapping[str, Any], strategy: str) -> go.Figure:
     """A panel's front layer: empty probe traces (transparent background) for race.js to fill."""
     style = STRATEGY_STYLE[strategy]
@@ -365,6 +376,21 @@ def probe_figure(view: Mapping[str, Any], strategy: str) -> go.Figure:
             hoverinfo="skip",
         )
     )
+    if _good_split(strategy):
+        # TPE's "good" trials (its top-γ split) when it chose its latest trial: a white ring
+        # under the probe; the others are the ones it counts as bad
+        fig.add_trace(
+            markers(
+                GOOD_UID,
+                {
+                    "symbol": "circle-open",
+                    "size": 22,
+                    "color": "#ffffff",
+                    "line": {"width": 2.4, "color": "#ffffff"},
+                },
+                hoverinfo="skip",
+            )
+        )
     fig.add_trace(
         markers(
             "probes",

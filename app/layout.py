@@ -295,6 +295,7 @@ def panel(
                     html.Span(style.tagline, className="panel-tagline"),
                     *(model_panel.bayes_head_controls() if name == "bayes" and available else []),
                     *([racers.partial_key(name)] if RACERS[name].cls.multi_fidelity else []),
+                    *([racers.split_key(name)] if RACERS[name].cls.good_split else []),
                 ],
             ),
             html.Div(className="panel-stage", children=stage),

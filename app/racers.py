@@ -91,6 +91,22 @@ def partial_key(name: str) -> html.Div:
     )
 
 
+def split_key(name: str) -> html.Div:
+    """The legend of a racer with a good/bad split (TPE): what the white rings mean."""
+    title = RACERS[name].title
+    return html.Div(
+        id=f"split-key-{name}",
+        className="fidelity-key split-key",
+        title=f"Ringed: the trials {title} counted as good (its best γ share, γ(n) = "
+        "min(⌈0.1·n⌉, 25)) when it chose its latest trial; it looks where good trials are "
+        "dense and the others (bad) sparse.",
+        children=[
+            html.Span("◯", className="fk-full", **{"aria-hidden": "true"}),
+            " good · the rest bad",
+        ],
+    )
+
+
 def register_racer_callbacks(app: Dash) -> None:
     """The picker shows or hides panels at once (clientside, no request)."""
     app.clientside_callback(

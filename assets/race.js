@@ -195,6 +195,15 @@
     }
     var traces = [idx.probes, idx.halo, idx.latest, idx.best, idx.ghosts];
     var data = {x: x, y: y, text: text, 'marker.color': colour};
+    if (idx.good !== undefined) {
+      // TPE: the trials it counted good when it chose its latest one (its top-γ split)
+      var good = s && s.good && n > 0 ? s.good[n - 1] : [];
+      traces.push(idx.good);
+      x.push(good.map(function (i) { return s.x[i]; }));
+      y.push(good.map(function (i) { return s.y[i]; }));
+      text.push(undefined);
+      colour.push(undefined);
+    }
     if (idx.partial !== undefined) splitPartial(s, n, idx, data, traces);
     Plotly.update(g, data, {}, traces);
   }

@@ -29,6 +29,9 @@ class Strategy(abc.ABC):
     #: True for strategies that ask for partial training runs (``fidelity`` < 1); their
     #: trials also carry ``best_full`` in the trace.
     multi_fidelity: ClassVar[bool] = False
+    #: True for strategies whose trials carry ``good``: the indices of the earlier trials the
+    #: model counted as "good" when it proposed this one (TPE's top-γ split).
+    good_split: ClassVar[bool] = False
     #: The strategy's options (``strategies.schema.Setting``), declared once: the engine, the
     #: CLI, links and the page's controls all derive from this table.
     OPTIONS: ClassVar[tuple[Setting, ...]] = ()

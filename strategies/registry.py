@@ -57,6 +57,7 @@ class Racer:
             "tagline": self.tagline,
             "default": self.default,
             "multi_fidelity": self.cls.multi_fidelity,
+            "good_split": self.cls.good_split,
             "options": [s.spec() for s in self.options],
         }
 
@@ -83,13 +84,14 @@ _ENTRIES = (
         "many short runs; only the best train in full",
         False,
     ),
-    # Vermillion, the Okabe–Ito colour not yet used; a star.
+    # Vermillion, the Okabe–Ito colour not yet used; a triangle pointing down (the best-so-far
+    # marker is the star).
     Racer(
         TPEStrategy,
         "TPE",
         "#D55E00",
-        "star",
-        "★",
+        "triangle-down",
+        "▼",
         "picks θ where good trials are dense and bad ones sparse",
         False,
     ),

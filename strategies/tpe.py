@@ -137,6 +137,7 @@ class TPEStrategy(Strategy):
 
     name = "tpe"
     title = "TPE (Optuna)"
+    good_split = True
     OPTIONS = (
         Setting(
             "n_startup",

@@ -231,7 +231,7 @@ def test_the_address_follows_every_setting(page: Page, app_url: str) -> None:
                 "seed=1e9": "whole number",
                 "acq=zzz": "must be one of",
                 "xi=99": "from 0 to 10",
-                "ls=70": "from 0.03 to 10 or \"fitted\"",
+                "ls=70": 'from 0.03 to 10 or "fitted"',
                 "init=0": "whole number",
                 "view=sideways": "must be one of",
                 "speed=9": "must be one of",

@@ -219,6 +219,15 @@ def test_tpe_and_halving_race_from_a_link(page: Page, app_url: str) -> None:
         assert f"{len(result['trials'])} trials" in stats, (name, stats)
         assert f"best {result['trials'][-1]['best']:.3f}" in stats, (name, stats)
     expect(page.locator("#narration-tpe")).to_contain_text("Done")
+    # TPE's panel rings the trials it counted good when it chose its latest trial
+    last_good = expected["strategies"]["tpe"]["trials"][-1]["good"]
+    assert last_good  # past its startup trials
+    ringed = page.evaluate(
+        "(() => { const g = document.querySelector('#panel-tpe .js-plotly-plot');"
+        " const t = g.data.find(d => d.uid === 'good'); return [t.x.length, t.y.length]; })()"
+    )
+    assert ringed == [len(last_good), len(last_good)]
+    expect(page.locator("#split-key-tpe")).to_contain_text("good")
     assert errors == []
 
 
