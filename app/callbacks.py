@@ -23,7 +23,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 
 from app import ids
 from app.figures import best_figure, landscape_figure, landscape_view, probe_figure, race_view
-from app.race_request import check_racers, check_request
+from app.race_request import check_racers, check_request, request_inputs, request_states
 from app.race_request import message as sentence
 from strategies.schema import SettingError
 from strategies.settings import BUDGET, LANDSCAPE, LANDSCAPE_SEED, SEED
@@ -94,7 +94,7 @@ def register_callbacks(app: Dash) -> None:
     """Register every callback on ``app`` (never globally, so several apps can coexist)."""
     from app import classroom, draw, racers
     from app.model_data import race_payload
-    from app.model_panel import BAYES_STORE, register_model_callbacks
+    from app.model_panel import register_model_callbacks
 
     register_model_callbacks(app)
     draw.register_draw_callbacks(app)
@@ -183,16 +183,7 @@ def register_callbacks(app: Dash) -> None:
     def clientside(name: str) -> ClientsideFunction:
         return ClientsideFunction(namespace="hpoRace", function_name=name)
 
-    settings_states = [
-        State(ids.LANDSCAPE_SELECT, "value"),
-        State(ids.LANDSCAPE_SEED, "data"),
-        State(ids.BUDGET_INPUT, "value"),
-        State(ids.SEED_INPUT, "value"),
-        State(BAYES_STORE, "data"),
-        State(draw.PEAKS, "data"),
-        State(ids.RACER_PICKER, "value"),
-        State(ids.RACER_OPTIONS, "data"),
-    ]
+    settings_states = request_states()
     app.clientside_callback(
         clientside("request"),
         Output(ids.RACE_REQUEST, "data"),
@@ -217,14 +208,7 @@ def register_callbacks(app: Dash) -> None:
     app.clientside_callback(
         clientside("settings"),
         Output(ids.SINK["settings"], "data"),
-        Input(ids.LANDSCAPE_SELECT, "value"),
-        Input(ids.LANDSCAPE_SEED, "data"),
-        Input(ids.BUDGET_INPUT, "value"),
-        Input(ids.SEED_INPUT, "value"),
-        Input(BAYES_STORE, "data"),
-        Input(draw.PEAKS, "data"),
-        Input(ids.RACER_PICKER, "value"),
-        Input(ids.RACER_OPTIONS, "data"),
+        *request_inputs(),
         prevent_initial_call=True,
     )
     app.clientside_callback(

@@ -498,8 +498,7 @@ def _message(exc: Exception) -> str:
 
 def register_model_callbacks(app: Dash) -> None:
     """Register this feature's server and clientside callbacks on ``app``."""
-    from app import draw
-    from app.race_request import check_request
+    from app.race_request import check_request, request_states
 
     @app.callback(
         Output(MODEL_STORE, "data"),
@@ -611,16 +610,9 @@ def register_model_callbacks(app: Dash) -> None:
         clientside("hpoMany", "start"),
         Output(MANY_REQUEST, "data"),
         Input(MANY_RUN, "n_clicks"),
-        State(ids.LANDSCAPE_SELECT, "value"),
-        State(ids.LANDSCAPE_SEED, "data"),
-        State(ids.BUDGET_INPUT, "value"),
-        State(ids.SEED_INPUT, "value"),
-        State(BAYES_STORE, "data"),
         State(MANY_N, "value"),
         State(MANY_VARY, "value"),
-        State(draw.PEAKS, "data"),
-        State(ids.RACER_PICKER, "value"),
-        State(ids.RACER_OPTIONS, "data"),
+        *request_states(),
         prevent_initial_call=True,
     )
     app.clientside_callback(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import State
+from dash import Input, State
 
 from app import ids
 from landscapes import CUSTOM
@@ -36,18 +36,27 @@ REQUEST_KEYS = (
 )
 
 
+#: Where the page holds each of them: (component id, property).
+REQUEST_PROPS = (
+    (ids.LANDSCAPE_SELECT, "value"),
+    (ids.LANDSCAPE_SEED, "data"),
+    (ids.BUDGET_INPUT, "value"),
+    (ids.SEED_INPUT, "value"),
+    (ids.BAYES_STORE, "data"),
+    (ids.PEAKS, "data"),
+    (ids.RACER_PICKER, "value"),
+    (ids.RACER_OPTIONS, "data"),
+)
+
+
 def request_states() -> list[State]:
     """The page's race settings as callback States (in ``REQUEST_KEYS`` order)."""
-    return [
-        State(ids.LANDSCAPE_SELECT, "value"),
-        State(ids.LANDSCAPE_SEED, "data"),
-        State(ids.BUDGET_INPUT, "value"),
-        State(ids.SEED_INPUT, "value"),
-        State(ids.BAYES_STORE, "data"),
-        State(ids.PEAKS, "data"),
-        State(ids.RACER_PICKER, "value"),
-        State(ids.RACER_OPTIONS, "data"),
-    ]
+    return [State(cid, prop) for cid, prop in REQUEST_PROPS]
+
+
+def request_inputs() -> list[Input]:
+    """The same as Inputs: a callback that follows every race setting."""
+    return [Input(cid, prop) for cid, prop in REQUEST_PROPS]
 
 
 def request_from(values: tuple[Any, ...] | list[Any]) -> dict[str, Any]:

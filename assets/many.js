@@ -332,7 +332,7 @@
   window.dash_clientside.hpoMany = {
     // Run × N (or Stop while running): the first chunk request.
     // peaks: a drawn landscape (draw.js); racers, options: the picker and other racers' options
-    start: function (clicks, landscape, lseed, budget, seed, bayes, n, vary, peaks, racers,
+    start: function (clicks, n, vary, landscape, lseed, budget, seed, bayes, peaks, racers,
       options) {
       if (MY.run && MY.run.active) {
         MY.run.active = false;
