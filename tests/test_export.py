@@ -11,6 +11,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl
 
+import numpy as np
 import pytest
 
 from app import classroom, ids
@@ -25,6 +26,7 @@ from app.export import (
 )
 from app.model_data import BAYES_DEFAULTS, race_entry
 from app.race_request import REQUEST_KEYS, check_request
+from landscapes import get_landscape
 from strategies import STRATEGIES
 from strategies.race import run
 from strategies.settings import BUDGET, RACE, from_query, option_by_url, table_spec
@@ -95,19 +97,50 @@ def test_file_names_say_which_race() -> None:
     assert export_name(settings, "csv") == "hpo-race_smooth_layout7_812.5min_seed3.csv"
 
 
-def test_winner_is_the_race_summarys_rule(entry: dict) -> None:
-    view = entry["view"]
-    reach = {
-        n: view["strategies"][n]["clock"][view["strategies"][n]["hit"]]
-        for n in ORDER
-        if view["strategies"][n]["hit"] is not None
-    }
-    first = winner(entry["trace"], ORDER)
-    if not reach:
-        assert first is None
-    else:
-        best = min(reach, key=lambda n: (reach[n], ORDER.index(n)))
-        assert first == {"strategy": best, "minute": reach[best]}
+def first_to_reach(
+    trace: dict,
+    landscape: str,
+    landscape_seed: int,
+    share: float = 0.95,
+    order: list[str] = ORDER,
+) -> tuple[str, float] | None:
+    """The race summary's rule, computed here from the engine's scores: the first racer whose
+    best-so-far reaches ``share`` (95%) of the landscape's optimum on the shared GPU-minute
+    clock (a tie goes to the earlier panel of ``order``); None if nobody does."""
+    target = share * get_landscape(landscape, landscape_seed).optimum.score
+    reached = {}
+    for name in order:
+        trials = trace["strategies"][name]["trials"]
+        best = np.maximum.accumulate([t["score"] for t in trials]) if trials else np.array([])
+        hits = np.flatnonzero(best >= target)
+        if hits.size:
+            reached[name] = trials[hits[0]]["clock"]
+    if not reached:
+        return None
+    name = min(reached, key=lambda n: (reached[n], order.index(n)))
+    return name, reached[name]
+
+
+def test_winner_is_the_earliest_racer_to_reach_95_percent() -> None:
+    # smooth, layout 4, seed 4, 800 minutes: the first panel gets there too, but later
+    trace = run("smooth", ORDER, 800.0, 4, landscape_seed=4, options={"bayes": BAYES})
+    expected = first_to_reach(trace, "smooth", 4)
+    assert expected is not None and expected[0] != ORDER[0]
+    assert first_to_reach(trace, "smooth", 4, order=ORDER[:1]) is not None
+    assert winner(trace, ORDER) == {"strategy": expected[0], "minute": expected[1]}
+    # a tie on the clock goes to the earlier panel: give an earlier panel the winner's trials
+    rival = next(n for n in ORDER if n != expected[0])
+    tied = {**trace, "strategies": {**trace["strategies"], rival: trace["strategies"][expected[0]]}}
+    panels = sorted((rival, expected[0]), key=ORDER.index)
+    assert winner(tied, panels) == {"strategy": panels[0], "minute": expected[1]}
+
+
+def test_winner_is_none_when_nobody_reaches_95_percent() -> None:
+    # smooth, layout 0, seed 0, 100 minutes: a racer gets past 90% of the optimum, none to 95%
+    trace = run("smooth", ORDER, 100.0, 0, options={"bayes": BAYES})
+    assert first_to_reach(trace, "smooth", 0, share=0.9) is not None
+    assert first_to_reach(trace, "smooth", 0) is None
+    assert winner(trace, ORDER) is None
 
 
 def test_replay_figure_frames_follow_the_clock(entry: dict) -> None:

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from strategies.many import CHUNK_SIZE, run_chunk
+from app.model_data import MAX_REPEATS, chunk_limit
+from strategies.many import run_chunk
 from strategies.race import run_many
 from strategies.summary import AXIS_POINTS, compact_race, summarise, summarise_compact
 
@@ -93,8 +94,26 @@ def test_summarise_is_summarise_compact_of_compact_races(many):
     )
 
 
-def test_default_chunk_size_and_bad_chunks():
-    assert 1 <= CHUNK_SIZE <= 10
+def test_the_apps_chunk_sizes_split_run_many_exactly():
+    # every chunk size a many-seeds request may ask for at this budget (app.model_data), over
+    # enough races for at least two full chunks and a short last one
+    settings = {"landscape": "bumpy", "strategies": ["grid", "random"], "budget": 2000.0}
+    limit = chunk_limit(settings["budget"])
+    total = min(2 * limit + 1, MAX_REPEATS)
+    many = run_many(**settings, seed=3, repeats=total)
+    want = [{"index": i, **compact_race(race)} for i, race in enumerate(many["races"])]
+    for size in range(1, limit + 1):
+        chunks = [
+            run_chunk(**settings, seed=3, start=start, count=min(size, total - start))
+            for start in range(0, total, size)
+        ]
+        assert [len(c) for c in chunks[:-1]] == [size] * (len(chunks) - 1)
+        records = [r for chunk in chunks for r in chunk]
+        assert records == want
+        assert summarise_compact(records) == many["summary"]
+
+
+def test_bad_chunks_are_refused():
     for start, count in ((-1, 2), (0, 0), (99, 2), (0, 101), (1.5, 2), (0, True)):
         with pytest.raises(ValueError, match="start|count"):
             run_chunk("smooth", ["grid"], 100.0, start=start, count=count)
