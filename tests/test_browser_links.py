@@ -256,7 +256,9 @@ def test_tpe_and_halving_in_many_seeds_and_every_export(page: Page, app_url: str
     for name in racers:
         expect(page.locator(f"#many-table tr[data-strategy={name}]")).to_be_visible()
 
-    trace = run("smooth", racers, 300.0, 4)
+    # the page races every racer with its options written out (their defaults here)
+    defaults = {n: {o.name: o.default for o in RACERS[n].options} for n in racers}
+    trace = run("smooth", racers, 300.0, 4, options={n: o for n, o in defaults.items() if o})
 
     def export(item: str):
         if not page.locator("#export-menu").evaluate("d => d.open"):
