@@ -162,7 +162,10 @@ def settings_panel() -> html.Details:
                                     step="any",
                                     **number,
                                 ),
-                                html.Span("0–10 · higher explores more", className="bs-hint"),
+                                html.Span(
+                                    f"{OPTION['xi'].span()} · higher explores more",
+                                    className="bs-hint",
+                                ),
                             ],
                         ),
                         id="bs-row-xi",
@@ -183,7 +186,10 @@ def settings_panel() -> html.Details:
                                     step="any",
                                     **number,
                                 ),
-                                html.Span("0–100 · higher explores more", className="bs-hint"),
+                                html.Span(
+                                    f"{OPTION['kappa'].span()} · higher explores more",
+                                    className="bs-hint",
+                                ),
                             ],
                         ),
                         id="bs-row-kappa",
@@ -249,7 +255,7 @@ def settings_panel() -> html.Details:
                                     **number,
                                 ),
                                 html.Span(
-                                    f"trials before the model ({initial.low}–{initial.high})",
+                                    f"trials before the model ({initial.span()})",
                                     className="bs-hint",
                                 ),
                             ],

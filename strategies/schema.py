@@ -105,6 +105,10 @@ class Setting:
             return f"{many} different names from {', '.join(self.choices)}, comma-separated"
         return self.help
 
+    def span(self) -> str:
+        """The range as a control's hint shows it: "0–10"."""
+        return f"{_shown(self.low)}–{_shown(self.high)}"
+
     def _fail(self, value: Any = None) -> SettingError:
         shown = "" if value is None else f" (got {_clip(value)})"
         return SettingError(self.name, f"{self.label} must be {self.allowed()}{shown}.")
