@@ -52,3 +52,11 @@ def app_url() -> Iterator[str]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in a tests/test_browser_*.py file is marked ``browser``, so
+    ``pytest -m "not browser"`` runs the rest alone and ``-m browser`` only these."""
+    for item in items:
+        if item.path.name.startswith("test_browser_"):
+            item.add_marker(pytest.mark.browser)
