@@ -70,7 +70,7 @@ HIDEABLE: dict[str, tuple[str, str]] = {
     "narration": (".narration", "the line under each panel"),
     "guide": (".side", "the guide and many-seeds card"),
     "many": (".side-tabs", "the many-seeds tab"),
-    "racers": (".racer-control", "the racer picker"),
+    "racers": ("#racer-menu", "the racer picker"),
     "predict": ("#predict-button", "Predict"),
     "share": ("#copy-link", "Copy link"),
     "export": ("#export-menu", "Export"),

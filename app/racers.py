@@ -23,6 +23,7 @@ from strategies.registry import RACERS
 from strategies.settings import PAGE_RACERS
 
 SINK = "sink-racers"
+MENU = "racer-menu"
 
 
 def picker() -> html.Div:
@@ -48,19 +49,41 @@ def picker() -> html.Div:
                 "value": name,
             }
         )
-    return html.Div(
-        className="racer-control",
-        title=f"Who races: pick {low} to {high} search strategies",
-        role="group",
-        **{"aria-labelledby": "racer-picker-label"},
+    glyphs = [
+        html.Span(
+            STRATEGY_STYLE[name].glyph,
+            className=f"racer-chip racer-chip-{name}",
+            style={"color": STRATEGY_STYLE[name].colour},
+            **{"aria-hidden": "true"},
+        )
+        for name in RACERS
+    ]
+    # a compact menu like Export: the button shows who races (race.js hides the glyphs of
+    # racers that are not picked), the checklist opens below it
+    return html.Details(
+        id=MENU,
+        className="tool-menu racer-control",
         children=[
-            html.Span("Racers", className="control-label", id="racer-picker-label"),
-            dcc.Checklist(
-                id=ids.RACER_PICKER,
-                options=options,
-                value=list(ids.STRATEGY_ORDER),
-                className="racer-picker",
-                inline=True,
+            html.Summary(
+                [html.Span("Racers", className="tool-label"), html.Span(glyphs, className="chips")],
+                className="btn btn-small tool",
+                title=f"Who races: pick {low} to {high} search strategies",
+            ),
+            html.Div(
+                className="menu-pop racer-pop",
+                role="group",
+                **{"aria-labelledby": "racer-picker-label"},
+                children=[
+                    html.Span(
+                        f"Who races ({low}–{high})", className="menu-note", id="racer-picker-label"
+                    ),
+                    dcc.Checklist(
+                        id=ids.RACER_PICKER,
+                        options=options,
+                        value=list(ids.STRATEGY_ORDER),
+                        className="racer-picker",
+                    ),
+                ],
             ),
         ],
     )

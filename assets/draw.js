@@ -477,6 +477,9 @@
           });
           var choice = el('predict-' + n);
           if (choice) choice.hidden = on !== 'true';
+          document.querySelectorAll('.racer-chip-' + n).forEach(function (c) {
+            c.hidden = on !== 'true';
+          });
         });
       }
       // the panels changed width: let Plotly and the overlays measure again

@@ -51,6 +51,15 @@ def wait_js(page: Page, expression: str, timeout: float = 30_000) -> None:
     page.wait_for_function(f"() => ({expression})", timeout=timeout)
 
 
+def pick_racer(page: Page, name: str, on: bool = True) -> None:
+    """Tick (or untick) a racer in the racer menu, opening it first."""
+    if not page.locator("#racer-menu").evaluate("d => d.open"):
+        page.click("#racer-menu summary")
+    box = page.locator(f"#racer-picker input[value={name}]")
+    box.check() if on else box.uncheck()
+    page.keyboard.press("Escape")  # the menu folds again
+
+
 def wait_state(page: Page, state: str, timeout: float = 60_000) -> None:
     wait_js(page, f"document.getElementById('race-clock').dataset.state === '{state}'", timeout)
 
@@ -225,7 +234,7 @@ def test_hyperband_fourth_racer(page: Page, app_url: str, artifacts: Path) -> No
     expect(page.locator("#panel-hyperband")).to_be_hidden()
     assert len(traces(page, "best-plot")) == 2 * len(RACING)  # curve + 95% marker each
 
-    page.locator("#racer-picker input[value=hyperband]").check()
+    pick_racer(page, "hyperband")
     expect(page.locator("#panel-hyperband")).to_be_visible()
     wait_js(page, "new URLSearchParams(location.search).get('racers') === '" + ",".join(FOUR) + "'")
     # the best-score plot gets a Hyperband curve
@@ -304,7 +313,7 @@ def test_hyperband_fourth_racer(page: Page, app_url: str, artifacts: Path) -> No
     expect(page.locator("#narration-hyperband")).to_contain_text("Done")
 
     # off again: three panels, three curves, and the link forgets it
-    page.locator("#racer-picker input[value=hyperband]").uncheck()
+    pick_racer(page, "hyperband", on=False)
     expect(page.locator("#panel-hyperband")).to_be_hidden()
     wait_js(page, "new URLSearchParams(location.search).get('racers') === 'grid,random,bayes'")
     wait_js(

@@ -67,6 +67,15 @@ def wait_js(page: Page, expression: str, timeout: float = 30_000) -> None:
     page.wait_for_function(f"() => ({expression})", timeout=timeout)
 
 
+def pick_racer(page: Page, name: str, on: bool = True) -> None:
+    """Tick (or untick) a racer in the racer menu, opening it first."""
+    if not page.locator("#racer-menu").evaluate("d => d.open"):
+        page.click("#racer-menu summary")
+    box = page.locator(f"#racer-picker input[value={name}]")
+    box.check() if on else box.uncheck()
+    page.keyboard.press("Escape")  # the menu folds again
+
+
 def wait_state(page: Page, state: str, timeout: float = 30_000) -> None:
     wait_js(page, f"document.getElementById('race-clock').dataset.state === '{state}'", timeout)
 
@@ -652,7 +661,7 @@ def test_hyperband_can_be_predicted_when_it_races(page: Page, app_url: str) -> N
     page.click("#predict-button")
     expect(page.locator("#predict-hyperband")).to_be_hidden()
     page.keyboard.press("Escape")
-    page.locator("#racer-picker input[value=hyperband]").check()
+    pick_racer(page, "hyperband")
     wait_js(page, "document.getElementById('app-root').dataset.count === '4'")
     page.click("#predict-button")
     expect(page.locator("#predict-hyperband")).to_be_visible()
