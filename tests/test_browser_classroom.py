@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from test_browser_race import pick_racer
 
 from app.export import winner
 from app.model_data import BAYES_DEFAULTS
@@ -65,15 +66,6 @@ def open_app(page: Page, url: str) -> list[str]:
 def wait_js(page: Page, expression: str, timeout: float = 30_000) -> None:
     """Wait until a JS expression is true (wrapped in a function: the app's CSP forbids eval)."""
     page.wait_for_function(f"() => ({expression})", timeout=timeout)
-
-
-def pick_racer(page: Page, name: str, on: bool = True) -> None:
-    """Tick (or untick) a racer in the racer menu, opening it first."""
-    if not page.locator("#racer-menu").evaluate("d => d.open"):
-        page.click("#racer-menu summary")
-    box = page.locator(f"#racer-picker input[value={name}]")
-    box.check() if on else box.uncheck()
-    page.keyboard.press("Escape")  # the menu folds again
 
 
 def wait_state(page: Page, state: str, timeout: float = 30_000) -> None:

@@ -45,6 +45,15 @@ def wait_js(page: Page, expression: str, timeout: float = 30_000) -> None:
     page.wait_for_function(f"() => ({expression})", timeout=timeout)
 
 
+def pick_racer(page: Page, name: str, on: bool = True) -> None:
+    """Tick (or untick) a racer in the racer menu, opening it first."""
+    if not page.locator("#racer-menu").evaluate("d => d.open"):
+        page.click("#racer-menu summary")
+    box = page.locator(f"#racer-picker input[value={name}]")
+    box.check() if on else box.uncheck()
+    page.keyboard.press("Escape")  # the menu folds again
+
+
 def clock(page: Page) -> dict:
     """The animation's state as race.js publishes it on #race-clock."""
     return page.evaluate(
