@@ -48,6 +48,19 @@ def app_url() -> Iterator[str]:
         thread.join(timeout=5)
 
 
+@pytest.fixture(scope="module")
+def dash_app():
+    """A fresh app instance for tests that post to its server directly (Flask test client)."""
+    from app import create_app
+
+    return create_app()
+
+
+@pytest.fixture(scope="module")
+def client(dash_app):
+    return dash_app.server.test_client()
+
+
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)

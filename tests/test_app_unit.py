@@ -41,16 +41,6 @@ RACING = [name for name in ids.STRATEGY_ORDER if name in STRATEGIES]
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def dash_app():
-    return create_app()
-
-
-@pytest.fixture(scope="module")
-def client(dash_app):
-    return dash_app.server.test_client()
-
-
 def plain(value: Any) -> bool:
     """Only JSON's own types all the way down (no numpy scalars or arrays)."""
     if isinstance(value, dict):

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from app import create_app, ids
+from app import ids
 from app.callbacks import SettingsError, cached_landscape_view, check_landscape
 from app.draw import CUSTOM, check_peaks, drawn_view, menu_title, unseeded_landscapes
 from app.model_data import check_many_request, many_chunk, race_payload
@@ -19,16 +19,6 @@ from app.race_request import check_racers, check_request
 from strategies.race import run
 
 PEAKS = "0.700,0.700,0.800,0.120;0.250,0.300,0.500,0.100"
-
-
-@pytest.fixture(scope="module")
-def dash_app():
-    return create_app()
-
-
-@pytest.fixture(scope="module")
-def client(dash_app):
-    return dash_app.server.test_client()
 
 
 def race_request(dash_app, value: Any) -> dict:

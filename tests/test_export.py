@@ -52,13 +52,6 @@ def entry() -> dict:
     return race_entry(settings_of("bumpy", 3, 700.0, 4, bayes=BAYES))
 
 
-@pytest.fixture(scope="module")
-def dash_app():
-    from app import create_app
-
-    return create_app()
-
-
 def test_csv_has_every_trial_of_the_race(entry: dict) -> None:
     trace = run("bumpy", ORDER, 700.0, 4, landscape_seed=3, options={"bayes": BAYES})
     rows = list(csv.DictReader(io.StringIO(trials_csv(entry["trace"]))))

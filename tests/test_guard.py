@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from app import classroom, create_app, ids
+from app import classroom, ids
 from app.guard import MAX_DEPTH, check_callback_request
 from app.model_panel import MANY_CHUNK, MANY_REQUEST, MODEL_REQUEST, MODEL_STORE
 from app.race_request import REQUEST_KEYS, check_request
@@ -28,16 +28,6 @@ RACE = {
     "racers": ["bayes", "tpe", "grid"],
     "options": {"tpe": {"n_startup": 4, "multivariate": False}},
 }
-
-
-@pytest.fixture(scope="module")
-def dash_app():
-    return create_app()
-
-
-@pytest.fixture(scope="module")
-def client(dash_app):
-    return dash_app.server.test_client()
 
 
 def body_for(dash_app, first_input: str, inputs: list[Any], state: list[Any] = ()) -> dict:
