@@ -158,7 +158,18 @@
       box.appendChild(svg);
     }
     while (svg.firstChild) svg.removeChild(svg.firstChild);
-    if (!area) return;
+    if (!area) {
+      // the plot is not laid out yet (a slow first load): try again shortly
+      box.__drawTries = (box.__drawTries || 0) + 1;
+      if (!box.__drawRetry && box.__drawTries < 100) {
+        box.__drawRetry = setTimeout(function () {
+          box.__drawRetry = 0;
+          render(name);
+        }, 150);
+      }
+      return;
+    }
+    box.__drawTries = 0;
     var defs = svgEl('clipPath', {id: 'draw-clip-' + name});
     defs.appendChild(svgEl('rect', {x: area.l, y: area.t, width: area.w, height: area.h}));
     svg.appendChild(defs);
@@ -359,6 +370,8 @@
       g.on('plotly_afterplot', function () {
         if (D.landscape === CUSTOM) render(name);
       });
+      // the graph may have drawn before this hook was attached: draw the peaks now
+      if (D.landscape === CUSTOM) render(name);
     });
     return pending;
   }

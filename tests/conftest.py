@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -20,6 +21,10 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 VIEWPORT = {"width": 1366, "height": 768}
+# A CI machine may be slower or busier than a laptop: assertions wait for their condition for up
+# to 20 s (they return as soon as it holds), so a slow first render is not reported as a bug.
+EXPECT_TIMEOUT_MS = 20_000
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 
