@@ -1,8 +1,8 @@
 """hpo-race in the browser: ``create_app()`` builds the Dash app; ``app``/``server`` serve it.
 
-``gunicorn -w 2 -b 127.0.0.1:8050 --no-control-socket 'app:server'`` serves the same app as
-the ``hpo-race`` command. No user state lives in the server process (it is all in the
-browser's stores), so any number of workers can share the load.
+``gunicorn -w 2 -b 127.0.0.1:8050 --no-control-socket 'hpo_race.app:server'`` serves
+the same app as the ``hpo-race`` command. No user state lives in the server process (it is
+all in the browser's stores), so any number of workers can share the load.
 """
 
 from __future__ import annotations
@@ -10,8 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from dash import Dash
+from flask import Flask
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
+HERE = Path(__file__).resolve().parent
+#: hpo_race/assets next to hpo_race/app, in the checkout and in an installed wheel alike.
+ASSETS = HERE.parent / "assets"
 #: Largest request body accepted (a race request is a few hundred bytes).
 MAX_REQUEST_BYTES = 1024 * 1024
 
@@ -21,23 +24,27 @@ def create_app(frame_ancestors: str | None = None) -> Dash:
 
     ``frame_ancestors`` says who may embed the app (see ``app.security``).
     """
-    from app import ids
-    from app.callbacks import (
+    from hpo_race.app import ids
+    from hpo_race.app.callbacks import (
         cached_landscape_view,
         landscape_title,
         probe_figures,
         register_callbacks,
     )
-    from app.draw import CUSTOM, MENU_TITLE, menu_title
-    from app.figures import best_figure, landscape_figure
-    from app.guard import install_request_guard
-    from app.layout import build_layout
-    from app.security import install_security_headers
-    from landscapes import LANDSCAPES
-    from strategies.race import DEFAULT_BUDGET, MAX_BUDGET, MAX_SEED, MIN_BUDGET
+    from hpo_race.app.draw import CUSTOM, MENU_TITLE, menu_title
+    from hpo_race.app.figures import best_figure, landscape_figure
+    from hpo_race.app.guard import install_request_guard
+    from hpo_race.app.layout import build_layout
+    from hpo_race.app.security import install_security_headers
+    from hpo_race.landscapes import LANDSCAPES
+    from hpo_race.strategies.race import DEFAULT_BUDGET, MAX_BUDGET, MAX_SEED, MIN_BUDGET
 
+    # Flask is told where it lives: it cannot find the roots of a namespace package that an
+    # editable install maps (hpo_race has no folder of its own in the checkout).
+    server = Flask(__name__, root_path=str(HERE), instance_path=str(HERE / "instance"))
     dash_app = Dash(
         __name__,
+        server=server,
         title="hpo-race · hyperparameter search, raced",
         update_title=None,
         assets_folder=str(ASSETS),

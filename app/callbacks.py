@@ -21,12 +21,18 @@ from typing import Any
 
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 
-from app import ids
-from app.figures import best_figure, landscape_figure, landscape_view, probe_figure, race_view
-from app.race_request import check_racers, check_request, request_inputs, request_states
-from app.race_request import message as sentence
-from strategies.schema import SettingError
-from strategies.settings import BUDGET, LANDSCAPE, LANDSCAPE_SEED, SEED
+from hpo_race.app import ids
+from hpo_race.app.figures import (
+    best_figure,
+    landscape_figure,
+    landscape_view,
+    probe_figure,
+    race_view,
+)
+from hpo_race.app.race_request import check_racers, check_request, request_inputs, request_states
+from hpo_race.app.race_request import message as sentence
+from hpo_race.strategies.schema import SettingError
+from hpo_race.strategies.settings import BUDGET, LANDSCAPE, LANDSCAPE_SEED, SEED
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +60,8 @@ def check_seed(seed: Any) -> int:
 @functools.lru_cache(maxsize=32)
 def cached_landscape_view(name: str, seed: int, peaks: str | None = None) -> dict[str, Any]:
     """A landscape's view; ``peaks`` (checked string form) for the drawn one ("" = empty)."""
-    from app.draw import CUSTOM, drawn_view
-    from landscapes import get_landscape
+    from hpo_race.app.draw import CUSTOM, drawn_view
+    from hpo_race.landscapes import get_landscape
 
     if name == CUSTOM:
         return drawn_view(peaks or "")
@@ -64,7 +70,7 @@ def cached_landscape_view(name: str, seed: int, peaks: str | None = None) -> dic
 
 def landscape_title(name: str) -> str:
     """The dropdown label of a landscape; its name if it cannot be built right now."""
-    from landscapes import get_landscape
+    from hpo_race.landscapes import get_landscape
 
     try:
         return get_landscape(name).title
@@ -75,8 +81,8 @@ def landscape_title(name: str) -> str:
 
 @functools.lru_cache(maxsize=64)
 def cached_race_view(landscape: str, landscape_seed: int, budget: float, seed: int) -> dict:
-    from landscapes import get_landscape
-    from strategies.race import run
+    from hpo_race.landscapes import get_landscape
+    from hpo_race.strategies.race import run
 
     scape = get_landscape(landscape, landscape_seed)
     trace = run(scape, list(ids.STRATEGY_ORDER), budget, seed)
@@ -92,9 +98,9 @@ def probe_figures(view: dict[str, Any]) -> dict[str, Any]:
 
 def register_callbacks(app: Dash) -> None:
     """Register every callback on ``app`` (never globally, so several apps can coexist)."""
-    from app import classroom, draw, racers
-    from app.model_data import race_payload
-    from app.model_panel import register_model_callbacks
+    from hpo_race.app import classroom, draw, racers
+    from hpo_race.app.model_data import race_payload
+    from hpo_race.app.model_panel import register_model_callbacks
 
     register_model_callbacks(app)
     draw.register_draw_callbacks(app)
@@ -124,7 +130,7 @@ def register_callbacks(app: Dash) -> None:
         The panels (and the landscape's description) follow the landscape, its seed and the
         drawn peaks; the best-score axes follow everything, including the line-up.
         """
-        from app.layout import landscape_info
+        from hpo_race.app.layout import landscape_info
 
         trigger = ctx.triggered_id
         unchanged = [no_update] * (len(panel_outputs) + 2)

@@ -25,7 +25,7 @@ from typing import Any
 
 from dash import ClientsideFunction, Dash, Input, Output, ctx, dcc, html, no_update
 
-from app import ids
+from hpo_race.app import ids
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +88,10 @@ DARK_PLOT = {"ink": "#e8ecf3", "muted": "#aab4c4", "grid": "#2f3948", "plot_bg":
 
 def link_config(landscapes: list[str], titles: dict[str, str]) -> dict[str, Any]:
     """Everything assets/classroom.js needs to read and write links: names, defaults, limits."""
-    from app.layout import SPEEDS
-    from app.model_panel import VIEWS
-    from app.theme import GRIDLINE, INK, MUTED, STRATEGY_STYLE
-    from strategies.settings import table_spec
+    from hpo_race.app.layout import SPEEDS
+    from hpo_race.app.model_panel import VIEWS
+    from hpo_race.app.theme import GRIDLINE, INK, MUTED, STRATEGY_STYLE
+    from hpo_race.strategies.settings import table_spec
 
     return {
         # the settings table: race settings, every racer with its options (assets/_codec.js)
@@ -357,7 +357,7 @@ def shortcuts_dialog(landscapes: list[str], titles: dict[str, str]) -> html.Div:
 
 def predict_dialog() -> html.Div:
     """Before Run: which search reaches 95% of the optimum first? (the race summary's rule)."""
-    from app.theme import STRATEGY_STYLE
+    from hpo_race.app.theme import STRATEGY_STYLE
 
     def choice(name: str) -> html.Button:
         if name == "nobody":
@@ -461,7 +461,7 @@ def link_query(settings: dict[str, Any]) -> str:
     """The page-address query of checked race settings (``strategies.settings.to_query``)."""
     from urllib.parse import urlencode
 
-    from strategies.settings import to_query
+    from hpo_race.strategies.settings import to_query
 
     return urlencode(to_query(settings), safe=",;")
 
@@ -469,7 +469,7 @@ def link_query(settings: dict[str, Any]) -> str:
 def mid_sentence(message: str) -> str:
     """A sentence continued after a colon: its first letter lowered, unless it starts with a
     name ("TPE's startup …", "Hyperband's η …", "Bayesian optimisation has no option …")."""
-    from strategies.registry import RACERS
+    from hpo_race.strategies.registry import RACERS
 
     first = message.split(" ", 1)[0]
     names = [r.title for r in RACERS.values()] + [r.short for r in RACERS.values()]
@@ -484,10 +484,10 @@ def export_race(kind: str, request: dict[str, Any], host_url: str | None = None)
     ``request`` is what the page sends to race (``app.race_request``); it is checked here
     exactly as the race request is, and the export is rebuilt from the checked settings.
     """
-    from app.callbacks import cached_landscape_view
-    from app.export import export_name, replay_html, trace_json, trials_csv
-    from app.model_data import race_entry
-    from app.race_request import check_request
+    from hpo_race.app.callbacks import cached_landscape_view
+    from hpo_race.app.export import export_name, replay_html, trace_json, trials_csv
+    from hpo_race.app.model_data import race_entry
+    from hpo_race.app.race_request import check_request
 
     settings = check_request(request, "export")
     entry = race_entry(settings)
@@ -511,8 +511,8 @@ def export_race(kind: str, request: dict[str, Any], host_url: str | None = None)
 
 def register_classroom_callbacks(app: Dash) -> None:
     """The export callback (server) and the link callbacks (clientside), on ``app``."""
-    from app.model_panel import BAYES_STORE, BAYES_VIEW, SIDE_TAB
-    from app.race_request import request_from, request_states
+    from hpo_race.app.model_panel import BAYES_STORE, BAYES_VIEW, SIDE_TAB
+    from hpo_race.app.race_request import request_from, request_states
 
     # axe / screen readers: the page's language
     if "<html>" in app.index_string:

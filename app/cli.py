@@ -48,15 +48,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "simulate":
         try:
-            from strategies.cli import main as simulate
+            from hpo_race.strategies.cli import main as simulate
         except ImportError:
             print("hpo-race: error: simulate is not available in this build", file=sys.stderr)
             return 2
         return int(simulate(argv[1:]) or 0)
     parser = build_parser()
     args = parser.parse_args(argv)
-    from app import create_app
-    from app.security import parse_frame_ancestors
+    from hpo_race.app import create_app
+    from hpo_race.app.security import parse_frame_ancestors
 
     try:
         parse_frame_ancestors(args.frame_ancestors)

@@ -22,7 +22,7 @@ from typing import Any
 
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 
-from app import ids
+from hpo_race.app import ids
 
 # ---------------------------------------------------------------- ids (a contract with draw.js)
 
@@ -56,8 +56,8 @@ def check_peaks(landscape: str, raw: Any) -> str | None:
 
     Raises ``SettingsError`` with a sentence a student can act on.
     """
-    from app.callbacks import SettingsError
-    from landscapes.custom import MAX_PEAKS, decode_peaks, encode_peaks
+    from hpo_race.app.callbacks import SettingsError
+    from hpo_race.landscapes.custom import MAX_PEAKS, decode_peaks, encode_peaks
 
     if landscape != CUSTOM:
         return None
@@ -83,7 +83,7 @@ def check_peaks(landscape: str, raw: Any) -> str | None:
 
 def unseeded_landscapes() -> list[str]:
     """Landscapes with a single layout: the dice cannot draw a new one for them."""
-    from landscapes import LANDSCAPES, get_landscape
+    from hpo_race.landscapes import LANDSCAPES, get_landscape
 
     names = []
     for name in LANDSCAPES:
@@ -109,8 +109,8 @@ def menu_title(title: str) -> str:
 @functools.lru_cache(maxsize=64)
 def drawn_view(peaks: str) -> dict[str, Any]:
     """The panels' view of a drawn landscape ("" = nothing drawn yet: a flat, dark square)."""
-    from app.figures import landscape_view
-    from landscapes.custom import custom_landscape
+    from hpo_race.app.figures import landscape_view
+    from hpo_race.landscapes.custom import custom_landscape
 
     view = landscape_view(custom_landscape(peaks or FLAT))
     if not peaks:
@@ -146,7 +146,7 @@ def empty_best(figure: Any) -> Any:
 def draw_bar(unseeded: list[str]) -> html.Div:
     """The drawing toolbar, a row of its own above the panels (shown for Your landscape only):
     instructions, the height slider, the peak count, Undo and Clear."""
-    from landscapes.custom import MAX_PEAKS
+    from hpo_race.landscapes.custom import MAX_PEAKS
 
     return html.Div(
         id=BAR,

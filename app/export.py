@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from app.theme import FOG, GRIDLINE, INK, MUTED, SCORE_COLOURSCALE, STRATEGY_STYLE
+from hpo_race.app.theme import FOG, GRIDLINE, INK, MUTED, SCORE_COLOURSCALE, STRATEGY_STYLE
 
 #: Share of the optimum a best-so-far score must reach to "get there" (the race summary's rule).
 TARGET_SHARE = 0.95

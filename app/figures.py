@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
-from app.theme import (
+from hpo_race.app.theme import (
     FONT_FAMILY,
     GRIDLINE,
     INK,
@@ -313,14 +313,14 @@ def landscape_figure(view: Mapping[str, Any]) -> go.Figure:
 
 def _multi_fidelity(strategy: str) -> bool:
     """Does this racer stop runs early (Hyperband)? Then its panel draws those differently."""
-    from strategies import STRATEGIES
+    from hpo_race.strategies import STRATEGIES
 
     return bool(getattr(STRATEGIES.get(strategy), "multi_fidelity", False))
 
 
 def _good_split(strategy: str) -> bool:
     """Does this racer split its trials into good and bad (TPE)? Its panel rings the good."""
-    from strategies import STRATEGIES
+    from hpo_race.strategies import STRATEGIES
 
     return bool(getattr(STRATEGIES.get(strategy), "good_split", False))
 

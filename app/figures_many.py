@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from app import ids
-from app.figures import BEST_MARGIN, _base_layout
-from app.theme import GRIDLINE, INK, MUTED, STRATEGY_STYLE
-from strategies.settings import BUDGET
+from hpo_race.app import ids
+from hpo_race.app.figures import BEST_MARGIN, _base_layout
+from hpo_race.app.theme import GRIDLINE, INK, MUTED, STRATEGY_STYLE
+from hpo_race.strategies.settings import BUDGET
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from strategies.registry import DEFAULT_RACERS, RACERS
+from hpo_race.strategies.registry import DEFAULT_RACERS, RACERS
 
 #: The default line-up, in panel order.
 STRATEGY_ORDER = DEFAULT_RACERS

@@ -7,10 +7,10 @@ from typing import Any
 
 from dash import dcc, html
 
-from app import classroom, draw, ids, model_panel, racers
-from app.figures import BEST_MARGIN, GRAPH_CONFIG, PANEL_MARGIN
-from app.theme import FOG, STRATEGY_STYLE, VIRIDIS_CSS
-from strategies.registry import RACERS
+from hpo_race.app import classroom, draw, ids, model_panel, racers
+from hpo_race.app.figures import BEST_MARGIN, GRAPH_CONFIG, PANEL_MARGIN
+from hpo_race.app.theme import FOG, STRATEGY_STYLE, VIRIDIS_CSS
+from hpo_race.strategies.registry import RACERS
 
 #: Animation speeds offered in the toolbar (1× plays the whole budget in BASE_SECONDS).
 SPEEDS = (0.5, 1, 2, 4)

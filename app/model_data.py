@@ -23,11 +23,11 @@ from typing import Any
 
 import numpy as np
 
-from app.race_request import check_request
-from strategies.bayes import BayesStrategy
-from strategies.cache import BoundedCache
-from strategies.schema import Setting, SettingError, check_options
-from strategies.settings import LANDSCAPE_SEED, REPEATS, SEED, VARY_LANDSCAPE
+from hpo_race.app.race_request import check_request
+from hpo_race.strategies.bayes import BayesStrategy
+from hpo_race.strategies.cache import BoundedCache
+from hpo_race.strategies.schema import Setting, SettingError, check_options
+from hpo_race.strategies.settings import LANDSCAPE_SEED, REPEATS, SEED, VARY_LANDSCAPE
 
 #: Display names of the Bayesian choices, from its option table (strategies/bayes.py).
 _BAYES_OPTIONS = {o.name: o for o in BayesStrategy.OPTIONS}
@@ -85,10 +85,10 @@ def check_nonce(value: Any) -> int | float | str | None:
 
 
 def _compute_race(settings: dict[str, Any]) -> dict[str, Any]:
-    from app.figures import race_view
-    from landscapes import get_landscape
-    from strategies.narration import narrate_trace
-    from strategies.race import run
+    from hpo_race.app.figures import race_view
+    from hpo_race.landscapes import get_landscape
+    from hpo_race.strategies.narration import narrate_trace
+    from hpo_race.strategies.race import run
 
     # the noise belongs to the landscape (``run`` reads it from there)
     scape = get_landscape(
@@ -131,7 +131,7 @@ def race_payload(settings: dict[str, Any]) -> dict:
 
 def model_resolution(n_trials: int) -> int:
     """Cells per side so that (n+1) steps × 3 views of base64 frames fit MODEL_BYTES."""
-    from strategies.internals import DEFAULT_RESOLUTION
+    from hpo_race.strategies.internals import DEFAULT_RESOLUTION
 
     per_cell = 3 * (n_trials + 1) * 4 / 3
     return max(MIN_RESOLUTION, min(DEFAULT_RESOLUTION, int(math.sqrt(MODEL_BYTES / per_cell))))
@@ -144,9 +144,9 @@ def _real_edges(knob: Any, resolution: int) -> list[float]:
 
 
 def _compute_model(settings: dict[str, Any]) -> dict[str, Any]:
-    from app.callbacks import cached_landscape_view
-    from landscapes import get_landscape
-    from strategies.internals import bayes_internals
+    from hpo_race.app.callbacks import cached_landscape_view
+    from hpo_race.landscapes import get_landscape
+    from hpo_race.strategies.internals import bayes_internals
 
     trace = race_entry(settings)["trace"]
     n = len(trace["strategies"]["bayes"]["trials"])
@@ -214,8 +214,8 @@ def many_chunk(settings: dict[str, Any]) -> dict[str, Any]:
     Each race is ``strategies.many.run_chunk``'s compact record, cached per race, so a repeated
     run (or one with more seeds) recomputes nothing it has seen.
     """
-    from strategies.many import run_chunk
-    from strategies.summary import axis
+    from hpo_race.strategies.many import run_chunk
+    from hpo_race.strategies.summary import axis
 
     strategies = settings["strategies"]
     peaks = settings.get("peaks")

@@ -20,9 +20,9 @@ from typing import Any
 import plotly.graph_objects as go
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html, no_update
 
-from app import ids
-from app.figures import GRAPH_CONFIG
-from app.model_data import (
+from hpo_race.app import ids
+from hpo_race.app.figures import GRAPH_CONFIG
+from hpo_race.app.model_data import (
     BAYES_DEFAULTS,
     MAX_REPEATS,
     check_many_request,
@@ -30,8 +30,8 @@ from app.model_data import (
     many_chunk,
     model_payload,
 )
-from app.theme import STRATEGY_STYLE
-from strategies.bayes import BayesStrategy
+from hpo_race.app.theme import STRATEGY_STYLE
+from hpo_race.strategies.bayes import BayesStrategy
 
 #: The Bayesian options' table (strategies/bayes.py): ranges, steps and defaults of the panel.
 OPTION = {o.name: o for o in BayesStrategy.OPTIONS}
@@ -388,7 +388,7 @@ def scrubber() -> html.Div:
 
 def many_plot() -> dcc.Graph:
     """The many-seeds plot (median and interquartile band per strategy), over the best plot."""
-    from app.figures_many import many_figure
+    from hpo_race.app.figures_many import many_figure
 
     return dcc.Graph(
         id=MANY_PLOT,
@@ -504,7 +504,7 @@ def _message(exc: Exception) -> str:
 
 def register_model_callbacks(app: Dash) -> None:
     """Register this feature's server and clientside callbacks on ``app``."""
-    from app.race_request import check_request, request_states
+    from hpo_race.app.race_request import check_request, request_states
 
     @app.callback(
         Output(MODEL_STORE, "data"),

@@ -13,11 +13,11 @@ from typing import Any
 
 from dash import Input, State
 
-from app import ids
-from landscapes import CUSTOM
-from strategies.registry import DEFAULT_RACERS, RACERS
-from strategies.schema import SettingError
-from strategies.settings import PAGE_RACERS, RACERS_SETTING, check_race
+from hpo_race.app import ids
+from hpo_race.landscapes import CUSTOM
+from hpo_race.strategies.registry import DEFAULT_RACERS, RACERS
+from hpo_race.strategies.schema import SettingError
+from hpo_race.strategies.settings import PAGE_RACERS, RACERS_SETTING, check_race
 
 #: Shown when the drawn landscape has no peak yet.
 EMPTY_DRAWING = "Your landscape is empty: click a panel to place a peak, then press ▷ Run search."

@@ -17,10 +17,10 @@ from typing import Any
 
 from dash import ClientsideFunction, Dash, Input, Output, dcc, html
 
-from app import ids
-from app.theme import STRATEGY_STYLE
-from strategies.registry import RACERS
-from strategies.settings import PAGE_RACERS
+from hpo_race.app import ids
+from hpo_race.app.theme import STRATEGY_STYLE
+from hpo_race.strategies.registry import RACERS
+from hpo_race.strategies.settings import PAGE_RACERS
 
 SINK = "sink-racers"
 MENU = "racer-menu"

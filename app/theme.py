@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from strategies.registry import RACERS
+from hpo_race.strategies.registry import RACERS
 
 
 class StrategyStyle(NamedTuple):

@@ -20,8 +20,8 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from landscapes import get_landscape  # noqa: E402
-from strategies.bayes import BayesStrategy  # noqa: E402
+from hpo_race.landscapes import get_landscape  # noqa: E402
+from hpo_race.strategies.bayes import BayesStrategy  # noqa: E402
 
 
 def time_bayes_steps(

@@ -24,9 +24,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from landscapes import LANDSCAPES  # noqa: E402
-from strategies.race import run  # noqa: E402
-from strategies.summary import minutes_to_reach  # noqa: E402
+from hpo_race.landscapes import LANDSCAPES  # noqa: E402
+from hpo_race.strategies.race import run  # noqa: E402
+from hpo_race.strategies.summary import minutes_to_reach  # noqa: E402
 
 STRATEGIES = ("grid", "random", "bayes", "hyperband")
 TARGETS = (0.95, 0.99)

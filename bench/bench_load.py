@@ -2,9 +2,9 @@
 
     .venv/bin/python bench/bench_load.py [--students 100] [--window 30] [--workers 2]
 
-Starts ``gunicorn -w 2 'app:server'`` on a free loopback port (nothing leaves this machine),
-then each simulated student, arriving at a random moment in the window, does what a browser
-does: GET the page and every script and stylesheet it names (asking for brotli/gzip, as a
+Starts ``gunicorn -w 2 'hpo_race.app:server'`` on a free loopback port (nothing leaves this
+machine), then each simulated student, arriving at a random moment in the window, does what a
+browser does: GET the page and every script and stylesheet it names (asking for brotli/gzip, as a
 browser would), GET the layout and the callback graph, and POST the one "Run" request with
 the default settings. Prints p50/p95/max latency of the page load and of the race request,
 and the error count. Bounded: at most --students sessions, each request times out at 30 s,
@@ -156,7 +156,7 @@ def main() -> None:
             "--no-control-socket",
             "--log-level",
             "warning",
-            "app:server",
+            "hpo_race.app:server",
         ],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},

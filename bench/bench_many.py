@@ -50,7 +50,7 @@ CHUNK = 5
 def worker(root: str, landscape: str, repeats: int, chunks: bool) -> dict:
     """Runs inside a fresh subprocess with the engine at ``root`` first on sys.path."""
     sys.path.insert(0, root)
-    from strategies.race import run, run_many
+    from hpo_race.strategies.race import run, run_many
 
     run(landscape, ["grid", "random", "bayes"], 100.0, seed=10**6)  # warm-up
     out = {}
@@ -59,7 +59,7 @@ def worker(root: str, landscape: str, repeats: int, chunks: bool) -> dict:
     out["run_many"] = time.perf_counter() - wall
     out["run_many_cpu"] = time.process_time() - cpu
     if chunks:
-        from strategies.many import run_chunk
+        from hpo_race.strategies.many import run_chunk
 
         times = []
         for start in range(0, min(repeats, 6 * CHUNK), CHUNK):

@@ -56,7 +56,7 @@ def serve_locally() -> tuple[str, object]:
     sys.path.insert(0, str(ROOT))
     from werkzeug.serving import make_server
 
-    from app import create_app
+    from hpo_race.app import create_app
 
     server = make_server("127.0.0.1", 0, create_app().server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -28,10 +28,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from landscapes import LANDSCAPES, get_landscape  # noqa: E402
-from strategies.race import DEFAULT_STRATEGIES, run  # noqa: E402
-from strategies.registry import RACERS  # noqa: E402
-from strategies.summary import minutes_to_reach  # noqa: E402
+from hpo_race.landscapes import LANDSCAPES, get_landscape  # noqa: E402
+from hpo_race.strategies.race import DEFAULT_STRATEGIES, run  # noqa: E402
+from hpo_race.strategies.registry import RACERS  # noqa: E402
+from hpo_race.strategies.summary import minutes_to_reach  # noqa: E402
 
 
 def time_default_race(repeats: int = 7) -> float:

@@ -57,7 +57,7 @@ def serve_locally() -> tuple[str, object]:
 
     from werkzeug.serving import make_server
 
-    from app import create_app
+    from hpo_race.app import create_app
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = make_server("127.0.0.1", 0, create_app().server, threaded=True)

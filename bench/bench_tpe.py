@@ -21,8 +21,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from strategies.race import run  # noqa: E402
-from strategies.summary import minutes_to_reach  # noqa: E402
+from hpo_race.strategies.race import run  # noqa: E402
+from hpo_race.strategies.summary import minutes_to_reach  # noqa: E402
 
 LANDSCAPES = ("smooth", "bumpy", "one-knob", "svm-digits")
 RIVALS = ("tpe", "random", "bayes")

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from landscapes import bumpy, custom, one_knob, smooth, svm_digits
-from landscapes.base import Knob, Landscape, Optimum, check_noise
-from landscapes.cost import CostModel, MeasuredCostModel
+from hpo_race.landscapes import bumpy, custom, one_knob, smooth, svm_digits
+from hpo_race.landscapes.base import Knob, Landscape, Optimum, check_noise
+from hpo_race.landscapes.cost import CostModel, MeasuredCostModel
 
 #: name -> builder(seed, noise) -> Landscape, in dropdown order.
 LANDSCAPES: dict[str, Callable[..., Landscape]] = {

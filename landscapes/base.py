@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 from scipy.optimize import minimize
 
-from landscapes.cost import CostModel
-from landscapes.fidelity import check_fidelity, expected_score, noise_sd
+from hpo_race.landscapes.cost import CostModel
+from hpo_race.landscapes.fidelity import check_fidelity, expected_score, noise_sd
 
 #: Side of the dense lattice used to locate (and test) each landscape's optimum.
 OPTIMUM_GRID = 400

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from landscapes._shapes import bump, spread_points
-from landscapes.base import Landscape
-from landscapes.smooth import LEARNING_RATE, LR_COST, WEIGHT_DECAY
+from hpo_race.landscapes._shapes import bump, spread_points
+from hpo_race.landscapes.base import Landscape
+from hpo_race.landscapes.smooth import LEARNING_RATE, LR_COST, WEIGHT_DECAY
 
 N_LOCAL = 8
 

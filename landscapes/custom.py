@@ -28,9 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from landscapes._shapes import bump
-from landscapes.base import Landscape, check_noise
-from landscapes.smooth import LEARNING_RATE, LR_COST, WEIGHT_DECAY
+from hpo_race.landscapes._shapes import bump
+from hpo_race.landscapes.base import Landscape, check_noise
+from hpo_race.landscapes.smooth import LEARNING_RATE, LR_COST, WEIGHT_DECAY
 
 NAME = "custom"
 MAX_PEAKS = 12

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from landscapes.base import Knob, Landscape
-from landscapes.smooth import LEARNING_RATE, LR_COST
+from hpo_race.landscapes.base import Knob, Landscape
+from hpo_race.landscapes.smooth import LEARNING_RATE, LR_COST
 
 DROPOUT = Knob("dropout", 0.0, 0.5, log=False, short="dropout")
 

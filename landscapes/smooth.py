@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from landscapes._shapes import bump, spread_points
-from landscapes.base import Knob, Landscape
-from landscapes.cost import CostModel
+from hpo_race.landscapes._shapes import bump, spread_points
+from hpo_race.landscapes.base import Knob, Landscape
+from hpo_race.landscapes.cost import CostModel
 
 LEARNING_RATE = Knob("learning rate", 1e-5, 1e-1, log=True, short="lr")
 WEIGHT_DECAY = Knob("weight decay", 1e-6, 1e-1, log=True, short="wd")

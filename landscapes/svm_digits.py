@@ -8,7 +8,8 @@ scikit-learn's bundled ``load_digits`` data set (1,797 8×8 images of handwritte
     v = log-scaled γ ∈ [1e-6, 1e0]       (kernel width: large γ = each sample its own island)
 
 It was measured once on a 25×25 lattice (unit coordinates i/24, so the lattice covers the
-square's edges) by ``landscapes/data/make_svm_digits.py`` with ``StratifiedKFold(3,
+square's edges) by ``bench/measure_svm_digits.py`` (not part of the installed package:
+scikit-learn is needed only to measure, never to race) with ``StratifiedKFold(3,
 shuffle=True, random_state=0)``; the accuracies and the measured fit times of every cell are
 stored in ``landscapes/data/svm_digits.json``. Between lattice points the score is a cubic
 spline (``scipy.interpolate.RectBivariateSpline``, interpolating, s = 0) clipped to the range
@@ -32,7 +33,6 @@ teaching choice (a CPU-second SVM fit stands in for a GPU training run).
 from __future__ import annotations
 
 import json
-import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -40,8 +40,8 @@ from typing import Any
 import numpy as np
 from scipy.interpolate import RectBivariateSpline
 
-from landscapes.base import Knob, Landscape
-from landscapes.cost import MeasuredCostModel
+from hpo_race.landscapes.base import Knob, Landscape
+from hpo_race.landscapes.cost import MeasuredCostModel
 
 C_KNOB = Knob("C (regularisation)", 1e-2, 1e4, log=True, short="C")
 GAMMA_KNOB = Knob("gamma (RBF kernel width)", 1e-6, 1e0, log=True, short="γ")
@@ -58,44 +58,6 @@ DATA_FILE = Path(__file__).resolve().parent / "data" / "svm_digits.json"
 def lattice_axis(n: int = LATTICE) -> np.ndarray:
     """Unit coordinates of the measured lattice along either knob: i/(n−1), edges included."""
     return np.linspace(0.0, 1.0, n)
-
-
-def cv_data() -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
-    """The digits data and the fixed 3-fold stratified split every cell is scored on."""
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import StratifiedKFold
-
-    X, y = load_digits(return_X_y=True)
-    folds = list(StratifiedKFold(FOLDS, shuffle=True, random_state=FOLD_SEED).split(X, y))
-    return X, y, folds
-
-
-def measure_cell(
-    C: float,
-    gamma: float,
-    data: tuple[np.ndarray, np.ndarray, list] | None = None,
-    timing_repeats: int = 1,
-) -> tuple[float, float]:
-    """Mean CV accuracy and fit seconds of ``SVC(C, gamma)`` on the fixed folds.
-
-    Fit seconds: for each fold the fastest of ``timing_repeats`` fits (timing spikes from a
-    busy machine only ever add time), then the median over folds. The accuracy does not
-    depend on the repeats: libsvm's SVC (without probability estimates) is deterministic.
-    """
-    from sklearn.svm import SVC
-
-    X, y, folds = data if data is not None else cv_data()
-    accuracies, seconds = [], []
-    for train, test in folds:
-        best = np.inf
-        for _ in range(max(1, timing_repeats)):
-            model = SVC(C=C, gamma=gamma, kernel="rbf")
-            start = time.perf_counter()
-            model.fit(X[train], y[train])
-            best = min(best, time.perf_counter() - start)
-        seconds.append(best)
-        accuracies.append(float(np.mean(model.predict(X[test]) == y[test])))
-    return float(np.mean(accuracies)), float(np.median(seconds))
 
 
 @lru_cache(maxsize=1)

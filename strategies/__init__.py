@@ -6,8 +6,8 @@ full entries (names, colours, markers, options). Only ``DEFAULT_RACERS`` race un
 
 from __future__ import annotations
 
-from strategies.base import Strategy
-from strategies.registry import DEFAULT_RACERS, RACERS, Racer
+from hpo_race.strategies.base import Strategy
+from hpo_race.strategies.registry import DEFAULT_RACERS, RACERS, Racer
 
 #: name -> class, in panel order.
 STRATEGIES: dict[str, type[Strategy]] = {name: entry.cls for name, entry in RACERS.items()}

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from strategies.schema import Setting, check_options
+from hpo_race.strategies.schema import Setting, check_options
 
 if TYPE_CHECKING:
-    from landscapes.cost import CostModel
+    from hpo_race.landscapes.cost import CostModel
 
 
 class Strategy(abc.ABC):

@@ -39,10 +39,10 @@ from scipy.optimize import minimize
 from scipy.stats import qmc
 from threadpoolctl import ThreadpoolController
 
-from strategies.acquisition import ACQUISITIONS, TITLES, acquire
-from strategies.base import Strategy
-from strategies.gp import KERNELS, GaussianProcess
-from strategies.schema import Setting
+from hpo_race.strategies.acquisition import ACQUISITIONS, TITLES, acquire
+from hpo_race.strategies.base import Strategy
+from hpo_race.strategies.gp import KERNELS, GaussianProcess
+from hpo_race.strategies.schema import Setting
 
 N_CANDIDATES = 1024  # scrambled Sobol points, fixed per strategy instance
 N_LOCAL = 64  # extra candidates around the best point so far, redrawn each step

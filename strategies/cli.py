@@ -13,10 +13,10 @@ import sys
 from collections.abc import Callable
 from typing import Any, NoReturn
 
-from strategies.race import run, run_many
-from strategies.registry import RACERS
-from strategies.schema import Setting, SettingError
-from strategies.settings import RACE, REPEATS, VARY_LANDSCAPE
+from hpo_race.strategies.race import run, run_many
+from hpo_race.strategies.registry import RACERS
+from hpo_race.strategies.schema import Setting, SettingError
+from hpo_race.strategies.settings import RACE, REPEATS, VARY_LANDSCAPE
 
 PROG = "hpo-race simulate"
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from strategies.base import Strategy
+from hpo_race.strategies.base import Strategy
 
 MAX_SIDE = 40
 

@@ -57,9 +57,9 @@ from typing import Any
 
 import numpy as np
 
-from strategies.base import Strategy
-from strategies.hyperband import MAX_AUTO_S, bracket_rungs, bracket_units
-from strategies.schema import Setting
+from hpo_race.strategies.base import Strategy
+from hpo_race.strategies.hyperband import MAX_AUTO_S, bracket_rungs, bracket_units
+from hpo_race.strategies.schema import Setting
 
 DEFAULT_ETA = 3
 #: The race runner's trial limit (``strategies.race.MAX_TRIALS``; importing the runner here

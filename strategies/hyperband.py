@@ -33,8 +33,8 @@ from typing import Any
 
 import numpy as np
 
-from strategies.base import Strategy
-from strategies.schema import Setting
+from hpo_race.strategies.base import Strategy
+from hpo_race.strategies.schema import Setting
 
 DEFAULT_ETA = 3
 MAX_AUTO_S = 3

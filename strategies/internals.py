@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from landscapes import get_landscape
-from strategies.bayes import BayesStrategy
-from strategies.race import strategy_streams
+from hpo_race.landscapes import get_landscape
+from hpo_race.strategies.bayes import BayesStrategy
+from hpo_race.strategies.race import strategy_streams
 
 VIEWS = ("mean", "std", "acquisition")
 DEFAULT_RESOLUTION = 30

@@ -26,8 +26,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from landscapes import Landscape, get_landscape
-from strategies.race import (
+from hpo_race.landscapes import Landscape, get_landscape
+from hpo_race.strategies.race import (
     DEFAULT_BUDGET,
     DEFAULT_STRATEGIES,
     MAX_REPEATS,
@@ -35,7 +35,7 @@ from strategies.race import (
     check_settings,
     run,
 )
-from strategies.summary import compact_race, summarise_compact
+from hpo_race.strategies.summary import compact_race, summarise_compact
 
 #: Races per chunk the UI is expected to ask for (≈ 0.6–1.2 s of server time at budget 800).
 CHUNK_SIZE = 5

@@ -23,13 +23,13 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from landscapes import CUSTOM, Landscape, get_landscape
-from landscapes.custom import encode_peaks
-from landscapes.fidelity import check_fidelity
-from strategies import STRATEGIES
-from strategies.registry import DEFAULT_RACERS
-from strategies.settings import BUDGET, REPEATS, SEED, check_race
-from strategies.summary import summarise
+from hpo_race.landscapes import CUSTOM, Landscape, get_landscape
+from hpo_race.landscapes.custom import encode_peaks
+from hpo_race.landscapes.fidelity import check_fidelity
+from hpo_race.strategies import STRATEGIES
+from hpo_race.strategies.registry import DEFAULT_RACERS
+from hpo_race.strategies.settings import BUDGET, REPEATS, SEED, check_race
+from hpo_race.strategies.summary import summarise
 
 TRACE_VERSION = 1
 DEFAULT_STRATEGIES = DEFAULT_RACERS

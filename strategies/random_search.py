@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from strategies.base import Strategy
+from hpo_race.strategies.base import Strategy
 
 
 class RandomStrategy(Strategy):

@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from strategies.base import Strategy
-from strategies.bayes import BayesStrategy
-from strategies.grid import GridStrategy
-from strategies.halving import HalvingStrategy
-from strategies.hyperband import HyperbandStrategy
-from strategies.random_search import RandomStrategy
-from strategies.schema import Setting
-from strategies.tpe import TPEStrategy
+from hpo_race.strategies.base import Strategy
+from hpo_race.strategies.bayes import BayesStrategy
+from hpo_race.strategies.grid import GridStrategy
+from hpo_race.strategies.halving import HalvingStrategy
+from hpo_race.strategies.hyperband import HyperbandStrategy
+from hpo_race.strategies.random_search import RandomStrategy
+from hpo_race.strategies.schema import Setting
+from hpo_race.strategies.tpe import TPEStrategy
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,10 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from landscapes import CUSTOM, LANDSCAPES, get_landscape
-from landscapes.custom import DECIMALS, MAX_PEAKS, RANGES, decode_peaks, encode_peaks
-from strategies.registry import DEFAULT_RACERS, RACERS
-from strategies.schema import Setting, SettingError, check_options
+from hpo_race.landscapes import CUSTOM, LANDSCAPES, get_landscape
+from hpo_race.landscapes.custom import DECIMALS, MAX_PEAKS, RANGES, decode_peaks, encode_peaks
+from hpo_race.strategies.registry import DEFAULT_RACERS, RACERS
+from hpo_race.strategies.schema import Setting, SettingError, check_options
 
 MAX_SEED = 2**31 - 1
 #: How many racers the page races at once (the engine and the CLI take any 1 … all).

@@ -69,8 +69,8 @@ from optuna.distributions import FloatDistribution
 from optuna.samplers import BaseSampler, TPESampler
 from optuna.trial import TrialState, create_trial
 
-from strategies.base import Strategy
-from strategies.schema import Setting
+from hpo_race.strategies.base import Strategy
+from hpo_race.strategies.schema import Setting
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)

@@ -41,7 +41,7 @@ def browser_context_args(browser_context_args: dict) -> dict:
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
     """A fresh app instance served on a free loopback port for the whole session."""
-    from app import create_app
+    from hpo_race.app import create_app
 
     server = make_server("127.0.0.1", 0, create_app().server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -56,7 +56,7 @@ def app_url() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def dash_app():
     """A fresh app instance for tests that post to its server directly (Flask test client)."""
-    from app import create_app
+    from hpo_race.app import create_app
 
     return create_app()
 

@@ -50,8 +50,8 @@ def digest(value: Any) -> str:
 
 def fingerprint(link: str) -> dict[str, str]:
     """Digests of the engine's trace, the page's race payload and (with Bayes) the model view."""
-    from app.model_data import model_payload, race_entry
-    from strategies.settings import check_race, from_query
+    from hpo_race.app.model_data import model_payload, race_entry
+    from hpo_race.strategies.settings import check_race, from_query
 
     settings, problems = from_query(dict(parse_qsl(link)))
     if problems:

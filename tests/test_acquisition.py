@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from strategies.acquisition import (
+from hpo_race.strategies.acquisition import (
     acquire,
     expected_improvement,
     expected_improvement_grad,

@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from app import create_app, ids
-from app.callbacks import SettingsError, check_budget, check_landscape, check_seed
-from app.cli import build_parser, main
-from app.figures import (
+from hpo_race.app import create_app, ids
+from hpo_race.app.callbacks import SettingsError, check_budget, check_landscape, check_seed
+from hpo_race.app.cli import build_parser, main
+from hpo_race.app.figures import (
     LANDSCAPE_UIDS,
     PROBE_UIDS,
     TARGET_SHARE,
@@ -31,10 +31,10 @@ from app.figures import (
     probe_figure,
     race_view,
 )
-from app.theme import STRATEGY_STYLE
-from landscapes import get_landscape
-from strategies import STRATEGIES
-from strategies.race import run
+from hpo_race.app.theme import STRATEGY_STYLE
+from hpo_race.landscapes import get_landscape
+from hpo_race.strategies import STRATEGIES
+from hpo_race.strategies.race import run
 
 CORE_LANDSCAPES = ("smooth", "bumpy", "one-knob")
 RACING = [name for name in ids.STRATEGY_ORDER if name in STRATEGIES]
@@ -124,7 +124,7 @@ OKABE_ITO = {
 
 
 def test_palette_is_okabe_ito_with_distinct_symbols() -> None:
-    from strategies.registry import RACERS
+    from hpo_race.strategies.registry import RACERS
 
     assert set(STRATEGY_STYLE) == set(RACERS)  # every registered racer has a look
     assert len(RACERS) == 6
@@ -447,9 +447,9 @@ def test_cli_serves_with_debug_off_by_default(monkeypatch) -> None:
 
 def test_cli_dispatches_simulate_lazily(monkeypatch) -> None:
     seen = []
-    fake = types.ModuleType("strategies.cli")
+    fake = types.ModuleType("hpo_race.strategies.cli")
     fake.main = lambda argv: seen.append(argv) or 3
-    monkeypatch.setitem(sys.modules, "strategies.cli", fake)
+    monkeypatch.setitem(sys.modules, "hpo_race.strategies.cli", fake)
     assert main(["simulate", "--landscape", "bumpy"]) == 3
     assert seen == [["--landscape", "bumpy"]]
 
@@ -467,7 +467,15 @@ def test_gunicorn_serves_app_server() -> None:
     gunicorn = Path(sys.executable).with_name("gunicorn")
     port = free_port()
     proc = subprocess.Popen(
-        [str(gunicorn), "-w", "2", "-b", f"127.0.0.1:{port}", "--no-control-socket", "app:server"],
+        [
+            str(gunicorn),
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--no-control-socket",
+            "hpo_race.app:server",
+        ],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.DEVNULL,

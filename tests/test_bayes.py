@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from strategies.bayes import BayesStrategy
-from strategies.schema import SettingError
+from hpo_race.strategies.bayes import BayesStrategy
+from hpo_race.strategies.schema import SettingError
 
 PEAK = np.array([0.72, 0.31])
 
@@ -197,7 +197,7 @@ def test_surface_shapes_units_and_json():
 
 
 def test_hyperparameters_refit_every_step_early_then_less_often():
-    from strategies.bayes import REFIT_EVERY_STEP_UNTIL, refit_due
+    from hpo_race.strategies.bayes import REFIT_EVERY_STEP_UNTIL, refit_due
 
     assert all(refit_due(n, n - 1) for n in range(1, REFIT_EVERY_STEP_UNTIL + 1))
     fits, last = [], REFIT_EVERY_STEP_UNTIL

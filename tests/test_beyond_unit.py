@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from app import ids
-from app.callbacks import SettingsError, cached_landscape_view, check_landscape
-from app.draw import CUSTOM, check_peaks, drawn_view, menu_title, unseeded_landscapes
-from app.model_data import check_many_request, many_chunk, race_payload
-from app.race_request import check_racers, check_request
-from strategies.race import run
+from hpo_race.app import ids
+from hpo_race.app.callbacks import SettingsError, cached_landscape_view, check_landscape
+from hpo_race.app.draw import CUSTOM, check_peaks, drawn_view, menu_title, unseeded_landscapes
+from hpo_race.app.model_data import check_many_request, many_chunk, race_payload
+from hpo_race.app.race_request import check_racers, check_request
+from hpo_race.strategies.race import run
 
 PEAKS = "0.700,0.700,0.800,0.120;0.250,0.300,0.500,0.100"
 
@@ -163,7 +163,7 @@ def test_many_seeds_with_hyperband_on_a_drawing() -> None:
 
 def test_model_views_work_on_a_drawn_landscape() -> None:
     """The Bayesian model's frames replay a race on drawn peaks (and with four racers)."""
-    from app.model_data import model_payload
+    from hpo_race.app.model_data import model_payload
 
     settings = check_request(
         {**BASE, "landscape": CUSTOM, "budget": 200, "peaks": PEAKS, "racers": FOUR}

@@ -16,9 +16,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from test_browser_race import pick_racer
 
-from landscapes.custom import decode_peaks
-from strategies import STRATEGIES
-from strategies.race import DEFAULT_BUDGET, run
+from hpo_race.landscapes.custom import decode_peaks
+from hpo_race.strategies import STRATEGIES
+from hpo_race.strategies.race import DEFAULT_BUDGET, run
 
 ORDER = ("grid", "random", "bayes")
 RACING = [name for name in ORDER if name in STRATEGIES]

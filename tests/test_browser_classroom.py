@@ -20,10 +20,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from test_browser_race import pick_racer
 
-from app.export import winner
-from app.model_data import BAYES_DEFAULTS
-from strategies import STRATEGIES
-from strategies.race import DEFAULT_BUDGET, run
+from hpo_race.app.export import winner
+from hpo_race.app.model_data import BAYES_DEFAULTS
+from hpo_race.strategies import STRATEGIES
+from hpo_race.strategies.race import DEFAULT_BUDGET, run
 
 ORDER = ("grid", "random", "bayes")
 RACING = [name for name in ORDER if name in STRATEGIES]

@@ -12,10 +12,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from test_browser_race import open_app, wait_js, wait_state
 
-from landscapes.custom import encode_peaks
-from strategies.race import run
-from strategies.registry import RACERS
-from strategies.settings import PAGE_RACERS, check_race, from_query, seeded, to_query
+from hpo_race.landscapes.custom import encode_peaks
+from hpo_race.strategies.race import run
+from hpo_race.strategies.registry import RACERS
+from hpo_race.strategies.settings import PAGE_RACERS, check_race, from_query, seeded, to_query
 
 VIEWPORT = {"width": 1366, "height": 768}
 LANDSCAPES = ["smooth", "bumpy", "one-knob", "svm-digits", "custom"]
@@ -238,7 +238,7 @@ def test_tpe_and_halving_in_many_seeds_and_every_export(page: Page, app_url: str
     import json
     from pathlib import Path
 
-    from strategies.race import run_many
+    from hpo_race.strategies.race import run_many
 
     racers = ["random", "tpe", "halving"]
     errors = open_app(page, f"{app_url}?racers={','.join(racers)}&budget=300&seed=4")

@@ -16,11 +16,11 @@ import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
-from app.model_data import BAYES_DEFAULTS, model_resolution
-from strategies import STRATEGIES
-from strategies.internals import bayes_internals, dequantise
-from strategies.narration import narrate_trace
-from strategies.race import DEFAULT_BUDGET, run, run_many
+from hpo_race.app.model_data import BAYES_DEFAULTS, model_resolution
+from hpo_race.strategies import STRATEGIES
+from hpo_race.strategies.internals import bayes_internals, dequantise
+from hpo_race.strategies.narration import narrate_trace
+from hpo_race.strategies.race import DEFAULT_BUDGET, run, run_many
 
 ORDER = ("grid", "random", "bayes")
 RACING = [name for name in ORDER if name in STRATEGIES]
@@ -517,7 +517,7 @@ def test_many_seeds_bands_and_table_agree_with_python(
         assert plot[f"q3-{name}"]["fill"] == "tonexty"
         assert plot[f"q3-{name}"]["y"] == python[name]["q3"]
     # the table: median minutes to 90/95/99% and the share of races that got there
-    from app.theme import STRATEGY_STYLE
+    from hpo_race.app.theme import STRATEGY_STYLE
 
     for name in RACING:
         first = page.locator(f"#many-table tr[data-strategy={name}] td").first.inner_text()

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from strategies import STRATEGIES
-from strategies.race import DEFAULT_BUDGET, run
+from hpo_race.strategies import STRATEGIES
+from hpo_race.strategies.race import DEFAULT_BUDGET, run
 
 ORDER = ("grid", "random", "bayes")
 RACING = [name for name in ORDER if name in STRATEGIES]

@@ -6,12 +6,15 @@ import sys
 
 import pytest
 
-from strategies.cli import main
+from hpo_race.strategies.cli import main
 
 
 def simulate(*args):
     return subprocess.run(
-        [sys.executable, "-m", "strategies.cli", *args], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "hpo_race.strategies.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -75,7 +78,7 @@ def test_simulate_races_a_drawn_landscape_and_records_its_peaks(capsys):
 
 
 def test_help_lists_every_racer_and_its_options_from_the_registry():
-    from strategies.registry import RACERS
+    from hpo_race.strategies.registry import RACERS
 
     done = simulate("--help")
     assert done.returncode == 0

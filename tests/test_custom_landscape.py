@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from landscapes import LANDSCAPES, get_landscape
-from landscapes.custom import (
+from hpo_race.landscapes import LANDSCAPES, get_landscape
+from hpo_race.landscapes.custom import (
     MAX_PEAKS,
     custom_landscape,
     decode_peaks,
@@ -17,7 +17,7 @@ from landscapes.custom import (
     normalise_peaks,
     to_settings,
 )
-from strategies.race import run, run_many
+from hpo_race.strategies.race import run, run_many
 
 PEAKS = [
     {"u": 0.62, "v": 0.58, "height": 0.8, "width": 0.16},

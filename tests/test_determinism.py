@@ -5,8 +5,8 @@ import os
 import subprocess
 import sys
 
-from strategies.cache import BoundedCache
-from strategies.race import run
+from hpo_race.strategies.cache import BoundedCache
+from hpo_race.strategies.race import run
 
 ARGS = ["--landscape", "bumpy", "--budget", "500", "--seed", "17", "--landscape-seed", "5"]
 
@@ -14,7 +14,7 @@ ARGS = ["--landscape", "bumpy", "--budget", "500", "--seed", "17", "--landscape-
 def simulate_in_new_process(hash_seed: str) -> bytes:
     env = {**os.environ, "PYTHONHASHSEED": hash_seed}
     done = subprocess.run(
-        [sys.executable, "-m", "strategies.cli", *ARGS],
+        [sys.executable, "-m", "hpo_race.strategies.cli", *ARGS],
         capture_output=True,
         env=env,
         timeout=120,

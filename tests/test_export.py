@@ -14,9 +14,9 @@ from urllib.parse import parse_qsl
 import numpy as np
 import pytest
 
-from app import classroom, ids
-from app.callbacks import cached_landscape_view
-from app.export import (
+from hpo_race.app import classroom, ids
+from hpo_race.app.callbacks import cached_landscape_view
+from hpo_race.app.export import (
     export_name,
     replay_figure,
     replay_html,
@@ -24,12 +24,12 @@ from app.export import (
     trials_csv,
     winner,
 )
-from app.model_data import BAYES_DEFAULTS, race_entry
-from app.race_request import REQUEST_KEYS, check_request
-from landscapes import get_landscape
-from strategies import STRATEGIES
-from strategies.race import run
-from strategies.settings import BUDGET, RACE, from_query, option_by_url, table_spec
+from hpo_race.app.model_data import BAYES_DEFAULTS, race_entry
+from hpo_race.app.race_request import REQUEST_KEYS, check_request
+from hpo_race.landscapes import get_landscape
+from hpo_race.strategies import STRATEGIES
+from hpo_race.strategies.race import run
+from hpo_race.strategies.settings import BUDGET, RACE, from_query, option_by_url, table_spec
 
 ORDER = [n for n in ("grid", "random", "bayes") if n in STRATEGIES]
 BAYES = dict(BAYES_DEFAULTS)

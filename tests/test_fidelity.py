@@ -3,8 +3,14 @@
 import numpy as np
 import pytest
 
-from landscapes import get_landscape
-from landscapes.fidelity import CURVE_RATE, check_fidelity, expected_score, noise_sd, progress
+from hpo_race.landscapes import get_landscape
+from hpo_race.landscapes.fidelity import (
+    CURVE_RATE,
+    check_fidelity,
+    expected_score,
+    noise_sd,
+    progress,
+)
 
 FIDELITIES = [1 / 27, 1 / 9, 0.2, 1 / 3, 0.5, 0.8, 1.0]
 

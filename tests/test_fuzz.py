@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from strategies.registry import RACERS
+from hpo_race.strategies.registry import RACERS
 
 EXAMPLES = 2000
 TIMEOUT_S = 10

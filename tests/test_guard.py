@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from app import classroom, ids
-from app.guard import MAX_DEPTH, check_callback_request
-from app.model_panel import MANY_CHUNK, MANY_REQUEST, MODEL_REQUEST, MODEL_STORE
-from app.race_request import REQUEST_KEYS, check_request
-from strategies.registry import RACERS
+from hpo_race.app import classroom, ids
+from hpo_race.app.guard import MAX_DEPTH, check_callback_request
+from hpo_race.app.model_panel import MANY_CHUNK, MANY_REQUEST, MODEL_REQUEST, MODEL_STORE
+from hpo_race.app.race_request import REQUEST_KEYS, check_request
+from hpo_race.strategies.registry import RACERS
 
 #: A page's request racing three racers, two of them with options of their own.
 RACE = {

@@ -49,7 +49,7 @@ def gunicorn_port():
             "--no-control-socket",
             "--log-level",
             "warning",
-            "app:server",
+            "hpo_race.app:server",
         ],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},

@@ -7,9 +7,9 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
-from landscapes import LANDSCAPES, get_landscape
-from strategies import RACERS, STRATEGIES
-from strategies.halving import (
+from hpo_race.landscapes import LANDSCAPES, get_landscape
+from hpo_race.strategies import RACERS, STRATEGIES
+from hpo_race.strategies.halving import (
     TRIAL_LIMIT,
     HalvingStrategy,
     depth_for,
@@ -17,9 +17,9 @@ from strategies.halving import (
     plan,
     schedule_trials,
 )
-from strategies.hyperband import MAX_AUTO_S, bracket_units
-from strategies.race import DEFAULT_STRATEGIES, MAX_BUDGET, MAX_TRIALS, MIN_BUDGET, run
-from strategies.schema import SettingError
+from hpo_race.strategies.hyperband import MAX_AUTO_S, bracket_units
+from hpo_race.strategies.race import DEFAULT_STRATEGIES, MAX_BUDGET, MAX_TRIALS, MIN_BUDGET, run
+from hpo_race.strategies.schema import SettingError
 
 COST = get_landscape("smooth").cost_model
 E = COST.expected()

@@ -7,16 +7,16 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
-from landscapes import LANDSCAPES, get_landscape
-from strategies import STRATEGIES
-from strategies.hyperband import (
+from hpo_race.landscapes import LANDSCAPES, get_landscape
+from hpo_race.strategies import STRATEGIES
+from hpo_race.strategies.hyperband import (
     HyperbandStrategy,
     bracket_rungs,
     bracket_units,
     full_bracket_size,
     iteration_units,
 )
-from strategies.race import DEFAULT_STRATEGIES, MAX_BUDGET, run, strategy_streams
+from hpo_race.strategies.race import DEFAULT_STRATEGIES, MAX_BUDGET, run, strategy_streams
 
 
 def hyperband_trace(landscape="smooth", budget=800.0, seed=0, **kwargs):

@@ -5,8 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from strategies.internals import VIEWS, bayes_internals, dequantise, quantise
-from strategies.race import run
+from hpo_race.strategies.internals import VIEWS, bayes_internals, dequantise, quantise
+from hpo_race.strategies.race import run
 
 
 @pytest.fixture(scope="module", params=[("smooth", 1, {}), ("bumpy", 4, {"acquisition": "ucb"})])
@@ -44,7 +44,7 @@ def test_one_frame_per_step_per_view_that_decodes_to_finite_values(race_and_inte
 
 def test_mean_tracks_the_landscape_where_the_model_has_looked(race_and_internals):
     trace, internals = race_and_internals
-    from landscapes import get_landscape
+    from hpo_race.landscapes import get_landscape
 
     s = trace["settings"]
     landscape = get_landscape(s["landscape"], s["landscape_seed"])

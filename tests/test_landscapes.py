@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from scipy.optimize import minimize
 
-from landscapes import LANDSCAPES, get_landscape
-from landscapes.base import OPTIMUM_GRID
-from landscapes.cost import CostModel
+from hpo_race.landscapes import LANDSCAPES, get_landscape
+from hpo_race.landscapes.base import OPTIMUM_GRID
+from hpo_race.landscapes.cost import CostModel
 
 NAMES = list(LANDSCAPES)
 #: Measured landscapes (svm-digits) have one layout and ignore the seed (``extra["seeded"]``).

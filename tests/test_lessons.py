@@ -10,8 +10,8 @@ import math
 import numpy as np
 import pytest
 
-from strategies.race import DEFAULT_BUDGET, DEFAULT_STRATEGIES, run
-from strategies.summary import minutes_to_reach
+from hpo_race.strategies.race import DEFAULT_BUDGET, DEFAULT_STRATEGIES, run
+from hpo_race.strategies.summary import minutes_to_reach
 
 SEEDS = range(1, 31)
 
@@ -86,7 +86,7 @@ def test_random_tries_more_distinct_values_of_the_knob_that_matters(outcomes):
 # svm-digits: "Real landscapes have ridges: the best gamma shifts with C, and over a third of
 # the square is no better than guessing."
 def test_the_svm_landscape_is_as_its_lesson_says():
-    from landscapes import get_landscape
+    from hpo_race.landscapes import get_landscape
 
     land = get_landscape("svm-digits")
     _, gamma, z = land.grid(60)  # rows: gamma, columns: C

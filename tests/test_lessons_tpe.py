@@ -10,8 +10,8 @@ below leave margin on each.
 import numpy as np
 import pytest
 
-from strategies.race import DEFAULT_BUDGET, run
-from strategies.summary import minutes_to_reach
+from hpo_race.strategies.race import DEFAULT_BUDGET, run
+from hpo_race.strategies.summary import minutes_to_reach
 
 SEEDS = range(1, 31)
 RIVALS = ("tpe", "random", "bayes")

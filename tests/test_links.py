@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from landscapes import CUSTOM
-from landscapes.custom import KEYS, MAX_PEAKS, RANGES, encode_peaks
-from strategies.race import run
-from strategies.registry import DEFAULT_RACERS, RACERS
-from strategies.schema import Setting
-from strategies.settings import (
+from hpo_race.landscapes import CUSTOM
+from hpo_race.landscapes.custom import KEYS, MAX_PEAKS, RANGES, encode_peaks
+from hpo_race.strategies.race import run
+from hpo_race.strategies.registry import DEFAULT_RACERS, RACERS
+from hpo_race.strategies.schema import Setting
+from hpo_race.strategies.settings import (
     LANDSCAPE,
     MAX_SEED,
     PAGE_RACERS,

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from app.model_data import MAX_REPEATS, chunk_limit
-from strategies.many import run_chunk
-from strategies.race import run_many
-from strategies.summary import AXIS_POINTS, compact_race, summarise, summarise_compact
+from hpo_race.app.model_data import MAX_REPEATS, chunk_limit
+from hpo_race.strategies.many import run_chunk
+from hpo_race.strategies.race import run_many
+from hpo_race.strategies.summary import AXIS_POINTS, compact_race, summarise, summarise_compact
 
 SETTINGS = {"landscape": "bumpy", "strategies": ["grid", "random", "bayes"], "budget": 300.0}
 

@@ -8,9 +8,9 @@ import gc
 
 import numpy as np
 
-from landscapes import LANDSCAPES
-from strategies.cache import BoundedCache
-from strategies.race import run
+from hpo_race.landscapes import LANDSCAPES
+from hpo_race.strategies.cache import BoundedCache
+from hpo_race.strategies.race import run
 
 RACES = 1000
 LIMIT_MB = 50

@@ -9,7 +9,7 @@ import re
 import numpy as np
 import pytest
 
-from app.model_data import (
+from hpo_race.app.model_data import (
     BAYES_DEFAULTS,
     MODEL_BYTES,
     OptionError,
@@ -22,17 +22,17 @@ from app.model_data import (
     race_entry,
     race_payload,
 )
-from app.race_request import check_request
-from strategies.narration import narrate_trace
-from strategies.race import run, run_many
-from strategies.summary import _quantiles, summarise_compact
+from hpo_race.app.race_request import check_request
+from hpo_race.strategies.narration import narrate_trace
+from hpo_race.strategies.race import run, run_many
+from hpo_race.strategies.summary import _quantiles, summarise_compact
 
 
 def test_defaults_are_the_engines() -> None:
-    from strategies.bayes import BayesStrategy
+    from hpo_race.strategies.bayes import BayesStrategy
 
     rng = np.random.default_rng(0)
-    from landscapes import get_landscape
+    from hpo_race.landscapes import get_landscape
 
     model = BayesStrategy(rng, 800.0, get_landscape("smooth").cost_model)
     state = model.state()

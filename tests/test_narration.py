@@ -4,14 +4,14 @@ import re
 
 import pytest
 
-from strategies.narration import (
+from hpo_race.strategies.narration import (
     format_knob,
     knob_point,
     narrate_end,
     narrate_trace,
     share_of_run,
 )
-from strategies.race import run
+from hpo_race.strategies.race import run
 
 
 @pytest.fixture(scope="module")

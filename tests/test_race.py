@@ -5,10 +5,10 @@ import json
 import numpy as np
 import pytest
 
-from landscapes import LANDSCAPES
-from strategies import STRATEGIES
-from strategies.race import MAX_BUDGET, run, run_many
-from strategies.schema import SettingError
+from hpo_race.landscapes import LANDSCAPES
+from hpo_race.strategies import STRATEGIES
+from hpo_race.strategies.race import MAX_BUDGET, run, run_many
+from hpo_race.strategies.schema import SettingError
 
 ALL = list(STRATEGIES)
 
@@ -111,7 +111,7 @@ def test_run_many_summarises_seed_range_with_ordered_quartiles():
 
 def test_the_race_caps_noise_and_seeds_with_the_settings_table():
     """The landscapes refuse only what cannot be built; a race's caps are the table's."""
-    from strategies.settings import LANDSCAPE_SEED, NOISE
+    from hpo_race.strategies.settings import LANDSCAPE_SEED, NOISE
 
     with pytest.raises(SettingError, match="noise must be a number from 0 to 0.2") as caught:
         run("smooth", ["random"], 100, 0, noise=NOISE.high * 2)

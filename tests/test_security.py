@@ -2,9 +2,9 @@
 
 import pytest
 
-from app import create_app
-from app.cli import build_parser
-from app.security import parse_frame_ancestors
+from hpo_race.app import create_app
+from hpo_race.app.cli import build_parser
+from hpo_race.app.security import parse_frame_ancestors
 
 
 @pytest.fixture(scope="module")

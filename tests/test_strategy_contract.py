@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from landscapes import get_landscape
-from strategies import STRATEGIES
+from hpo_race.landscapes import get_landscape
+from hpo_race.strategies import STRATEGIES
 
 NAMES = list(STRATEGIES)
 LANDSCAPE = get_landscape("smooth")

@@ -15,11 +15,11 @@ import pytest
 from optuna.samplers._tpe import sampler as tpe_sampler
 from optuna.trial import TrialState
 
-from landscapes import LANDSCAPES, get_landscape
-from strategies import race
-from strategies.race import run
-from strategies.schema import SettingError
-from strategies.tpe import THETA_DIGITS, TPEStrategy, gamma, good_split
+from hpo_race.landscapes import LANDSCAPES, get_landscape
+from hpo_race.strategies import race
+from hpo_race.strategies.race import run
+from hpo_race.strategies.schema import SettingError
+from hpo_race.strategies.tpe import THETA_DIGITS, TPEStrategy, gamma, good_split
 
 LANDSCAPE = get_landscape("smooth")
 
@@ -82,7 +82,16 @@ def test_same_seed_gives_a_bit_identical_race():
 
 
 def test_fresh_processes_give_the_same_race_whatever_the_hash_seed():
-    args = ["-m", "strategies.cli", "--strategies", "tpe", "--budget", "300", "--seed", "12"]
+    args = [
+        "-m",
+        "hpo_race.strategies.cli",
+        "--strategies",
+        "tpe",
+        "--budget",
+        "300",
+        "--seed",
+        "12",
+    ]
     outs = [
         subprocess.run(
             [sys.executable, *args],
