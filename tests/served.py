@@ -1,0 +1,98 @@
+"""Serving the app for tests as a lecture hall would: gunicorn in its own process group.
+
+Shared by tests/test_gunicorn.py (the checkout's install) and tests/test_installed_wheel.py
+(a wheel installed into a clean venv, started from another directory).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def request(port: int, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        headers = {"Content-Type": "application/json"} if body else {}
+        conn.request(method, path, body=body, headers=headers)
+        reply = conn.getresponse()
+        return reply.status, reply.read()
+    finally:
+        conn.close()
+
+
+@contextmanager
+def gunicorn(
+    executable: Path, cwd: Path, env: Mapping[str, str], workers: int = 2
+) -> Iterator[int]:
+    """Serve ``hpo_race.app:server`` on a free loopback port; yield the port once it answers."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            str(executable),
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--no-control-socket",
+            "--log-level",
+            "warning",
+            "hpo_race.app:server",
+        ],
+        cwd=cwd,
+        env=dict(env),
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if request(port, "GET", "/")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert proc.poll() is None, "gunicorn exited during start-up"
+            assert time.monotonic() < deadline, "gunicorn did not start within 90 s"
+            time.sleep(0.3)
+        yield port
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+
+
+def race_body(port: int, seed: int) -> bytes:
+    """The POST the page sends for one Run (bumpy, layout 3, 700 minutes, this seed)."""
+    status, deps = request(port, "GET", "/_dash-dependencies")
+    assert status == 200
+    race = next(
+        d
+        for d in json.loads(deps)
+        if "race-store.data" in d["output"] and not d.get("clientside_function")
+    )
+    specs = race["output"][2:-2].split("...")
+    value = {"landscape": "bumpy", "landscape_seed": 3, "budget": 700, "seed": seed, "nonce": 7}
+    return json.dumps(
+        {
+            "output": race["output"],
+            "outputs": [
+                dict(zip(("id", "property"), s.rsplit(".", 1), strict=True)) for s in specs
+            ],
+            "inputs": [{**race["inputs"][0], "value": value}],
+            "state": [],
+            "changedPropIds": [f"{race['inputs'][0]['id']}.{race['inputs'][0]['property']}"],
+        }
+    ).encode()

@@ -1,0 +1,124 @@
+"""The package as a user installs it: a wheel in a clean venv, served from another directory.
+
+``pip install .`` (not editable) must serve the complete app: every stylesheet and script of
+assets/, the vendored plotly bundle, a race, and an HTML replay that inlines that small
+bundle. It must add one top-level import name, ``hpo_race``, so a student's own ``app.py``
+never collides with ours. Built and installed once per session (about a minute: pip resolves
+the dependencies from its cache or the registry).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from served import gunicorn, request
+from test_browser_classroom import export, open_app, race_to_the_end
+
+ROOT = Path(__file__).resolve().parents[1]
+ASSETS = ROOT / "assets"
+
+pytestmark = pytest.mark.browser
+
+
+def run(*args: str | Path, cwd: Path) -> str:
+    done = subprocess.run(
+        [str(a) for a in args], cwd=cwd, capture_output=True, text=True, timeout=900, env=ENV
+    )
+    assert done.returncode == 0, f"{args} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+    return done.stdout
+
+
+#: No PYTHONPATH: only what is installed may be imported.
+ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", out, ROOT, cwd=out)
+    (built,) = out.glob("hpo_race-*.whl")
+    return built
+
+
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory) -> Path:
+    """A clean venv, outside the checkout, with the wheel and its declared dependencies."""
+    home = tmp_path_factory.mktemp("elsewhere")
+    run(sys.executable, "-m", "venv", home / "venv", cwd=home)
+    run(home / "venv" / "bin" / "python", "-m", "pip", "install", "-q", wheel, cwd=home)
+    return home
+
+
+@pytest.fixture(scope="module")
+def served(installed: Path) -> Iterator[str]:
+    with gunicorn(installed / "venv" / "bin" / "gunicorn", installed, ENV) as port:
+        yield f"http://127.0.0.1:{port}/"
+
+
+def test_the_wheel_adds_one_import_name_and_carries_the_assets(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    tops = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
+    assert tops == {"hpo_race"}
+    shipped = {name.removeprefix("hpo_race/assets/") for name in names}
+    for path in ASSETS.rglob("*"):
+        if path.is_file() and path.suffix in (".css", ".js", ".svg"):
+            assert path.relative_to(ASSETS).as_posix() in shipped, path
+    assert "hpo_race/landscapes/data/svm_digits.json" in names
+
+
+def test_the_installed_package_is_the_one_imported(installed: Path) -> None:
+    python = installed / "venv" / "bin" / "python"
+    where = run(python, "-c", "import hpo_race.app as a; print(a.__file__)", cwd=installed)
+    assert Path(where.strip()).is_relative_to(installed / "venv")
+    # the generic names stay free for a student's own modules
+    for name in ("app", "strategies", "landscapes"):
+        found = run(
+            python, "-c", f"import importlib.util as u; print(u.find_spec({name!r}))", cwd=installed
+        )
+        assert found.strip() == "None", (name, found)
+
+
+def test_the_page_names_and_serves_every_asset(served: str) -> None:
+    port = int(served.rsplit(":", 1)[1].strip("/"))
+    status, body = request(port, "GET", "/")
+    assert status == 200
+    html = body.decode()
+    linked = re.findall(r'(?:src|href)="(/assets/[^"?]+)', html)
+    expected = {
+        "/assets/" + p.relative_to(ASSETS).as_posix()
+        for p in ASSETS.rglob("*")
+        if p.suffix in (".css", ".js") and "node_modules" not in p.parts
+    }
+    assert set(linked) == expected
+    for path in linked:
+        status, content = request(port, "GET", path)
+        assert status == 200 and content == (ASSETS / path.removeprefix("/assets/")).read_bytes()
+
+
+def test_a_race_and_its_offline_replay_from_the_installed_package(
+    page: Page, served: str, tmp_path: Path
+) -> None:
+    errors = open_app(page, served)
+    # the stylesheets apply: the page is laid out by assets/*.css, not the browser's defaults
+    accent = "getComputedStyle(document.documentElement).getPropertyValue('--accent')"
+    assert page.evaluate(accent).strip() != ""
+    view = race_to_the_end(page)
+    assert set(view["strategies"]) >= {"grid", "random", "bayes"}
+    expect(page.locator("#race-status")).not_to_contain_text("Ready")
+    download = export(page, "export-html")
+    replay = tmp_path / download.suggested_filename
+    download.save_as(replay)
+    (bundle,) = (ASSETS / "vendor").glob("plotly-cartesian-*.min.js")
+    text = replay.read_text()
+    # the small vendored bundle is inlined (not the 4.6 MB full plotly.js)
+    assert bundle.read_text()[:2000] in text
+    assert len(text) < 2 * bundle.stat().st_size
+    assert errors == []
