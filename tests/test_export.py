@@ -26,6 +26,7 @@ from hpo_race.app.export import (
 )
 from hpo_race.app.model_data import BAYES_DEFAULTS, race_entry
 from hpo_race.app.race_request import REQUEST_KEYS, check_request
+from hpo_race.app.theme import STRATEGY_STYLE
 from hpo_race.landscapes import get_landscape
 from hpo_race.strategies import STRATEGIES
 from hpo_race.strategies.race import run
@@ -178,6 +179,25 @@ def test_replay_html_is_self_contained(entry: dict) -> None:
     fig = json.loads(payload)
     assert len(fig["frames"]) > 20
     assert "Race it live" in page
+
+
+def test_replay_says_who_got_to_95_percent_first() -> None:
+    # the two races of the winner tests above: one that a racer wins, one that nobody does
+    won = race_entry(settings_of("smooth", 4, 800.0, 4, bayes=BAYES))
+    name, minute = first_to_reach(won["trace"], "smooth", 4)
+    page = replay_html(won["trace"], won["view"], cached_landscape_view("smooth", 4), ORDER)
+    style = STRATEGY_STYLE[name]
+    assert (
+        f"First to 95% of the optimum: {html.escape(style.glyph)} {html.escape(style.label)}, "
+        f"at GPU minute {minute:,.0f}."
+    ) in page
+    assert "Nobody reached" not in page
+
+    lost = race_entry(settings_of("smooth", 0, 100.0, 0, bayes=BAYES))
+    assert first_to_reach(lost["trace"], "smooth", 0) is None
+    page = replay_html(lost["trace"], lost["view"], cached_landscape_view("smooth", 0), ORDER)
+    assert "Nobody reached 95% of the optimum within the budget." in page
+    assert "First to 95%" not in page
 
 
 def test_link_query_replays_the_settings() -> None:
