@@ -7,6 +7,7 @@ Browser tests never sleep for a fixed time: they wait on a condition the page se
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -64,6 +65,31 @@ def app_url() -> Iterator[str]:
         thread.join(timeout=5)
 
 
+# ---------------------------------------------------------------- the lessons' seed sweeps
+
+#: The lessons' seeds: race seed s on landscape layout 100 + s, s = 1..30, default budget.
+LESSON_SEEDS = range(1, 31)
+
+
+@functools.cache
+def lesson_sweep(landscape: str, racer: str) -> tuple[dict, ...]:
+    """One racer's race on each of the lessons' 30 seeds: ``{"opt": optimum score, "result":
+    the trace's result for the racer}``, one per seed, computed once per test session.
+
+    Each racer draws from its own random streams, so its race does not depend on who else
+    races (tests/test_race.py checks it): tests/test_lessons*.py share these sweeps.
+    """
+    from hpo_race.strategies.race import DEFAULT_BUDGET, run
+
+    out = []
+    for s in LESSON_SEEDS:
+        trace = run(landscape, [racer], DEFAULT_BUDGET, seed=s, landscape_seed=100 + s)
+        out.append(
+            {"opt": trace["landscape"]["optimum"]["score"], "result": trace["strategies"][racer]}
+        )
+    return tuple(out)
+
+
 @pytest.fixture(scope="module")
 def dash_app():
     """A fresh app instance for tests that post to its server directly (Flask test client)."""
@@ -83,12 +109,24 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test in a tests/test_browser_*.py file is marked ``browser``, so
-    ``pytest -m "not browser"`` runs the rest alone and ``-m browser`` only these."""
+    ``pytest -m "not browser"`` runs the rest alone and ``-m browser`` only these.
+
+    Tests marked ``slow`` (the many-seeds lessons, the 1,000-race memory check, the 2,000-request
+    fuzzing, real gunicorn processes) run with plain ``pytest`` and whenever the ``-m``
+    expression names ``slow`` (``-m slow``, ``-m "slow and not browser"``); any other ``-m``
+    expression leaves them out, so ``pytest -m "not browser"`` is the fast unit run.
+    """
     for item in items:
         if item.path.name.startswith("test_browser_"):
             item.add_marker(pytest.mark.browser)
+    expression = config.getoption("markexpr") or ""
+    if expression and "slow" not in expression:
+        slow = [item for item in items if item.get_closest_marker("slow")]
+        if slow:
+            config.hook.pytest_deselected(items=slow)
+            items[:] = [item for item in items if not item.get_closest_marker("slow")]
 
 
 @pytest.fixture(scope="session")

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import socket
-import subprocess
 import sys
-import time
 import types
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -452,47 +447,3 @@ def test_cli_dispatches_simulate_lazily(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "hpo_race.strategies.cli", fake)
     assert main(["simulate", "--landscape", "bumpy"]) == 3
     assert seen == [["--landscape", "bumpy"]]
-
-
-# ---------------------------------------------------------------- gunicorn
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_gunicorn_serves_app_server() -> None:
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            str(gunicorn),
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--no-control-socket",
-            "hpo_race.app:server",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as page:
-                    assert page.status == 200
-                    assert "hpo-race" in page.read().decode()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(proc.stderr.read().decode()[-2000:]) from None
-                time.sleep(0.3)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)

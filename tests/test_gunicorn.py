@@ -1,4 +1,5 @@
-"""Served as documented (gunicorn, two workers): every worker answers a race byte for byte alike."""
+"""Served as documented (gunicorn, two workers): the page, and every worker answers a race byte
+for byte alike."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+pytestmark = pytest.mark.slow  # tests/conftest.py: run by plain `pytest` and `-m slow`
 
 
 def free_port() -> int:
@@ -70,6 +73,12 @@ def gunicorn_port():
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=20)
+
+
+def test_the_page_is_served(gunicorn_port):
+    status, page = request(gunicorn_port, "GET", "/")
+    assert status == 200
+    assert "hpo-race" in page.decode()
 
 
 def race_body(port: int, seed: int) -> bytes:
