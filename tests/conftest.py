@@ -8,6 +8,7 @@ Browser tests never sleep for a fixed time: they wait on a condition the page se
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -103,10 +104,52 @@ def client(dash_app):
     return dash_app.server.test_client()
 
 
+def server_callback(dash_app, first_input: str) -> tuple[str, dict]:
+    """The server callback whose first input is ``first_input``: its output key and its entry
+    in the app's callback map."""
+    for key, entry in dash_app.callback_map.items():
+        if "callback" in entry and entry["inputs"][0]["id"] == first_input:
+            return key, entry
+    raise AssertionError(f"no server callback on {first_input}")
+
+
+def callback_body(
+    dash_app, first_input: str, inputs: list, state: list = (), changed: str | None = None
+) -> dict:
+    """The body a browser posts for the server callback whose first input is ``first_input``:
+    the values of its inputs and states in order, as if ``changed`` (default: the first
+    input) had changed."""
+    key, entry = server_callback(dash_app, first_input)
+    outputs = []
+    for part in key.strip(".").split("..."):
+        cid, prop = part.rsplit(".", 1)
+        outputs.append({"id": cid, "property": prop.split("@")[0]})
+    return {
+        "output": key,
+        "outputs": outputs,
+        "inputs": [{**spec, "value": v} for spec, v in zip(entry["inputs"], inputs, strict=True)],
+        "state": [{**spec, "value": v} for spec, v in zip(entry["state"], state, strict=True)],
+        "changedPropIds": [
+            f"{spec['id']}.{spec['property']}"
+            for spec in entry["inputs"]
+            if spec["id"] == (changed or first_input)
+        ],
+    }
+
+
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto`` (pyproject.toml): two workers for a ``-m`` run without the browser tests
+    (``-m "not browser"``, ``-m slow``), none otherwise. The browser tests time the animation's
+    frame rate, so they run alone, and a single file or test starts at once without workers."""
+    expression = config.getoption("markexpr") or ""
+    no_browser = "not browser" in expression or (expression and "browser" not in expression)
+    return min(2, os.cpu_count() or 1) if no_browser else 0
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -30,8 +30,9 @@ def simulate_here(capsys, *args) -> tuple[int, str, str]:
     return status, out.out, out.err
 
 
-def test_simulate_prints_the_documented_trace():
-    done = simulate(
+def test_simulate_prints_the_documented_trace(capsys):
+    status, out, err = simulate_here(
+        capsys,
         "--landscape",
         "bumpy",
         "--budget",
@@ -43,8 +44,8 @@ def test_simulate_prints_the_documented_trace():
         "--strategies",
         "grid,random",
     )
-    assert done.returncode == 0, done.stderr
-    trace = json.loads(done.stdout)
+    assert status == 0, err
+    trace = json.loads(out)
     assert trace["settings"]["seed"] == 4 and trace["settings"]["landscape_seed"] == 2
     assert set(trace["strategies"]) == {"grid", "random"}
     assert "unreached" in trace["strategies"]["grid"]
@@ -80,6 +81,7 @@ def test_bad_flags_give_one_line_and_status_two(args, capsys):
     assert len(lines) == 1 and lines[0].startswith("hpo-race simulate: error:")
 
 
+@pytest.mark.slow  # a new interpreter: seconds (tests/test_determinism.py runs the CLI so too)
 def test_a_bad_flag_in_a_new_process_is_one_line_and_status_two():
     done = simulate("--budget", "lots")
     assert done.returncode == 2 and done.stdout == ""

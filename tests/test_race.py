@@ -29,10 +29,12 @@ def test_no_strategy_ever_overspends(landscape, budget):
 
 
 def test_the_same_settings_give_a_bit_identical_trace():
-    a = json.dumps(run("bumpy", ALL, 800, seed=9, landscape_seed=3), sort_keys=True)
-    b = json.dumps(run("bumpy", ALL, 800, seed=9, landscape_seed=3), sort_keys=True)
+    # every racer, past each one's start-up trials (tests/test_recorded_races.py holds longer
+    # races of every racer to their recorded digests)
+    a = json.dumps(run("bumpy", ALL, 300, seed=9, landscape_seed=3), sort_keys=True)
+    b = json.dumps(run("bumpy", ALL, 300, seed=9, landscape_seed=3), sort_keys=True)
     assert a == b
-    c = json.dumps(run("bumpy", ALL, 800, seed=10, landscape_seed=3), sort_keys=True)
+    c = json.dumps(run("bumpy", ALL, 300, seed=10, landscape_seed=3), sort_keys=True)
     assert a != c
 
 
