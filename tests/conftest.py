@@ -72,6 +72,22 @@ def app_url() -> Iterator[str]:
 LESSON_SEEDS = range(1, 31)
 
 
+def rerun(settings: dict) -> dict:
+    """The race a trace's recorded ``settings`` describe, run again from them alone."""
+    from hpo_race.strategies.race import run
+
+    return run(
+        settings["landscape"],
+        settings["strategies"],
+        settings["budget"],
+        settings["seed"],
+        landscape_seed=settings["landscape_seed"],
+        noise=settings["noise"],
+        options=settings["options"],
+        peaks=settings.get("peaks"),
+    )
+
+
 @functools.cache
 def lesson_sweep(landscape: str, racer: str) -> tuple[dict, ...]:
     """One racer's race on each of the lessons' 30 seeds: ``{"opt": optimum score, "result":
