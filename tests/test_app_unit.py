@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import socket
-import subprocess
 import sys
-import time
 import types
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import callback_body
 
 from hpo_race.app import create_app, ids
 from hpo_race.app.callbacks import SettingsError, check_budget, check_landscape, check_seed
@@ -33,11 +29,10 @@ from hpo_race.app.figures import (
 )
 from hpo_race.app.theme import STRATEGY_STYLE
 from hpo_race.landscapes import get_landscape
-from hpo_race.strategies import STRATEGIES
 from hpo_race.strategies.race import run
 
 CORE_LANDSCAPES = ("smooth", "bumpy", "one-knob")
-RACING = [name for name in ids.STRATEGY_ORDER if name in STRATEGIES]
+RACING = list(ids.STRATEGY_ORDER)
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -252,33 +247,12 @@ def test_page_is_local_and_compressed(client) -> None:
 
 
 def callback_request(
-    dash_app, input_id: str, values: list[Any], trigger: str | None = None
+    dash_app, input_id: str, values: list, trigger: str | None = None
 ) -> tuple[str, dict]:
     """A request body for the server callback whose first input is ``input_id``, as if the
     input ``trigger`` (default: that first one) had changed."""
-    for key, entry in dash_app.callback_map.items():
-        if "callback" in entry and entry["inputs"][0]["id"] == input_id:
-            outputs = []
-            for part in key.strip(".").split("..."):
-                cid, prop = part.rsplit(".", 1)
-                outputs.append({"id": cid, "property": prop.split("@")[0]})
-            inputs = [
-                {**spec, "value": value}
-                for spec, value in zip(entry["inputs"], values, strict=True)
-            ]
-            body = {
-                "output": key,
-                "outputs": outputs,
-                "inputs": inputs,
-                "changedPropIds": [
-                    f"{spec['id']}.{spec['property']}"
-                    for spec in entry["inputs"]
-                    if spec["id"] == (trigger or input_id)
-                ],
-                "state": [],
-            }
-            return key, body
-    raise AssertionError(f"no server callback on {input_id}")
+    body = callback_body(dash_app, input_id, values, changed=trigger)
+    return body["output"], body
 
 
 def post(client, body: dict) -> dict:
@@ -452,47 +426,3 @@ def test_cli_dispatches_simulate_lazily(monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "hpo_race.strategies.cli", fake)
     assert main(["simulate", "--landscape", "bumpy"]) == 3
     assert seen == [["--landscape", "bumpy"]]
-
-
-# ---------------------------------------------------------------- gunicorn
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_gunicorn_serves_app_server() -> None:
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            str(gunicorn),
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--no-control-socket",
-            "hpo_race.app:server",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as page:
-                    assert page.status == 200
-                    assert "hpo-race" in page.read().decode()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(proc.stderr.read().decode()[-2000:]) from None
-                time.sleep(0.3)
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)

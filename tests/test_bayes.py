@@ -60,6 +60,7 @@ def test_points_stay_in_the_unit_square_and_never_repeat(options):
     assert gaps.min() > 0
 
 
+@pytest.mark.slow  # 20 seeds of 25 tells: a statistical claim (tests/conftest.py)
 def test_finds_the_peak_of_a_smooth_bump():
     """Within 0.05 of the maximiser in ≤ 25 tells for at least 18 of 20 seeds.
 

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import pytest
+from conftest import callback_body
 
 from hpo_race.app import ids
 from hpo_race.app.callbacks import SettingsError, cached_landscape_view, check_landscape
@@ -22,20 +23,7 @@ PEAKS = "0.700,0.700,0.800,0.120;0.250,0.300,0.500,0.100"
 
 
 def race_request(dash_app, value: Any) -> dict:
-    for key, entry in dash_app.callback_map.items():
-        if "callback" in entry and entry["inputs"][0]["id"] == ids.RACE_REQUEST:
-            outputs = []
-            for part in key.strip(".").split("..."):
-                cid, prop = part.rsplit(".", 1)
-                outputs.append({"id": cid, "property": prop.split("@")[0]})
-            return {
-                "output": key,
-                "outputs": outputs,
-                "inputs": [{**entry["inputs"][0], "value": value}],
-                "changedPropIds": [f"{ids.RACE_REQUEST}.data"],
-                "state": [],
-            }
-    raise AssertionError("no race callback")
+    return callback_body(dash_app, ids.RACE_REQUEST, [value])
 
 
 def post_race(dash_app, client, value: Any) -> dict:

@@ -10,45 +10,19 @@ with Tab, names each one, and drives a race, the landscape menu and the dialogs 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from playwright.sync_api import Browser, Page, expect
-
-AXE = Path(__file__).resolve().parent / "a11y" / "node_modules" / "axe-core" / "axe.min.js"
-INSTALL = (
-    "axe-core is missing at tests/a11y/node_modules/axe-core/axe.min.js: install it with "
-    "`npm ci --prefix tests/a11y` (needs node and npm: `sudo apt-get install -y nodejs npm`)"
-)
-VIEWPORT = {"width": 1366, "height": 768}
-BLOCKING = ("serious", "critical")
-
-
-def axe_script() -> Path:
-    if not AXE.is_file():
-        pytest.fail(INSTALL)
-    return AXE
-
-
-@pytest.fixture
-def a11y_page(browser: Browser) -> Page:
-    """A page that may inject axe (the app's CSP rightly refuses inline scripts)."""
-    axe_script()
-    context = browser.new_context(viewport=VIEWPORT, bypass_csp=True)
-    page = context.new_page()
-    yield page
-    context.close()
+from conftest import axe_script, wait_a11y_patched, wait_js, wait_revealed, wait_still
+from conftest import open_app as open_page
+from playwright.sync_api import Page, expect
 
 
 def open_app(page: Page, url: str) -> None:
-    page.goto(url)
-    page.wait_for_function(
-        """() => ['panel-grid','panel-random','panel-bayes','best-plot'].every(id => {
-                const g = document.querySelector('#' + id + ' .js-plotly-plot');
-                return g && g._fullLayout && g.querySelector('.main-svg');
-            }) && window.hpoRace && window.hpoClassroom && window.hpoClassroom.config"""
-    )
-    page.wait_for_timeout(1200)  # the a11y fix-ups run on a one-second scan
+    """The page, with classroom.js's accessibility fix-ups applied (they run on a scan)."""
+    open_page(page, url)
+    wait_a11y_patched(page)
+
+
+BLOCKING = ("serious", "critical")
 
 
 def violations(page: Page) -> list[dict]:
@@ -81,7 +55,7 @@ def finish_race(page: Page) -> None:
     page.wait_for_function(
         "() => document.getElementById('race-clock').dataset.state === 'finished'"
     )
-    page.wait_for_timeout(1300)  # the fog fades: axe measures contrast on what is shown
+    wait_revealed(page)  # the fog has faded: axe measures contrast on what is shown
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
@@ -116,7 +90,9 @@ def test_axe_finds_no_serious_violation(a11y_page: Page, app_url: str, theme: st
     assert_clean(page, f"{theme}, race finished with a prediction")
 
     page.keyboard.press("p")
-    page.wait_for_timeout(500)
+    wait_js(page, "document.documentElement.dataset.presenter === 'true'")
+    wait_still(page)
+    wait_a11y_patched(page)
     assert_clean(page, f"{theme}, presenter mode")
 
 
@@ -182,7 +158,8 @@ def test_every_control_is_reachable_by_keyboard_and_named(a11y_page: Page, app_u
     page.focus("#landscape-select")
     page.keyboard.press("ArrowDown")
     expect(page.get_by_role("option", name="Bumpy")).to_be_visible()
-    page.wait_for_timeout(300)  # the menu focuses the chosen item on its next frame
+    # the menu moves the focus into its list on its next frame
+    wait_js(page, "!!document.activeElement.closest('.dash-dropdown-content')")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     expect(page.locator("#landscape-info")).not_to_contain_text("Smooth")

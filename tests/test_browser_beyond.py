@@ -12,48 +12,26 @@ import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-import pytest
-from playwright.sync_api import Browser, Page, expect
-from test_browser_race import pick_racer
+from conftest import (
+    RACING,
+    count_posts,
+    open_app,
+    pick_racer,
+    traces,
+    wait_a11y_patched,
+    wait_js,
+    wait_revealed,
+    wait_state,
+)
+from playwright.sync_api import Page, expect
 
 from hpo_race.landscapes.custom import decode_peaks
-from hpo_race.strategies import STRATEGIES
 from hpo_race.strategies.race import DEFAULT_BUDGET, run
 
-ORDER = ("grid", "random", "bayes")
-RACING = [name for name in ORDER if name in STRATEGIES]
 FOUR = [*RACING, "hyperband"]
-CALLBACK = "/_dash-update-component"
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def open_app(page: Page, url: str) -> list[str]:
-    """Load the page, wait for every graph and the scripts; return the console-error list."""
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url)
-    wait_js(
-        page,
-        """['panel-grid','panel-random','panel-bayes','best-plot','landscape-grid',
-            'landscape-random','landscape-bayes'].every(id => {
-                const g = document.querySelector('#' + id + ' .js-plotly-plot');
-                return g && g._fullLayout && g.querySelector('.main-svg'); })
-           && window.hpoRace && window.hpoDraw && window.dash_clientside
-           && window.dash_clientside.hpoDraw""",
-    )
-    return errors
-
-
-def wait_js(page: Page, expression: str, timeout: float = 30_000) -> None:
-    """Wait until a JS expression is true (wrapped in a function: the CSP forbids eval)."""
-    page.wait_for_function(f"() => ({expression})", timeout=timeout)
-
-
-def wait_state(page: Page, state: str, timeout: float = 60_000) -> None:
-    wait_js(page, f"document.getElementById('race-clock').dataset.state === '{state}'", timeout)
 
 
 def race_fast(page: Page, speed: float = 8) -> None:
@@ -62,35 +40,8 @@ def race_fast(page: Page, speed: float = 8) -> None:
     wait_state(page, "finished")
 
 
-def traces(page: Page, graph_id: str) -> dict[str, dict]:
-    """Trace data of a graph by uid: x, y, marker symbol and size (plain values)."""
-    return page.evaluate(
-        """(id) => { const g = document.querySelector('#' + id + ' .js-plotly-plot');
-                     const out = {};
-                     g.data.forEach(t => { const m = t.marker || {};
-                         out[t.uid] = {x: Array.from(t.x || []), y: Array.from(t.y || []),
-                                       text: Array.from(t.text || []),
-                                       symbol: m.symbol, color: m.color,
-                                       size: Array.isArray(m.size) ? Array.from(m.size) : m.size,
-                                       visible: t.visible}; });
-                     return out; }""",
-        graph_id,
-    )
-
-
 def query(page: Page) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
-
-
-def count_posts(page: Page) -> list[dict]:
-    posts: list[dict] = []
-
-    def record(request) -> None:  # noqa: ANN001
-        if request.method == "POST" and CALLBACK in request.url:
-            posts.append(request.post_data_json or {})
-
-    page.on("request", record)
-    return posts
 
 
 def no_scroll(page: Page) -> None:
@@ -206,7 +157,7 @@ def test_real_svm_landscape_races_on_log_axes(page: Page, app_url: str, artifact
     optimum = expected["landscape"]["optimum"]["score"]
     expect(page.locator("#best-plot")).to_contain_text(f"optimum {optimum:.3f}")
     expect(page.locator("#race-status")).to_contain_text("Finished")
-    page.wait_for_timeout(1000)  # the fog fades
+    wait_revealed(page)  # the fog has faded out
     page.screenshot(path=str(artifacts / "beyond-svm.png"))
 
     # back to a seeded landscape: the dice works again
@@ -256,7 +207,7 @@ def test_hyperband_fourth_racer(page: Page, app_url: str, artifacts: Path) -> No
     wait_js(page, f"Number(document.getElementById('race-clock').dataset.clock) > {0.4 * end}")
     page.screenshot(path=str(artifacts / "beyond-four-mid.png"))
     wait_state(page, "finished")
-    page.wait_for_timeout(1000)
+    wait_revealed(page)
     page.screenshot(path=str(artifacts / "beyond-four-end.png"))
     fps = page.evaluate("window.hpoRace.stats.fps")
     assert fps >= 30, f"four racers animated at {fps:.1f} fps"
@@ -421,7 +372,7 @@ def test_draw_your_own_landscape(page: Page, app_url: str, artifacts: Path) -> N
     bu, bv = unit_of(page, "bayes", bayes["best"]["x"][0], bayes["best"]["y"][0])
     assert math.hypot(bu - centres[0][0], bv - centres[0][1]) < 0.08
     expect(page.locator("#race-status")).to_contain_text("Finished")
-    page.wait_for_timeout(1000)
+    wait_revealed(page)
     page.screenshot(path=str(artifacts / "beyond-draw-end.png"))
     # after the race the panels show the probes; Reset makes them drawing surfaces again
     expect(page.locator("#draw-grid")).to_be_hidden()
@@ -470,8 +421,8 @@ def test_drawing_is_bounded_and_bad_peaks_are_explained(page: Page, app_url: str
         draw_peak(page, "grid", 0.08 + 0.075 * i, 0.5 + 0.3 * math.sin(i))
         wait_peaks(page, i + 1)
     draw_peak(page, "random", 0.5, 0.5)
+    # the refusal is written by the same handler that would have added the peak
     expect(page.locator("#draw-hint")).to_contain_text("12 peaks is the most")
-    page.wait_for_timeout(300)
     assert peak_count(page) == 12
     assert len(query(page)["peaks"].split(";")) == 12
     assert re.fullmatch(
@@ -510,17 +461,6 @@ def test_draw_with_the_keyboard(page: Page, app_url: str) -> None:
 # ---------------------------------------------------------------- accessibility
 
 
-@pytest.fixture
-def a11y_page(browser: Browser) -> Page:
-    """A page that may inject axe (the app's CSP rightly refuses inline scripts)."""
-    from test_browser_a11y import VIEWPORT, axe_script
-
-    axe_script()
-    context = browser.new_context(viewport=VIEWPORT, bypass_csp=True)
-    yield context.new_page()
-    context.close()
-
-
 def test_drawing_and_four_racers_pass_axe(a11y_page: Page, app_url: str) -> None:
     """axe-core finds no serious or critical problem in draw mode with four racers."""
     from test_browser_a11y import assert_clean, finish_race
@@ -536,7 +476,7 @@ def test_drawing_and_four_racers_pass_axe(a11y_page: Page, app_url: str) -> None
         a11y_page,
         "!!document.querySelector('#draw-height [role=slider]').getAttribute('aria-label')",
     )
-    a11y_page.wait_for_timeout(1200)
+    wait_a11y_patched(a11y_page)
     assert_clean(a11y_page, "drawing, four racers")
     finish_race(a11y_page)
     wait_state(a11y_page, "finished")

@@ -17,17 +17,22 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from conftest import (
+    RACING,
+    VIEWPORT,
+    count_posts,
+    open_app,
+    pick_racer,
+    real,
+    wait_frames,
+    wait_js,
+    wait_revealed,
+    wait_state,
+)
 from playwright.sync_api import Browser, Page, expect
-from test_browser_race import pick_racer
 
-from hpo_race.app.export import winner
 from hpo_race.app.model_data import BAYES_DEFAULTS
-from hpo_race.strategies import STRATEGIES
 from hpo_race.strategies.race import DEFAULT_BUDGET, run
-
-ORDER = ("grid", "random", "bayes")
-RACING = [name for name in ORDER if name in STRATEGIES]
-VIEWPORT = {"width": 1366, "height": 768}
 
 #: A link with every race and view setting away from its default.
 LINK = (
@@ -45,31 +50,6 @@ LINK_BAYES = {
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def open_app(page: Page, url: str) -> list[str]:
-    """Load the page, wait for the graphs, race.js and classroom.js; return the error list."""
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url)
-    page.wait_for_function(
-        """() => ['panel-grid','panel-random','panel-bayes','best-plot'].every(id => {
-                const g = document.querySelector('#' + id + ' .js-plotly-plot');
-                return g && g._fullLayout && g.querySelector('.main-svg');
-            }) && window.hpoRace && window.hpoClassroom && window.hpoClassroom.config
-              && window.dash_clientside && window.dash_clientside.hpoClassroom"""
-    )
-    return errors
-
-
-def wait_js(page: Page, expression: str, timeout: float = 30_000) -> None:
-    """Wait until a JS expression is true (wrapped in a function: the app's CSP forbids eval)."""
-    page.wait_for_function(f"() => ({expression})", timeout=timeout)
-
-
-def wait_state(page: Page, state: str, timeout: float = 30_000) -> None:
-    wait_js(page, f"document.getElementById('race-clock').dataset.state === '{state}'", timeout)
 
 
 def state(page: Page) -> str:
@@ -115,21 +95,6 @@ def expected_race(landscape: str, budget: float, seed: int, lseed: int, bayes: d
     return run(landscape, RACING, budget, seed, landscape_seed=lseed, options={"bayes": bayes})
 
 
-def real(knob: dict, u: float) -> float:
-    low, high = knob["low"], knob["high"]
-    value = low * (high / low) ** u if knob["log"] else low + u * (high - low)
-    return float(f"{value:.6g}")
-
-
-@pytest.fixture
-def clipboard_page(browser: Browser, app_url: str) -> Page:
-    context = browser.new_context(viewport=VIEWPORT)
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_url.rstrip("/"))
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 # ---------------------------------------------------------------- links
 
 
@@ -162,7 +127,7 @@ def test_a_shared_link_replays_the_identical_race(
     for name in RACING:
         trials = trace["strategies"][name]["trials"]
         assert first[name] == [
-            [real(knobs[0], t["theta"][0]), real(knobs[1], t["theta"][1])] for t in trials
+            [real(knobs[0], t["theta"][0], 6), real(knobs[1], t["theta"][1], 6)] for t in trials
         ], name
 
     # Copy link: the clipboard holds the whole state, and it replays the same race elsewhere
@@ -284,9 +249,15 @@ def test_a_teachers_link_hides_controls(page: Page, app_url: str) -> None:
     expect(page.locator("#link-notice")).to_be_hidden()
     # keys of a hidden control are off too: 2 would pick the second landscape
     focus_page(page)
+    posts = count_posts(page)
+    theme = page.evaluate("document.documentElement.dataset.theme")
     page.keyboard.press("2")
-    page.wait_for_timeout(400)
+    page.keyboard.press("t")  # handled after the 2: once the theme flips, the 2 was handled too
+    wait_js(page, f"document.documentElement.dataset.theme !== '{theme}'")
+    wait_frames(page)
+    expect(page.locator("#landscape-select")).to_contain_text("Smooth")
     expect(page.locator("#landscape-info")).to_contain_text("Smooth")
+    assert not [p for p in posts if "landscape-select" in json.dumps(p.get("inputs"))], posts
     # a shared copy of the link hides the same controls
     page.click("#copy-link")
     wait_js(page, "location.search.includes('budget_hide=1')")
@@ -389,9 +360,11 @@ def test_every_shortcut(page: Page, app_url: str, artifacts: Path) -> None:
     # typing in a box is never a shortcut
     page.fill("#seed-input", "")
     page.type("#seed-input", "2")
-    for key in ("p", "t", "f", "?", "3", " "):
+    for key in ("p", "t", "f", "?", "3", " ", "4"):
         page.keyboard.press(key)
-    page.wait_for_timeout(300)
+    # the digits reached the box, so every key before them was handled (by the box alone)
+    wait_js(page, "document.getElementById('seed-input').value === '234'")
+    wait_frames(page)
     assert page.evaluate("document.documentElement.dataset.presenter") == "false"
     assert page.evaluate("document.fullscreenElement") is None
     expect(dialog).to_be_hidden()
@@ -448,7 +421,7 @@ def test_predict_the_winner(page: Page, app_url: str, artifacts: Path) -> None:
     expect(page.locator("#race-live")).to_contain_text(
         f"First to 95% of the optimum: {shorts[champion]}"
     )
-    page.wait_for_timeout(1200)  # the fog fades
+    wait_revealed(page)  # the fog has faded out
     page.screenshot(path=str(artifacts / "classroom-predict-right.png"))
 
     # Reset clears the verdict and the pick; a wrong pick is called wrong
@@ -461,7 +434,7 @@ def test_predict_the_winner(page: Page, app_url: str, artifacts: Path) -> None:
     expect(result).to_contain_text("Not this time")
     expect(result).to_contain_text("You picked")
     expect(result).to_have_attribute("data-verdict", "wrong")
-    page.wait_for_timeout(1200)  # the fog fades
+    wait_revealed(page)  # the fog has faded out
     page.screenshot(path=str(artifacts / "classroom-predict-wrong.png"))
 
     # "nobody": a race where no search gets to 95% (a tiny budget on the bumpy landscape)
@@ -558,13 +531,12 @@ def test_exports_match_the_race(page: Page, app_url: str, tmp_path: Path) -> Non
         )
         assert shown == [len(trace["strategies"][n]["trials"]) for n in RACING]
         assert offline.locator(".main-svg").count() > 0
-        first = winner(trace, RACING)
+        # on this link nobody gets to 95% of the optimum (the engine's own scores say so);
+        # tests/test_export.py checks the replay's verdict for a race somebody wins
+        target = 0.95 * trace["landscape"]["optimum"]["score"]
+        assert all(t["best"] < target for s in trace["strategies"].values() for t in s["trials"])
         verdict = offline.inner_text(".verdict")
-        if first is None:
-            assert verdict.startswith("Nobody reached 95% of the optimum"), verdict
-        else:
-            assert verdict.startswith("First to 95% of the optimum"), verdict
-            assert f"GPU minute {first['minute']:,.0f}" in verdict
+        assert verdict.startswith("Nobody reached 95% of the optimum within the budget."), verdict
         assert problems == [] and requests == []
     finally:
         context.close()
@@ -573,7 +545,7 @@ def test_exports_match_the_race(page: Page, app_url: str, tmp_path: Path) -> Non
 def test_png_camera_on_panels_and_the_plot(page: Page, app_url: str) -> None:
     open_app(page, app_url)
     race_to_the_end(page)
-    page.wait_for_timeout(1000)
+    wait_revealed(page)  # the PNG shows the landscape behind the probes
     for graph in ("panel-bayes", "best-plot"):
         page.hover(f"#{graph}")
         camera = page.locator(f"#{graph} .modebar-btn[data-title*='png' i]")
@@ -604,7 +576,7 @@ def test_screenshots_presenter_and_dark(page: Page, app_url: str, artifacts: Pat
     wait_state(page, "playing")
     page.evaluate("window.hpoRace.api.setSpeed(30)")
     wait_state(page, "finished")
-    page.wait_for_timeout(1200)
+    wait_revealed(page)
     size = page.evaluate(
         "(() => { const d = document.documentElement;"
         " return [d.scrollWidth, d.scrollHeight, innerWidth, innerHeight]; })()"
@@ -620,7 +592,7 @@ def test_screenshots_presenter_and_dark(page: Page, app_url: str, artifacts: Pat
     wait_state(page, "playing")
     page.evaluate("window.hpoRace.api.setSpeed(30)")
     wait_state(page, "finished")
-    page.wait_for_timeout(1200)
+    wait_revealed(page)
     bg = page.evaluate(
         "document.querySelector('#best-plot .js-plotly-plot')._fullLayout.plot_bgcolor"
     )
@@ -677,7 +649,8 @@ def test_live_summary_speaks_at_milestones_not_every_frame(page: Page, app_url: 
     wait_state(page, "playing")
     page.evaluate("window.hpoRace.api.setSpeed(4)")
     wait_state(page, "finished", timeout=30_000)
-    page.wait_for_timeout(300)
+    wait_js(page, "(window.__said.slice(-1)[0] || '').startsWith('Race finished.')")
+    wait_frames(page)
     said = page.evaluate("window.__said")
     frames = page.evaluate("window.hpoRace.stats.frames")
     assert frames > 60 and 2 <= len(said) <= 8, (frames, said)

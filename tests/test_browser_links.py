@@ -9,15 +9,14 @@ import random
 from urllib.parse import parse_qsl, urlencode, urlparse
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
-from test_browser_race import open_app, wait_js, wait_state
+from conftest import open_app, wait_js, wait_state
+from playwright.sync_api import Page, expect
 
 from hpo_race.landscapes.custom import encode_peaks
 from hpo_race.strategies.race import run
 from hpo_race.strategies.registry import RACERS
 from hpo_race.strategies.settings import PAGE_RACERS, check_race, from_query, seeded, to_query
 
-VIEWPORT = {"width": 1366, "height": 768}
 LANDSCAPES = ["smooth", "bumpy", "one-knob", "svm-digits", "custom"]
 
 
@@ -67,15 +66,6 @@ def sample_settings(n: int, seed: int = 7) -> list[dict]:
             raw["options"]["bayes"]["length_scale"] = [0.051, 0.0512, 2.5, None][i % 4]
         out.append(check_race(raw))
     return out
-
-
-@pytest.fixture
-def clipboard_page(browser: Browser, app_url: str):
-    context = browser.new_context(viewport=VIEWPORT)
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_url.rstrip("/"))
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def copy_link(page: Page) -> str:

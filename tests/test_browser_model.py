@@ -14,66 +14,23 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import RACING, clock, count_posts, real, wait_js, wait_state, wait_still
+from conftest import open_app as open_page
 from playwright.sync_api import Page, expect
 
 from hpo_race.app.model_data import BAYES_DEFAULTS, model_resolution
-from hpo_race.strategies import STRATEGIES
 from hpo_race.strategies.internals import bayes_internals, dequantise
 from hpo_race.strategies.narration import narrate_trace
 from hpo_race.strategies.race import DEFAULT_BUDGET, run, run_many
 
-ORDER = ("grid", "random", "bayes")
-RACING = [name for name in ORDER if name in STRATEGIES]
-CALLBACK = "/_dash-update-component"
-
-pytestmark = pytest.mark.skipif("bayes" not in STRATEGIES, reason="needs the Bayesian strategy")
-
-
 # ---------------------------------------------------------------- helpers
+
+#: The graphs of the Bayesian panel's views and of the many-seeds view.
+MODEL_GRAPHS = ("panel-bayes", "best-plot", "model-bayes", "many-plot")
 
 
 def open_app(page: Page, url: str) -> list[str]:
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url)
-    page.wait_for_function(
-        """() => ['panel-bayes','best-plot','model-bayes','many-plot'].every(id => {
-                const g = document.querySelector('#' + id + ' .js-plotly-plot');
-                return g && g._fullLayout && g.querySelector('.main-svg');
-            }) && window.hpoRace && window.hpoModel && window.hpoMany
-              && window.dash_clientside && window.dash_clientside.hpoModel"""
-    )
-    return errors
-
-
-def wait_js(page: Page, expression: str, timeout: float = 30_000) -> None:
-    page.wait_for_function(f"() => ({expression})", timeout=timeout)
-
-
-def wait_state(page: Page, state: str, timeout: float = 30_000) -> None:
-    wait_js(page, f"document.getElementById('race-clock').dataset.state === '{state}'", timeout)
-
-
-def clock(page: Page) -> dict:
-    return page.evaluate(
-        """() => { const c = document.getElementById('race-clock');
-                   const shown = {};
-                   (c.dataset.trials || '').split(',').filter(Boolean).forEach(p => {
-                       const [k, v] = p.split(':'); shown[k] = Number(v); });
-                   return {t: Number(c.dataset.clock), state: c.dataset.state, shown: shown}; }"""
-    )
-
-
-def count_posts(page: Page) -> list[dict]:
-    posts: list[dict] = []
-
-    def record(r) -> None:
-        if r.method == "POST" and CALLBACK in r.url:
-            posts.append(r.post_data_json or {})
-
-    page.on("request", record)
-    return posts
+    return open_page(page, url, MODEL_GRAPHS)
 
 
 def posts_to(posts: list[dict], store: str) -> list[dict]:
@@ -110,12 +67,6 @@ def wait_model(page: Page, view: str, step_k: int | None = None) -> dict:
     )
     wait_js(page, cond)
     return shown_model(page)
-
-
-def real(knob: dict, u: float) -> float:
-    if knob["log"]:
-        return knob["low"] * (knob["high"] / knob["low"]) ** u
-    return knob["low"] + u * (knob["high"] - knob["low"])
 
 
 @pytest.fixture(scope="module")
@@ -178,7 +129,7 @@ def test_each_bayesian_view_shows_the_models_frame(
             assert shown["zmin"] == 0 and math.isclose(
                 shown["zmax"], internals["frames"][view][k]["hi"], rel_tol=1e-9
             )
-        page.wait_for_timeout(150)
+        wait_still(page)
         page.screenshot(path=str(artifacts / f"model-{view}.png"))
     assert len(set(scales.values())) == 3, "each view has its own colours"
     assert not np.allclose(zs["mean"], zs["std"]) and not np.allclose(zs["std"], zs["acquisition"])

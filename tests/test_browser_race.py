@@ -11,74 +11,24 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import (
+    CALLBACK,
+    RACING,
+    clock,
+    count_posts,
+    open_app,
+    traces,
+    wait_a11y_patched,
+    wait_frames,
+    wait_js,
+    wait_revealed,
+    wait_state,
+)
 from playwright.sync_api import Page, expect
 
-from hpo_race.strategies import STRATEGIES
 from hpo_race.strategies.race import DEFAULT_BUDGET, run
 
-ORDER = ("grid", "random", "bayes")
-RACING = [name for name in ORDER if name in STRATEGIES]
-CALLBACK = "/_dash-update-component"
-
-
 # ---------------------------------------------------------------- helpers
-
-
-def open_app(page: Page, url: str) -> list[str]:
-    """Load the page, wait for every graph and for race.js; return the console-error list."""
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url)
-    page.wait_for_function(
-        """() => ['panel-grid','panel-random','panel-bayes','best-plot',
-                  'landscape-grid','landscape-random','landscape-bayes'].every(id => {
-                const g = document.querySelector('#' + id + ' .js-plotly-plot');
-                return g && g._fullLayout && g.querySelector('.main-svg');
-            }) && window.hpoRace && window.dash_clientside && window.dash_clientside.hpoRace"""
-    )
-    return errors
-
-
-def wait_js(page: Page, expression: str, timeout: float = 30_000) -> None:
-    """Wait until a JS expression is true (wrapped in a function: the app's CSP forbids eval)."""
-    page.wait_for_function(f"() => ({expression})", timeout=timeout)
-
-
-def pick_racer(page: Page, name: str, on: bool = True) -> None:
-    """Tick (or untick) a racer in the racer menu, opening it first."""
-    if not page.locator("#racer-menu").evaluate("d => d.open"):
-        page.click("#racer-menu summary")
-    box = page.locator(f"#racer-picker input[value={name}]")
-    box.check() if on else box.uncheck()
-    page.keyboard.press("Escape")  # the menu folds again
-
-
-def clock(page: Page) -> dict:
-    """The animation's state as race.js publishes it on #race-clock."""
-    return page.evaluate(
-        """() => { const c = document.getElementById('race-clock');
-                   const shown = {};
-                   (c.dataset.trials || '').split(',').filter(Boolean).forEach(p => {
-                       const [k, v] = p.split(':'); shown[k] = Number(v); });
-                   return {t: Number(c.dataset.clock), state: c.dataset.state, shown: shown}; }"""
-    )
-
-
-def wait_state(page: Page, state: str, timeout: float = 30_000) -> None:
-    wait_js(page, f"document.getElementById('race-clock').dataset.state === '{state}'", timeout)
-
-
-def traces(page: Page, graph_id: str) -> dict[str, dict]:
-    """Trace data of a graph by uid: {uid: {x, y}} (plain lists)."""
-    return page.evaluate(
-        """(id) => { const g = document.querySelector('#' + id + ' .js-plotly-plot');
-                     const out = {};
-                     g.data.forEach(t => { out[t.uid] = {x: Array.from(t.x || []),
-                                                         y: Array.from(t.y || [])}; });
-                     return out; }""",
-        graph_id,
-    )
 
 
 def fog_opacity(page: Page, name: str) -> float:
@@ -93,15 +43,6 @@ def budget_text(page: Page, name: str) -> str:
     return page.inner_text(f"#budget-{name} .stats")
 
 
-def count_posts(page: Page) -> list[str]:
-    posts: list[str] = []
-    page.on(
-        "request",
-        lambda r: posts.append(r.url) if r.method == "POST" and CALLBACK in r.url else None,
-    )
-    return posts
-
-
 def expected_race(landscape: str = "smooth", seed: int = 0, lseed: int = 0) -> dict:
     return run(landscape, RACING, DEFAULT_BUDGET, seed, landscape_seed=lseed)
 
@@ -113,7 +54,10 @@ def test_page_loads_clean_on_one_screen(page: Page, app_url: str) -> None:
     urls: list[str] = []
     page.on("request", lambda r: urls.append(r.url))
     errors = open_app(page, app_url)
-    page.wait_for_timeout(300)
+    # settled: every request the page makes on its own has been made (none for 500 ms), and
+    # classroom.js's accessibility pass has run over the controls
+    page.wait_for_load_state("networkidle")
+    wait_a11y_patched(page)
     assert errors == []
     assert all(u.startswith(app_url) for u in urls), "the page must not need the internet"
     assert not [u for u in urls if u.endswith("plotly.min.js")], "full plotly bundle fetched"
@@ -149,7 +93,7 @@ def test_page_loads_clean_on_one_screen(page: Page, app_url: str) -> None:
         box = page.locator(selector).bounding_box()
         assert box and box["x"] + box["width"] <= 1366 and box["y"] + box["height"] <= 768
     # hidden landscape, empty panels, axes in real knob units (log where the knob is log)
-    assert all(fog_opacity(page, name) == 1 for name in ORDER)
+    assert all(fog_opacity(page, name) == 1 for name in RACING)
     layout = page.evaluate(
         "(() => { const l = document.querySelector('#landscape-grid .js-plotly-plot')._fullLayout;"
         " return {x: l.xaxis.type, y: l.yaxis.type, xt: l.xaxis.title.text}; })()"
@@ -174,7 +118,7 @@ def test_default_race_real_animation(page: Page, app_url: str, artifacts: Path) 
     mid = clock(page)
     assert mid["state"] == "playing"
     expect(page.locator("#pause-button")).to_be_visible()
-    assert all(fog_opacity(page, name) == 1 for name in ORDER), "landscape shown mid-race"
+    assert all(fog_opacity(page, name) == 1 for name in RACING), "landscape shown mid-race"
     page.screenshot(path=str(artifacts / "race-mid.png"))
     # one shared clock: every panel shows exactly the trials finished by minute t
     for name in RACING:
@@ -184,7 +128,7 @@ def test_default_race_real_animation(page: Page, app_url: str, artifacts: Path) 
         assert low <= mid["shown"][name] <= high, (name, mid)
 
     wait_state(page, "finished", timeout=60_000)
-    page.wait_for_timeout(1200)  # let the fog finish fading
+    wait_revealed(page)  # the fog has faded out
     page.screenshot(path=str(artifacts / "race-end.png"))
 
     assert len(posts) <= 2, posts
@@ -239,7 +183,7 @@ def test_pause_step_reset(page: Page, app_url: str) -> None:
     page.click("#pause-button")
     wait_state(page, "paused", timeout=2_000)
     paused = clock(page)
-    page.wait_for_timeout(600)
+    wait_frames(page, 30)
     assert clock(page) == paused, "the clock moved while paused"
     expect(page.locator("#run-button")).to_be_visible()
 
@@ -258,7 +202,7 @@ def test_pause_step_reset(page: Page, app_url: str) -> None:
     assert sum(stepped["shown"].values()) == sum(paused["shown"].values()) + 1
     assert math.isclose(stepped["t"], pending[0], abs_tol=1e-3)
     assert stepped["state"] == "paused"
-    page.wait_for_timeout(300)
+    wait_frames(page)
     assert clock(page) == stepped
 
     # Resume, then Reset clears everything at once
@@ -268,7 +212,7 @@ def test_pause_step_reset(page: Page, app_url: str) -> None:
     wait_state(page, "idle", timeout=2_000)
     state = clock(page)
     assert state["t"] == 0 and set(state["shown"].values()) == {0}
-    page.wait_for_timeout(300)
+    wait_frames(page)
     assert clock(page)["t"] == 0
     for name in RACING:
         data = traces(page, f"panel-{name}")

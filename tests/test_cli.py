@@ -10,6 +10,7 @@ from hpo_race.strategies.cli import main
 
 
 def simulate(*args):
+    """As a user runs it: a new process (the entry point and its exit status for real)."""
     return subprocess.run(
         [sys.executable, "-m", "hpo_race.strategies.cli", *args],
         capture_output=True,
@@ -18,8 +19,20 @@ def simulate(*args):
     )
 
 
-def test_simulate_prints_the_documented_trace():
-    done = simulate(
+def simulate_here(capsys, *args) -> tuple[int, str, str]:
+    """``main`` in this process: its exit status (returned, or argparse's SystemExit), stdout
+    and stderr. The same code path as ``simulate`` but for the interpreter start-up."""
+    try:
+        status = main(list(args))
+    except SystemExit as stop:
+        status = stop.code
+    out = capsys.readouterr()
+    return status, out.out, out.err
+
+
+def test_simulate_prints_the_documented_trace(capsys):
+    status, out, err = simulate_here(
+        capsys,
         "--landscape",
         "bumpy",
         "--budget",
@@ -31,8 +44,8 @@ def test_simulate_prints_the_documented_trace():
         "--strategies",
         "grid,random",
     )
-    assert done.returncode == 0, done.stderr
-    trace = json.loads(done.stdout)
+    assert status == 0, err
+    trace = json.loads(out)
     assert trace["settings"]["seed"] == 4 and trace["settings"]["landscape_seed"] == 2
     assert set(trace["strategies"]) == {"grid", "random"}
     assert "unreached" in trace["strategies"]["grid"]
@@ -60,10 +73,18 @@ def test_simulate_repeats_adds_summary_and_races(capsys):
         ["--landscape", "custom", "--peaks", "0.5,0.5,__import__('os'),0.1"],
     ],
 )
-def test_bad_flags_give_one_line_and_status_two(args):
-    done = simulate(*args)
-    assert done.returncode == 2
-    assert done.stdout == ""
+def test_bad_flags_give_one_line_and_status_two(args, capsys):
+    status, out, err = simulate_here(capsys, *args)
+    assert status == 2
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("hpo-race simulate: error:")
+
+
+@pytest.mark.slow  # a new interpreter: seconds (tests/test_determinism.py runs the CLI so too)
+def test_a_bad_flag_in_a_new_process_is_one_line_and_status_two():
+    done = simulate("--budget", "lots")
+    assert done.returncode == 2 and done.stdout == ""
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("hpo-race simulate: error:")
 
@@ -77,15 +98,15 @@ def test_simulate_races_a_drawn_landscape_and_records_its_peaks(capsys):
     assert trace["landscape"]["optimum"]["theta"] == pytest.approx([0.3, 0.4], abs=0.02)
 
 
-def test_help_lists_every_racer_and_its_options_from_the_registry():
+def test_help_lists_every_racer_and_its_options_from_the_registry(capsys):
     from hpo_race.strategies.registry import RACERS
 
-    done = simulate("--help")
-    assert done.returncode == 0
+    status, out, _ = simulate_here(capsys, "--help")
+    assert status == 0
     for name, racer in RACERS.items():
-        assert f"{name} ({racer.title})" in done.stdout
+        assert f"{name} ({racer.title})" in out
         for option in racer.options:
-            assert f"--{name}-{option.name.replace('_', '-')}" in done.stdout
+            assert f"--{name}-{option.name.replace('_', '-')}" in out
 
 
 def test_racer_options_reach_the_race_and_odd_budgets_are_kept(capsys):
@@ -107,8 +128,8 @@ def test_racer_options_reach_the_race_and_odd_budgets_are_kept(capsys):
         (["--hyperband-eta", "9", "--strategies", "hyperband"], "η must be a whole number"),
     ],
 )
-def test_bad_racer_options_give_one_line_naming_the_option(args, says):
-    done = simulate(*args)
-    assert done.returncode == 2 and done.stdout == ""
-    lines = done.stderr.strip().splitlines()
+def test_bad_racer_options_give_one_line_naming_the_option(args, says, capsys):
+    status, out, err = simulate_here(capsys, *args)
+    assert status == 2 and out == ""
+    lines = err.strip().splitlines()
     assert len(lines) == 1 and says in lines[0]

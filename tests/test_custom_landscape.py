@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pytest
+from conftest import rerun
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -84,16 +85,7 @@ def test_run_races_on_custom_peaks_and_its_settings_replay_it():
     trace = run("custom", ["grid", "random", "hyperband"], 500, seed=3, peaks=PEAKS)
     s = trace["settings"]
     assert s["landscape"] == "custom" and s["peaks"] == TEXT
-    again = run(
-        s["landscape"],
-        s["strategies"],
-        s["budget"],
-        s["seed"],
-        landscape_seed=s["landscape_seed"],
-        noise=s["noise"],
-        options=s["options"],
-        peaks=s["peaks"],
-    )
+    again = rerun(s)
     assert json.dumps(again, sort_keys=True) == json.dumps(trace, sort_keys=True)
     assert "peaks" not in run("smooth", ["random"], 100, seed=0)["settings"]
     many = run_many("custom", ["random"], 200, seed=1, repeats=2, peaks=TEXT)

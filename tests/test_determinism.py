@@ -5,6 +5,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from hpo_race.strategies.cache import BoundedCache
 from hpo_race.strategies.race import run
 
@@ -23,6 +25,7 @@ def simulate_in_new_process(hash_seed: str) -> bytes:
     return done.stdout
 
 
+@pytest.mark.slow
 def test_fresh_processes_print_byte_identical_races():
     first = simulate_in_new_process("1")
     assert first == simulate_in_new_process("2")

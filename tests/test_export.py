@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl
 
 import numpy as np
 import pytest
+from conftest import callback_body, server_callback
 
 from hpo_race.app import classroom, ids
 from hpo_race.app.callbacks import cached_landscape_view
@@ -26,12 +27,12 @@ from hpo_race.app.export import (
 )
 from hpo_race.app.model_data import BAYES_DEFAULTS, race_entry
 from hpo_race.app.race_request import REQUEST_KEYS, check_request
+from hpo_race.app.theme import STRATEGY_STYLE
 from hpo_race.landscapes import get_landscape
-from hpo_race.strategies import STRATEGIES
 from hpo_race.strategies.race import run
 from hpo_race.strategies.settings import BUDGET, RACE, from_query, option_by_url, table_spec
 
-ORDER = [n for n in ("grid", "random", "bayes") if n in STRATEGIES]
+ORDER = ["grid", "random", "bayes"]
 BAYES = dict(BAYES_DEFAULTS)
 
 
@@ -180,6 +181,25 @@ def test_replay_html_is_self_contained(entry: dict) -> None:
     assert "Race it live" in page
 
 
+def test_replay_says_who_got_to_95_percent_first() -> None:
+    # the two races of the winner tests above: one that a racer wins, one that nobody does
+    won = race_entry(settings_of("smooth", 4, 800.0, 4, bayes=BAYES))
+    name, minute = first_to_reach(won["trace"], "smooth", 4)
+    page = replay_html(won["trace"], won["view"], cached_landscape_view("smooth", 4), ORDER)
+    style = STRATEGY_STYLE[name]
+    assert (
+        f"First to 95% of the optimum: {html.escape(style.glyph)} {html.escape(style.label)}, "
+        f"at GPU minute {minute:,.0f}."
+    ) in page
+    assert "Nobody reached" not in page
+
+    lost = race_entry(settings_of("smooth", 0, 100.0, 0, bayes=BAYES))
+    assert first_to_reach(lost["trace"], "smooth", 0) is None
+    page = replay_html(lost["trace"], lost["view"], cached_landscape_view("smooth", 0), ORDER)
+    assert "Nobody reached 95% of the optimum within the budget." in page
+    assert "First to 95%" not in page
+
+
 def test_link_query_replays_the_settings() -> None:
     settings = settings_of(
         "smooth",
@@ -234,28 +254,12 @@ def export_body(dash_app, item: str, request: Any) -> dict:
     """The export callback's request for ``item`` clicked, with the page's race request as
     its state (keys of ``app.race_request.REQUEST_KEYS``; missing ones None; a non-dict
     fills every state with that value)."""
-    for key, entry in dash_app.callback_map.items():
-        if "callback" in entry and entry["inputs"][0]["id"] == classroom.EXPORT_CSV:
-            outputs = []
-            for part in key.strip(".").split("..."):
-                cid, prop = part.rsplit(".", 1)
-                outputs.append({"id": cid, "property": prop.split("@")[0]})
-            inputs = [{**spec, "value": 1} for spec in entry["inputs"]]
-            assert len(entry["state"]) == len(REQUEST_KEYS)
-            values = [
-                request.get(k) if isinstance(request, dict) else request for k in REQUEST_KEYS
-            ]
-            state = [
-                {**spec, "value": value} for spec, value in zip(entry["state"], values, strict=True)
-            ]
-            return {
-                "output": key,
-                "outputs": outputs,
-                "inputs": inputs,
-                "changedPropIds": [f"{item}.n_clicks"],
-                "state": state,
-            }
-    raise AssertionError("no export callback")
+    _, entry = server_callback(dash_app, classroom.EXPORT_CSV)
+    assert len(entry["state"]) == len(REQUEST_KEYS)
+    values = [request.get(k) if isinstance(request, dict) else request for k in REQUEST_KEYS]
+    return callback_body(
+        dash_app, classroom.EXPORT_CSV, [1] * len(entry["inputs"]), values, changed=item
+    )
 
 
 def post(dash_app, body: dict) -> dict:

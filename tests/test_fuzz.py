@@ -167,6 +167,7 @@ def payloads(draw, callbacks):
     return json.dumps(body, allow_nan=True).encode()
 
 
+@pytest.mark.slow
 def test_forged_requests_never_get_a_500_or_hang(app_url, server_callbacks):
     statuses: dict[int, int] = {}
 

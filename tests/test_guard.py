@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import pytest
+from conftest import callback_body
 
 from hpo_race.app import classroom, ids
 from hpo_race.app.guard import MAX_DEPTH, check_callback_request
@@ -32,24 +33,7 @@ RACE = {
 
 def body_for(dash_app, first_input: str, inputs: list[Any], state: list[Any] = ()) -> dict:
     """The body a browser posts for the server callback whose first input is ``first_input``."""
-    for key, entry in dash_app.callback_map.items():
-        if "callback" in entry and entry["inputs"][0]["id"] == first_input:
-            outputs = []
-            for part in key.strip(".").split("..."):
-                cid, prop = part.rsplit(".", 1)
-                outputs.append({"id": cid, "property": prop.split("@")[0]})
-            return {
-                "output": key,
-                "outputs": outputs,
-                "inputs": [
-                    {**spec, "value": v} for spec, v in zip(entry["inputs"], inputs, strict=True)
-                ],
-                "state": [
-                    {**spec, "value": v} for spec, v in zip(entry["state"], state, strict=True)
-                ],
-                "changedPropIds": [f"{first_input}.{entry['inputs'][0]['property']}"],
-            }
-    raise AssertionError(f"no server callback on {first_input}")
+    return callback_body(dash_app, first_input, inputs, state)
 
 
 def race_body(dash_app, request: Any) -> dict:

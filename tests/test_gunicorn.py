@@ -1,4 +1,5 @@
-"""Served as documented (gunicorn, two workers): every worker answers a race byte for byte alike."""
+"""Served as documented (gunicorn, two workers): the page, and every worker answers a race byte
+for byte alike."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from served import gunicorn, race_body, request
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
+pytestmark = pytest.mark.slow  # tests/conftest.py: run by plain `pytest` and `-m slow`
+
 
 @pytest.fixture(scope="module")
 def gunicorn_port(tmp_path_factory):
@@ -20,6 +23,12 @@ def gunicorn_port(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     with gunicorn(GUNICORN, tmp_path_factory.mktemp("elsewhere"), env) as port:
         yield port
+
+
+def test_the_page_is_served(gunicorn_port):
+    status, page = request(gunicorn_port, "GET", "/")
+    assert status == 200
+    assert "hpo-race" in page.decode()
 
 
 def test_both_workers_serve_byte_identical_races(gunicorn_port):

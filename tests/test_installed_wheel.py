@@ -20,12 +20,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 from served import gunicorn, request
-from test_browser_classroom import export, open_app, race_to_the_end
+from conftest import open_app
+from test_browser_classroom import export, race_to_the_end
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSETS = ROOT / "assets"
 
-pytestmark = pytest.mark.browser
+# browser: it drives Chromium; slow: it builds and installs a wheel (tests/conftest.py)
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def run(*args: str | Path, cwd: Path) -> str:

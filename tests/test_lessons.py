@@ -9,11 +9,12 @@ import math
 
 import numpy as np
 import pytest
+from conftest import lesson_sweep
 
-from hpo_race.strategies.race import DEFAULT_BUDGET, DEFAULT_STRATEGIES, run
+from hpo_race.strategies.race import DEFAULT_STRATEGIES
 from hpo_race.strategies.summary import minutes_to_reach
 
-SEEDS = range(1, 31)
+pytestmark = pytest.mark.slow  # tests/conftest.py: run by plain `pytest` and `-m slow`
 
 
 @pytest.fixture(scope="module")
@@ -26,15 +27,12 @@ def outcomes():
     out = {}
     for landscape in ("smooth", "bumpy", "one-knob"):
         per = {s: {"t95": [], "regret": [], "distinct": []} for s in DEFAULT_STRATEGIES}
-        for s in SEEDS:
-            trace = run(
-                landscape, DEFAULT_STRATEGIES, DEFAULT_BUDGET, seed=s, landscape_seed=100 + s
-            )
-            opt = trace["landscape"]["optimum"]["score"]
-            for name, result in trace["strategies"].items():
-                per[name]["t95"].append(minutes_to_reach(result["trials"], 0.95 * opt))
-                per[name]["regret"].append(opt - result["trials"][-1]["best"])
-                per[name]["distinct"].append(len({t["theta"][0] for t in result["trials"]}))
+        for name in DEFAULT_STRATEGIES:
+            for race in lesson_sweep(landscape, name):
+                opt, trials = race["opt"], race["result"]["trials"]
+                per[name]["t95"].append(minutes_to_reach(trials, 0.95 * opt))
+                per[name]["regret"].append(opt - trials[-1]["best"])
+                per[name]["distinct"].append(len({t["theta"][0] for t in trials}))
         out[landscape] = per
     return out
 

@@ -9,11 +9,13 @@ import math
 
 import numpy as np
 import pytest
+from conftest import lesson_sweep
 
-from hpo_race.strategies.race import DEFAULT_BUDGET, run
+from hpo_race.strategies.race import DEFAULT_BUDGET
 from hpo_race.strategies.summary import minutes_to_reach
 
-SEEDS = range(1, 31)
+pytestmark = pytest.mark.slow  # tests/conftest.py: run by plain `pytest` and `-m slow`
+
 RACERS = ("halving", "hyperband", "random")
 
 
@@ -23,11 +25,9 @@ def outcomes():
     out = {}
     for landscape in ("smooth", "bumpy", "one-knob", "svm-digits"):
         per = {s: {"t95": [], "regret": [], "first_full": []} for s in RACERS}
-        for s in SEEDS:
-            trace = run(landscape, RACERS, DEFAULT_BUDGET, seed=s, landscape_seed=100 + s)
-            opt = trace["landscape"]["optimum"]["score"]
-            for name, result in trace["strategies"].items():
-                trials = result["trials"]
+        for name in RACERS:
+            for race in lesson_sweep(landscape, name):
+                opt, trials = race["opt"], race["result"]["trials"]
                 per[name]["t95"].append(minutes_to_reach(trials, 0.95 * opt))
                 per[name]["regret"].append(opt - trials[-1]["best"])
                 full = [t["clock"] for t in trials if "fidelity" not in t]

@@ -9,24 +9,27 @@ below leave margin on each.
 
 import numpy as np
 import pytest
+from conftest import lesson_sweep
 
-from hpo_race.strategies.race import DEFAULT_BUDGET, run
 from hpo_race.strategies.summary import minutes_to_reach
 
-SEEDS = range(1, 31)
+pytestmark = pytest.mark.slow  # tests/conftest.py: run by plain `pytest` and `-m slow`
+
 RIVALS = ("tpe", "random", "bayes")
 
 
 @pytest.fixture(scope="module")
 def t95():
     """strategy -> GPU minutes to 95 % of the optimum on smooth, one per seed (inf: never)."""
-    out = {name: [] for name in RIVALS}
-    for s in SEEDS:
-        trace = run("smooth", RIVALS, DEFAULT_BUDGET, seed=s, landscape_seed=100 + s)
-        opt = trace["landscape"]["optimum"]["score"]
-        for name, result in trace["strategies"].items():
-            out[name].append(minutes_to_reach(result["trials"], 0.95 * opt))
-    return {name: np.array(v) for name, v in out.items()}
+    return {
+        name: np.array(
+            [
+                minutes_to_reach(race["result"]["trials"], 0.95 * race["opt"])
+                for race in lesson_sweep("smooth", name)
+            ]
+        )
+        for name in RIVALS
+    }
 
 
 def test_tpe_reaches_95_percent_far_more_often_than_random_on_smooth(t95):

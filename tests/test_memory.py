@@ -7,10 +7,13 @@ that they really are, and that nothing else accumulates per race.
 import gc
 
 import numpy as np
+import pytest
 
 from hpo_race.landscapes import LANDSCAPES
 from hpo_race.strategies.cache import BoundedCache
 from hpo_race.strategies.race import run
+
+pytestmark = pytest.mark.slow  # tests/conftest.py: run by plain `pytest` and `-m slow`
 
 RACES = 1000
 LIMIT_MB = 50

@@ -81,6 +81,7 @@ def test_same_seed_gives_a_bit_identical_race():
     assert a != c and a != d
 
 
+@pytest.mark.slow
 def test_fresh_processes_give_the_same_race_whatever_the_hash_seed():
     args = [
         "-m",
