@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import open_app
 from playwright.sync_api import Page, expect
 from served import gunicorn, request
-from conftest import open_app
 from test_browser_classroom import export, race_to_the_end
 
 ROOT = Path(__file__).resolve().parents[1]
