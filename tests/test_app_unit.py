@@ -17,21 +17,18 @@ from typing import Any
 import pytest
 
 from hpo_race.app import create_app, ids
-from hpo_race.app.callbacks import SettingsError, check_budget, check_landscape, check_seed
 from hpo_race.app.cli import build_parser, main
 from hpo_race.app.figures import (
     LANDSCAPE_UIDS,
     PROBE_UIDS,
-    TARGET_SHARE,
     best_figure,
-    format_knob,
     knob_axis,
     landscape_figure,
-    landscape_view,
     probe_figure,
-    race_view,
 )
+from hpo_race.app.race_request import SettingsError, check_budget, check_landscape, check_seed
 from hpo_race.app.theme import STRATEGY_STYLE
+from hpo_race.app.views import TARGET_SHARE, format_knob, landscape_view, race_view
 from hpo_race.landscapes import get_landscape
 from hpo_race.strategies import STRATEGIES
 from hpo_race.strategies.race import run

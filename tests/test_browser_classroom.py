@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from test_browser_race import pick_racer
 
-from hpo_race.app.export import winner
+from hpo_race.app.export_files import winner
 from hpo_race.app.model_data import BAYES_DEFAULTS
 from hpo_race.strategies import STRATEGIES
 from hpo_race.strategies.race import DEFAULT_BUDGET, run

@@ -15,17 +15,13 @@ import numpy as np
 import pytest
 
 from hpo_race.app import classroom, ids
-from hpo_race.app.callbacks import cached_landscape_view
-from hpo_race.app.export import (
-    export_name,
-    replay_figure,
-    replay_html,
-    trace_json,
-    trials_csv,
-    winner,
-)
+from hpo_race.app.classroom_callbacks import link_query
+from hpo_race.app.export_files import export_name, trace_json, trials_csv, winner
+from hpo_race.app.landscape_views import cached_landscape_view
 from hpo_race.app.model_data import BAYES_DEFAULTS, race_entry
 from hpo_race.app.race_request import REQUEST_KEYS, check_request
+from hpo_race.app.replay import replay_html
+from hpo_race.app.replay_figure import replay_figure
 from hpo_race.landscapes import get_landscape
 from hpo_race.strategies import STRATEGIES
 from hpo_race.strategies.race import run
@@ -190,7 +186,7 @@ def test_link_query_replays_the_settings() -> None:
         racers=["bayes", "grid", "tpe"],
         options={"tpe": {"n_startup": 7}},
     )
-    query = classroom.link_query(settings)
+    query = link_query(settings)
     pairs = parse_qsl(query, keep_blank_values=True)
     keys = [key for key, _ in pairs]
     assert len(keys) == len(set(keys))

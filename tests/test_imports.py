@@ -20,7 +20,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The checkout's folders and the names they are installed under (pyproject.toml).
-PACKAGES = {"app": "hpo_race.app", "strategies": "hpo_race.strategies", "landscapes": "hpo_race.landscapes"}
+PACKAGES = {
+    "app": "hpo_race.app",
+    "strategies": "hpo_race.strategies",
+    "landscapes": "hpo_race.landscapes",
+}
 ENGINE = ("hpo_race.strategies", "hpo_race.landscapes")
 #: Imports allowed inside a function: (module, imported name) -> why. Keep it empty.
 ALLOWED_LOCAL: dict[tuple[str, str], str] = {}
@@ -164,9 +168,7 @@ def test_every_import_is_at_the_top_of_its_module() -> None:
         f"{MODULES[module].relative_to(ROOT)}:{line}: {text}"
         for module, visitor in SCAN.items()
         for line, text in visitor.local
-        if not any(
-            module == allowed and name in text for (allowed, name) in ALLOWED_LOCAL
-        )
+        if not any(module == allowed and name in text for (allowed, name) in ALLOWED_LOCAL)
     ]
     assert not bad, "imports inside a function or class:\n" + "\n".join(bad)
 

@@ -8,8 +8,8 @@ import gc
 
 import numpy as np
 
+from hpo_race.app.cache import BoundedCache
 from hpo_race.landscapes import LANDSCAPES
-from hpo_race.strategies.cache import BoundedCache
 from hpo_race.strategies.race import run
 
 RACES = 1000

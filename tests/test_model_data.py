@@ -22,8 +22,8 @@ from hpo_race.app.model_data import (
     race_entry,
     race_payload,
 )
+from hpo_race.app.narration import narrate_trace
 from hpo_race.app.race_request import check_request
-from hpo_race.strategies.narration import narrate_trace
 from hpo_race.strategies.race import run, run_many
 from hpo_race.strategies.summary import _quantiles, summarise_compact
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from hpo_race.strategies.narration import (
+from hpo_race.app.narration import (
     format_knob,
     knob_point,
     narrate_end,
