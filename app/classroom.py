@@ -1,7 +1,8 @@
-"""Classroom tools: full-state links, hidden controls, presenter mode, predict-the-winner,
-exports, light/dark themes and the accessibility fixes that go with them.
+"""The classroom tools on the page: the toolbar, the link configuration and the page extras.
 
-This module holds their layout pieces (called from ``app.layout``): the toolbar, the link
+The tools are full-state links, hidden controls, presenter mode, predict-the-winner, exports,
+light/dark themes and the accessibility fixes that go with them. This module holds their
+layout pieces (called from ``app.layout``): the toolbar, the link
 configuration the browser reads, the notices, the live region; the dialogs are in
 ``app.dialogs`` and the callbacks in ``app.classroom_callbacks``. The browser side is
 assets/classroom.js (links, keyboard shortcuts, presenter/theme styling of the plots,

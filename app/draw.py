@@ -1,4 +1,4 @@
-"""Draw your own landscape, and landscapes without layouts (measured data, your drawing).
+"""The drawing tools on the page: draw your own landscape (and landscapes without layouts).
 
 "✎ Your landscape" in the landscape menu turns every panel into a drawing surface while no
 race is loaded: click to place a peak, drag outward to widen it, the Height slider sets the

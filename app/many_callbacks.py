@@ -7,9 +7,10 @@ many seeds) switches in the browser (assets/model.js).
 
 from __future__ import annotations
 
-from dash import ClientsideFunction, Dash, Input, Output, State, no_update
+from typing import Any
 
-from hpo_race.app import ids
+from dash import ClientsideFunction, Dash, Input, Output, State
+
 from hpo_race.app.many_panel import (
     MANY_CHUNK,
     MANY_N,
@@ -20,28 +21,19 @@ from hpo_race.app.many_panel import (
     MANY_VARY,
     SIDE_TAB,
 )
-from hpo_race.app.model_data import check_many_request, check_nonce, many_chunk
-from hpo_race.app.race_request import reply, request_states
+from hpo_race.app.model_data import check_many_request, many_chunk
+from hpo_race.app.race_request import request_states, serve
 
 
 def register_many_callbacks(app: Dash) -> None:
     """Register the many-seeds panel's server and clientside callbacks on ``app``."""
 
-    @app.callback(
-        Output(MANY_CHUNK, "data"),
-        Output(ids.ALERT, "children", allow_duplicate=True),
-        Input(MANY_REQUEST, "data"),
-        prevent_initial_call=True,
-    )
-    def compute_many(request):
+    def compute_many(request: Any, nonce: Any) -> dict:
         """One chunk of a many-seeds run: a few races, each reduced to a summary row."""
-        nonce = check_nonce(request.get("nonce")) if isinstance(request, dict) else None
+        return {"nonce": nonce, **many_chunk(check_many_request(request))}
 
-        def compute() -> dict:
-            return {"nonce": nonce, **many_chunk(check_many_request(request))}
-
-        failure = "These races could not be computed; try other settings."
-        return reply(nonce, compute, failure, no_update)
+    failure = "These races could not be computed; try other settings."
+    serve(app, MANY_REQUEST, MANY_CHUNK, compute_many, failure)
 
     def clientside(namespace: str, name: str) -> ClientsideFunction:
         return ClientsideFunction(namespace=namespace, function_name=name)

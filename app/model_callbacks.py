@@ -8,7 +8,9 @@ settings panel, the view switcher and drawing the frames run in the browser
 
 from __future__ import annotations
 
-from dash import ClientsideFunction, Dash, Input, Output, State, no_update
+from typing import Any
+
+from dash import ClientsideFunction, Dash, Input, Output, State
 
 from hpo_race.app import ids
 from hpo_race.app.bayes_panel import (
@@ -27,8 +29,8 @@ from hpo_race.app.bayes_panel import (
     MODEL_SINK,
     MODEL_STORE,
 )
-from hpo_race.app.model_data import check_nonce, model_payload
-from hpo_race.app.race_request import check_request, reply
+from hpo_race.app.model_data import model_payload
+from hpo_race.app.race_request import check_request, serve
 
 
 def model_key(settings: dict) -> dict:
@@ -48,23 +50,14 @@ def model_key(settings: dict) -> dict:
 def register_model_callbacks(app: Dash) -> None:
     """Register the Bayesian panel's server and clientside callbacks on ``app``."""
 
-    @app.callback(
-        Output(MODEL_STORE, "data"),
-        Output(ids.ALERT, "children", allow_duplicate=True),
-        Input(MODEL_REQUEST, "data"),
-        prevent_initial_call=True,
-    )
-    def compute_model(request):
+    def compute_model(request: Any, nonce: Any) -> dict:
         """The Bayesian model's frames for the loaded race (one request, only when shown)."""
-        nonce = check_nonce(request.get("nonce")) if isinstance(request, dict) else None
+        settings = check_request(request, "model")
+        model = model_payload(settings)
+        return {"key": model_key(settings), "model": model, "nonce": nonce}
 
-        def compute() -> dict:
-            settings = check_request(request, "model")
-            model = model_payload(settings)
-            return {"key": model_key(settings), "model": model, "nonce": nonce}
-
-        failure = "The model's view could not be computed for this race."
-        return reply(nonce, compute, failure, no_update)
+    failure = "The model's view could not be computed for this race."
+    serve(app, MODEL_REQUEST, MODEL_STORE, compute_model, failure)
 
     def clientside(name: str) -> ClientsideFunction:
         return ClientsideFunction(namespace="hpoModel", function_name=name)

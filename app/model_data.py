@@ -80,16 +80,6 @@ def check_bayes_options(raw: Any) -> dict[str, Any]:
     return check_options(BayesStrategy.OPTIONS, raw, BayesStrategy.title, "bayes.")
 
 
-def check_nonce(value: Any) -> int | float | str | None:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None
-    if isinstance(value, str) and len(value) > 40:
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 # ---------------------------------------------------------------- one race
 
 

@@ -17,6 +17,7 @@ computation, and no user state lives on the server.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 
@@ -33,9 +34,9 @@ from hpo_race.app.race_request import (
     check_peaks,
     check_racers,
     check_request,
-    reply,
     request_inputs,
     request_states,
+    serve,
 )
 from hpo_race.landscapes import CUSTOM
 
@@ -43,6 +44,14 @@ log = logging.getLogger(__name__)
 
 
 # ---------------------------------------------------------------- registration
+
+
+def _nonce(request: Any) -> Any:
+    """The race request's nonce: any number or string (not a bool), echoed back."""
+    nonce = request.get("nonce") if isinstance(request, dict) else None
+    if not isinstance(nonce, int | float | str) or isinstance(nonce, bool):
+        nonce = None
+    return nonce
 
 
 def register_race_callbacks(app: Dash) -> None:
@@ -102,24 +111,13 @@ def register_race_callbacks(app: Dash) -> None:
             empty_best(best)
         return *panels, best, info, ""
 
-    @app.callback(
-        Output(ids.RACE_STORE, "data"),
-        Output(ids.ALERT, "children", allow_duplicate=True),
-        Input(ids.RACE_REQUEST, "data"),
-        prevent_initial_call=True,
-    )
-    def compute_race(request):
+    def compute_race(request: Any, nonce: Any) -> dict:
         """The one request per Run: the whole race, ready for the browser to animate."""
-        nonce = request.get("nonce") if isinstance(request, dict) else None
-        if not isinstance(nonce, int | float | str) or isinstance(nonce, bool):
-            nonce = None
+        # the race view + narration + the options it was raced with
+        return {"view": race_payload(check_request(request)), "nonce": nonce}
 
-        def compute() -> dict:
-            # the race view + narration + the options it was raced with
-            return {"view": race_payload(check_request(request)), "nonce": nonce}
-
-        failure = "The race could not be computed with these settings; try another seed."
-        return reply(nonce, compute, failure, "")
+    failure = "The race could not be computed with these settings; try another seed."
+    serve(app, ids.RACE_REQUEST, ids.RACE_STORE, compute_race, failure, alert="", nonce_of=_nonce)
 
     def clientside(name: str) -> ClientsideFunction:
         return ClientsideFunction(namespace="hpoRace", function_name=name)

@@ -12,10 +12,11 @@ options, from a link). ``reply`` turns a server callback's work into its answer.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from typing import Any
 
-from dash import Input, State
+from dash import Dash, Input, Output, State, no_update
 
 from hpo_race.app import ids
 from hpo_race.landscapes import CUSTOM
@@ -136,6 +137,21 @@ def message(exc: Exception) -> str:
     return text[:1].upper() + text[1:]
 
 
+def check_nonce(value: Any) -> int | float | str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    if isinstance(value, str) and len(value) > 40:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def request_nonce(request: Any) -> int | float | str | None:
+    """The nonce a request carries (echoed back so the browser can match the answer), checked."""
+    return check_nonce(request.get("nonce")) if isinstance(request, dict) else None
+
+
 def reply(
     nonce: Any, compute: Callable[[], dict[str, Any]], failure: str, alert: Any
 ) -> tuple[dict[str, Any], Any]:
@@ -191,3 +207,28 @@ def check_peaks(landscape: str, raw: Any) -> str | None:
                 "peaks", f"Your landscape can have 1 to {MAX_PEAKS} peaks."
             ) from None
         raise SettingsError("peaks", f"Your landscape: {text}.") from None
+
+
+def serve(
+    app: Dash,
+    request_id: str,
+    store: str,
+    work: Callable[[Any, Any], dict[str, Any]],
+    failure: str,
+    *,
+    alert: Any = no_update,
+    nonce_of: Callable[[Any], Any] = request_nonce,
+) -> None:
+    """Register one server callback on ``app``: the request store ``request_id`` in, the answer
+    store ``store`` and the alert line out; ``work(request, nonce)`` computes the answer's body
+    (see ``reply``)."""
+
+    @app.callback(
+        Output(store, "data"),
+        Output(ids.ALERT, "children", allow_duplicate=True),
+        Input(request_id, "data"),
+        prevent_initial_call=True,
+    )
+    def answer(request):
+        nonce = nonce_of(request)
+        return reply(nonce, lambda: work(request, nonce), failure, alert)

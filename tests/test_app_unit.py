@@ -9,14 +9,13 @@ import socket
 import subprocess
 import sys
 import time
-import types
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from hpo_race.app import create_app, ids
+from hpo_race.app import cli, create_app, ids
 from hpo_race.app.cli import build_parser, main
 from hpo_race.app.figures import (
     LANDSCAPE_UIDS,
@@ -26,6 +25,7 @@ from hpo_race.app.figures import (
     landscape_figure,
     probe_figure,
 )
+from hpo_race.app.narration import with_reasons
 from hpo_race.app.race_request import SettingsError, check_budget, check_landscape, check_seed
 from hpo_race.app.theme import STRATEGY_STYLE
 from hpo_race.app.views import TARGET_SHARE, format_knob, landscape_view, race_view
@@ -442,13 +442,16 @@ def test_cli_serves_with_debug_off_by_default(monkeypatch) -> None:
     assert (defaults.host, defaults.port, defaults.debug) == ("127.0.0.1", 8050, False)
 
 
-def test_cli_dispatches_simulate_lazily(monkeypatch) -> None:
+def test_cli_dispatches_simulate_with_the_reasons_in_words(monkeypatch) -> None:
     seen = []
-    fake = types.ModuleType("hpo_race.strategies.cli")
-    fake.main = lambda argv: seen.append(argv) or 3
-    monkeypatch.setitem(sys.modules, "hpo_race.strategies.cli", fake)
+
+    def fake(argv, decorate=None):
+        seen.append((argv, decorate))
+        return 3
+
+    monkeypatch.setattr(cli, "simulate", fake)
     assert main(["simulate", "--landscape", "bumpy"]) == 3
-    assert seen == [["--landscape", "bumpy"]]
+    assert seen == [(["--landscape", "bumpy"], with_reasons)]
 
 
 # ---------------------------------------------------------------- gunicorn
