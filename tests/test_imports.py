@@ -8,7 +8,8 @@ modules and lines involved:
 - every import stands at a module's top level, never inside a function, method or class
   (a function-level import is how a cycle hides);
 - nothing imports a callbacks module but the app factory (``app/__init__.py``), which
-  registers them.
+  registers them;
+- app/ is in layers (``APP_LAYERS``) and every import points to the same layer or a lower one.
 """
 
 from __future__ import annotations
@@ -26,6 +27,42 @@ PACKAGES = {
     "landscapes": "hpo_race.landscapes",
 }
 ENGINE = ("hpo_race.strategies", "hpo_race.landscapes")
+#: app/'s layers, lowest first: a module imports only from its own layer or lower ones.
+APP_LAYERS = (
+    # leaves: ids, colours, request checks, words, caching, packing, plain browser data
+    {"ids", "theme", "race_request", "narration", "cache", "transport", "views", "guard"},
+    # services: the cached engine calls
+    {"landscape_views", "model_data"},
+    # pure figure builders and layout pieces
+    {
+        "figures",
+        "figures_many",
+        "controls",
+        "layout",
+        "bayes_panel",
+        "many_panel",
+        "classroom",
+        "dialogs",
+        "draw",
+        "racers",
+        "export_files",
+        "replay",
+        "replay_figure",
+        "replay_animation",
+        "security",
+    },
+    # one callbacks module per feature
+    {
+        "race_callbacks",
+        "draw_callbacks",
+        "racer_callbacks",
+        "model_callbacks",
+        "many_callbacks",
+        "classroom_callbacks",
+    },
+    # the app factory and the command line
+    {"__init__", "cli"},
+)
 #: Imports allowed inside a function: (module, imported name) -> why. Keep it empty.
 ALLOWED_LOCAL: dict[tuple[str, str], str] = {}
 
@@ -197,3 +234,27 @@ def test_local_imports_are_seen(source: str, expected: list[tuple[int, str]]) ->
     visitor = _Imports("hpo_race.app")
     visitor.visit(ast.parse(source))
     assert visitor.local == expected
+
+
+def app_layer(module: str) -> int:
+    """The layer of an app module (``APP_LAYERS``); a module in none fails the test below."""
+    short = module.removeprefix(PACKAGES["app"]).removeprefix(".") or "__init__"
+    return next((i for i, names in enumerate(APP_LAYERS) if short in names), -1)
+
+
+def test_every_app_module_has_a_layer() -> None:
+    app = [m for m in MODULES if m == PACKAGES["app"] or m.startswith(PACKAGES["app"] + ".")]
+    missing = [MODULES[m].name for m in app if app_layer(m) < 0]
+    assert not missing, f"give these app/ modules a layer in APP_LAYERS: {missing}"
+
+
+def test_app_imports_point_down_the_layers() -> None:
+    bad = [
+        f"{MODULES[module].relative_to(ROOT)}:{line} imports {name} (layer {app_layer(name)} "
+        f"above {app_layer(module)})"
+        for module, visitor in SCAN.items()
+        if module.startswith(PACKAGES["app"])
+        for line, name, _ in visitor.found
+        if name.startswith(PACKAGES["app"] + ".") and app_layer(name) > app_layer(module)
+    ]
+    assert not bad, "\n".join(bad)
