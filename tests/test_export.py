@@ -19,6 +19,7 @@ from hpo_race.app.classroom_callbacks import link_query
 from hpo_race.app.export_files import export_name, trace_json, trials_csv, winner
 from hpo_race.app.landscape_views import cached_landscape_view
 from hpo_race.app.model_data import BAYES_DEFAULTS, race_entry
+from hpo_race.app.narration import with_reasons
 from hpo_race.app.race_request import REQUEST_KEYS, check_request
 from hpo_race.app.replay import replay_html
 from hpo_race.app.replay_figure import replay_figure
@@ -77,7 +78,8 @@ def test_csv_has_every_trial_of_the_race(entry: dict) -> None:
 
 
 def test_json_is_the_engines_trace(entry: dict) -> None:
-    trace = run("bumpy", ORDER, 700.0, 4, landscape_seed=3, options={"bayes": BAYES})
+    """The engine's trace, with its Bayesian reasons in words (as ``hpo-race simulate``)."""
+    trace = with_reasons(run("bumpy", ORDER, 700.0, 4, landscape_seed=3, options={"bayes": BAYES}))
     assert json.loads(trace_json(entry["trace"])) == json.loads(json.dumps(trace))
 
 
