@@ -322,10 +322,14 @@ def model_key() -> html.Div:
 
 
 def stores() -> list[Any]:
-    """The stores and effect sinks of the Bayesian panel."""
+    """The stores of the Bayesian panel (its settings, the model request and answer)."""
     return [
         dcc.Store(id=BAYES_STORE, data=dict(BAYES_DEFAULTS)),
         dcc.Store(id=MODEL_REQUEST),
         dcc.Store(id=MODEL_STORE),
-        *[dcc.Store(id=sink) for sink in MODEL_SINK.values()],
     ]
+
+
+def sinks() -> list[Any]:
+    """The effect sinks of its clientside callbacks."""
+    return [dcc.Store(id=sink) for sink in MODEL_SINK.values()]

@@ -372,6 +372,8 @@ def build_layout(
             dcc.Store(id=ids.RACE_STORE),
             *bayes_panel.stores(),
             *many_panel.stores(),
+            *bayes_panel.sinks(),
+            *many_panel.sinks(),
             *draw.stores(),
             *racers.stores(),
             *classroom.page_extras(list(landscapes), dict(titles)),  # dialogs, notices, stores

@@ -130,10 +130,10 @@ def side_column(help_card: Any) -> html.Div:
 
 
 def stores() -> list[Any]:
-    """The stores and effect sinks of the many-seeds panel."""
-    return [
-        dcc.Store(id=MANY_REQUEST),
-        dcc.Store(id=MANY_CHUNK),
-        dcc.Store(id=MANY_SINK),
-        *[dcc.Store(id=sink) for sink in MANY_SINKS.values()],
-    ]
+    """The stores of the many-seeds panel (the chunk request and answer, the count sink)."""
+    return [dcc.Store(id=MANY_REQUEST), dcc.Store(id=MANY_CHUNK), dcc.Store(id=MANY_SINK)]
+
+
+def sinks() -> list[Any]:
+    """The effect sinks of its clientside callbacks."""
+    return [dcc.Store(id=sink) for sink in MANY_SINKS.values()]
