@@ -22,6 +22,7 @@ from test_browser_race import pick_racer
 
 from hpo_race.app.export_files import winner
 from hpo_race.app.model_data import BAYES_DEFAULTS
+from hpo_race.app.narration import with_reasons
 from hpo_race.strategies import STRATEGIES
 from hpo_race.strategies.race import DEFAULT_BUDGET, run
 
@@ -112,7 +113,9 @@ def panel_marker_size(page: Page) -> float:
 
 
 def expected_race(landscape: str, budget: float, seed: int, lseed: int, bayes: dict) -> dict:
-    return run(landscape, RACING, budget, seed, landscape_seed=lseed, options={"bayes": bayes})
+    """The engine's trace, with the Bayesian reasons in words as the page's exports carry them."""
+    trace = run(landscape, RACING, budget, seed, landscape_seed=lseed, options={"bayes": bayes})
+    return with_reasons(trace)
 
 
 def real(knob: dict, u: float) -> float:
