@@ -12,6 +12,22 @@ from pathlib import Path
 from dash import Dash
 from flask import Flask
 
+from hpo_race.app import ids
+from hpo_race.app.classroom_callbacks import register_classroom_callbacks
+from hpo_race.app.draw import CUSTOM, MENU_TITLE, menu_title
+from hpo_race.app.draw_callbacks import register_draw_callbacks
+from hpo_race.app.figures import best_figure, landscape_figure, probe_figures
+from hpo_race.app.guard import install_request_guard
+from hpo_race.app.landscape_views import cached_landscape_view, landscape_title
+from hpo_race.app.layout import build_layout
+from hpo_race.app.many_callbacks import register_many_callbacks
+from hpo_race.app.model_callbacks import register_model_callbacks
+from hpo_race.app.race_callbacks import register_race_callbacks
+from hpo_race.app.racer_callbacks import register_racer_callbacks
+from hpo_race.app.security import install_security_headers
+from hpo_race.landscapes import LANDSCAPES
+from hpo_race.strategies.race import DEFAULT_BUDGET, MAX_BUDGET, MAX_SEED, MIN_BUDGET
+
 HERE = Path(__file__).resolve().parent
 #: hpo_race/assets next to hpo_race/app, in the checkout and in an installed wheel alike.
 ASSETS = HERE.parent / "assets"
@@ -24,21 +40,6 @@ def create_app(frame_ancestors: str | None = None) -> Dash:
 
     ``frame_ancestors`` says who may embed the app (see ``app.security``).
     """
-    from hpo_race.app import ids
-    from hpo_race.app.callbacks import (
-        cached_landscape_view,
-        landscape_title,
-        probe_figures,
-        register_callbacks,
-    )
-    from hpo_race.app.draw import CUSTOM, MENU_TITLE, menu_title
-    from hpo_race.app.figures import best_figure, landscape_figure
-    from hpo_race.app.guard import install_request_guard
-    from hpo_race.app.layout import build_layout
-    from hpo_race.app.security import install_security_headers
-    from hpo_race.landscapes import LANDSCAPES
-    from hpo_race.strategies.race import DEFAULT_BUDGET, MAX_BUDGET, MAX_SEED, MIN_BUDGET
-
     # Flask is told where it lives: it cannot find the roots of a namespace package that an
     # editable install maps (hpo_race has no folder of its own in the checkout).
     server = Flask(__name__, root_path=str(HERE), instance_path=str(HERE / "instance"))
@@ -72,7 +73,13 @@ def create_app(frame_ancestors: str | None = None) -> Dash:
         seed=0,
         max_seed=MAX_SEED,
     )
-    register_callbacks(dash_app)
+    # one callbacks module per feature; nothing else imports them
+    register_model_callbacks(dash_app)
+    register_many_callbacks(dash_app)
+    register_draw_callbacks(dash_app)
+    register_racer_callbacks(dash_app)
+    register_classroom_callbacks(dash_app)
+    register_race_callbacks(dash_app)
     install_security_headers(dash_app, frame_ancestors)
     install_request_guard(dash_app)
     return dash_app

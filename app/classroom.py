@@ -1,11 +1,12 @@
-"""Classroom tools: full-state links, hidden controls, presenter mode, predict-the-winner,
-exports, light/dark themes and the accessibility fixes that go with them.
+"""The classroom tools on the page: the toolbar, the link configuration and the page extras.
 
-Layout pieces (called from ``app.layout``) and ``register_classroom_callbacks(app)`` (called
-from ``app.callbacks.register_callbacks``). The browser side is assets/classroom.js (links,
-keyboard shortcuts, presenter/theme styling of the plots, predictions, the live summary) and
-assets/classroom.css. One server callback: ``export`` (CSV, JSON or the HTML replay, rebuilt
-from the race's settings by ``app.export``).
+The tools are full-state links, hidden controls, presenter mode, predict-the-winner, exports,
+light/dark themes and the accessibility fixes that go with them. This module holds their
+layout pieces (called from ``app.layout``): the toolbar, the link
+configuration the browser reads, the notices, the live region; the dialogs are in
+``app.dialogs`` and the callbacks in ``app.classroom_callbacks``. The browser side is
+assets/classroom.js (links, keyboard shortcuts, presenter/theme styling of the plots,
+predictions, the live summary) and assets/classroom.css.
 
 Page-address parameters (all optional; anything missing, malformed or out of range falls back
 to its default and a notice on the page says which and why):
@@ -20,14 +21,16 @@ to its default and a notice on the page says which and why):
 from __future__ import annotations
 
 import json
-import logging
 from typing import Any
 
-from dash import ClientsideFunction, Dash, Input, Output, ctx, dcc, html, no_update
+from dash import dcc, html
 
 from hpo_race.app import ids
-
-log = logging.getLogger(__name__)
+from hpo_race.app.bayes_panel import VIEWS
+from hpo_race.app.controls import SPEEDS
+from hpo_race.app.dialogs import predict_dialog, shortcuts_dialog
+from hpo_race.app.theme import GRIDLINE, INK, MUTED, STRATEGY_STYLE
+from hpo_race.strategies.settings import table_spec
 
 # ---------------------------------------------------------------- ids (a contract with the JS)
 
@@ -46,11 +49,6 @@ EXPORT_DOWNLOAD = "export-download"
 PRESENTER_TOGGLE = "presenter-toggle"
 THEME_TOGGLE = "theme-toggle"
 SHORTCUTS_BUTTON = "shortcuts-button"
-SHORTCUTS_DIALOG = "shortcuts-dialog"
-PREDICT_DIALOG = "predict-dialog"
-#: Only the choices of the racers that race show (assets/classroom.js).
-PREDICT_CHOICES = (*ids.PANEL_ORDER, "nobody")
-PREDICT_CHOICE = {name: f"predict-{name}" for name in PREDICT_CHOICES}
 PREDICT_RESULT = "predict-result"
 LINK_NOTICE = "link-notice"
 LIVE = "race-live"  # the polite live region: the race summary at milestones
@@ -88,11 +86,6 @@ DARK_PLOT = {"ink": "#e8ecf3", "muted": "#aab4c4", "grid": "#2f3948", "plot_bg":
 
 def link_config(landscapes: list[str], titles: dict[str, str]) -> dict[str, Any]:
     """Everything assets/classroom.js needs to read and write links: names, defaults, limits."""
-    from hpo_race.app.layout import SPEEDS
-    from hpo_race.app.model_panel import VIEWS
-    from hpo_race.app.theme import GRIDLINE, INK, MUTED, STRATEGY_STYLE
-    from hpo_race.strategies.settings import table_spec
-
     return {
         # the settings table: race settings, every racer with its options (assets/_codec.js)
         "table": table_spec(),
@@ -256,156 +249,6 @@ def toolbar() -> html.Div:
     )
 
 
-def _key(*keys: str) -> list[Any]:
-    out: list[Any] = []
-    for i, key in enumerate(keys):
-        if i:
-            out.append(" or ")
-        out.append(html.Kbd(key))
-    return out
-
-
-def _dialog(dialog_id: str, title: str, children: list[Any], extra_class: str = "") -> html.Div:
-    heading = f"{dialog_id}-title"
-    return html.Div(
-        id=dialog_id,
-        className=f"overlay {extra_class}".strip(),
-        hidden=True,
-        children=html.Div(
-            className="dialog",
-            role="dialog",
-            **{"aria-modal": "true", "aria-labelledby": heading},
-            children=[
-                html.Div(
-                    className="dialog-head",
-                    children=[
-                        html.H2(title, id=heading),
-                        html.Button(
-                            "×",
-                            className="dialog-close",
-                            title="Close (Esc)",
-                            **{"aria-label": "Close", "data-close": dialog_id},
-                        ),
-                    ],
-                ),
-                *children,
-            ],
-        ),
-    )
-
-
-def shortcuts_dialog(landscapes: list[str], titles: dict[str, str]) -> html.Div:
-    """The help overlay opened with ?: every shortcut, and how to share a focused link."""
-    numbered = [f"{i + 1} {titles.get(name, name)}" for i, name in enumerate(landscapes[:9])]
-    rows = [
-        (_key("Space"), "Run or pause the race"),
-        (_key("→", "PageDown"), "Step to the next finished trial (clickers send these)"),
-        (_key("R"), "Reset"),
-        (
-            [html.Kbd("1"), "–", html.Kbd(str(min(9, len(landscapes))))],
-            "Landscape: " + " · ".join(numbered),
-        ),
-        (_key("F"), "Full screen on or off"),
-        (_key("P"), "Presenter mode: large type, thick markers"),
-        (_key("T"), "Light or dark theme"),
-        (_key("?"), "This help"),
-        (_key("Esc"), "Close a dialog"),
-    ]
-    table = html.Table(
-        className="keys",
-        children=[
-            html.Caption("Keyboard shortcuts (not while typing in a box)"),
-            html.Tbody(
-                [html.Tr([html.Th(keys, scope="row"), html.Td(what)]) for keys, what in rows]
-            ),
-        ],
-    )
-    hide_names = ", ".join(HIDEABLE)
-    return _dialog(
-        SHORTCUTS_DIALOG,
-        "Shortcuts and classroom links",
-        [
-            table,
-            html.H3("Links for your class"),
-            html.P(
-                [
-                    html.B("Copy link"),
-                    " gives an address with every setting (landscape and layout, budget, "
-                    "seed, the Bayesian settings, the view, presenter mode and theme): "
-                    "opening it replays the identical race.",
-                ]
-            ),
-            html.P(
-                [
-                    "For a focused demo, hide controls by adding ",
-                    html.Code("&budget_hide=1"),
-                    " (or ",
-                    html.Code("_hide=1"),
-                    " after any of: ",
-                    html.Span(hide_names, className="hide-names"),
-                    "). Add ",
-                    html.Code("&presenter=1"),
-                    " for the projector, ",
-                    html.Code("&theme=dark"),
-                    " for a dark room.",
-                ]
-            ),
-        ],
-        "overlay-help",
-    )
-
-
-def predict_dialog() -> html.Div:
-    """Before Run: which search reaches 95% of the optimum first? (the race summary's rule)."""
-    from hpo_race.app.theme import STRATEGY_STYLE
-
-    def choice(name: str) -> html.Button:
-        if name == "nobody":
-            glyph, label, colour = "✕", "Nobody gets there", "var(--muted)"
-        else:
-            style = STRATEGY_STYLE[name]
-            glyph, label, colour = style.glyph, style.label, style.colour
-        return html.Button(
-            [
-                html.Span(glyph, className="choice-glyph", **{"aria-hidden": "true"}),
-                html.Span(label),
-            ],
-            id=PREDICT_CHOICE[name],
-            className="choice",
-            style={"--accent": colour},
-            n_clicks=0,
-            **{"data-choice": name, "aria-pressed": "false"},
-        )
-
-    return _dialog(
-        PREDICT_DIALOG,
-        "Predict the winner",
-        [
-            html.P(
-                [
-                    html.B("Which search reaches 95% of the optimum first?"),
-                    " The winner is the first whose best score so far reaches 95% of the "
-                    "true optimum (the dotted line in the plot below), on the shared "
-                    "GPU-minute clock — the rule the race summary uses.",
-                ],
-                className="definition",
-                id="predict-definition",
-            ),
-            html.Div(
-                className="choices",
-                role="group",
-                **{"aria-labelledby": "predict-definition"},
-                children=[choice(name) for name in PREDICT_CHOICES],
-            ),
-            html.P(
-                "Pick before ▷ Run search: the answer appears when the race ends.",
-                className="predict-hint",
-            ),
-        ],
-        "overlay-predict",
-    )
-
-
 def page_extras(landscapes: list[str], titles: dict[str, str]) -> list[Any]:
     """Everything else: dialogs, the link notice, the result banner, the live region, stores."""
     config = link_config(landscapes, titles)
@@ -441,7 +284,7 @@ def page_extras(landscapes: list[str], titles: dict[str, str]) -> list[Any]:
                 ),
             ],
         ),
-        shortcuts_dialog(landscapes, titles),
+        shortcuts_dialog(landscapes, titles, list(HIDEABLE)),
         predict_dialog(),
         html.Div(
             id=LIVE,
@@ -452,121 +295,3 @@ def page_extras(landscapes: list[str], titles: dict[str, str]) -> list[Any]:
         dcc.Download(id=EXPORT_DOWNLOAD),
         *[dcc.Store(id=sink) for sink in SINK.values()],
     ]
-
-
-# ---------------------------------------------------------------- server: exports
-
-
-def link_query(settings: dict[str, Any]) -> str:
-    """The page-address query of checked race settings (``strategies.settings.to_query``)."""
-    from urllib.parse import urlencode
-
-    from hpo_race.strategies.settings import to_query
-
-    return urlencode(to_query(settings), safe=",;")
-
-
-def mid_sentence(message: str) -> str:
-    """A sentence continued after a colon: its first letter lowered, unless it starts with a
-    name ("TPE's startup …", "Hyperband's η …", "Bayesian optimisation has no option …")."""
-    from hpo_race.strategies.registry import RACERS
-
-    first = message.split(" ", 1)[0]
-    names = [r.title for r in RACERS.values()] + [r.short for r in RACERS.values()]
-    if any(c.isupper() for c in first[1:]) or any(message.startswith(n) for n in names):
-        return message
-    return message[:1].lower() + message[1:]
-
-
-def export_race(kind: str, request: dict[str, Any], host_url: str | None = None) -> dict:
-    """The dcc.Download payload of one export of the race a request asks for.
-
-    ``request`` is what the page sends to race (``app.race_request``); it is checked here
-    exactly as the race request is, and the export is rebuilt from the checked settings.
-    """
-    from hpo_race.app.callbacks import cached_landscape_view
-    from hpo_race.app.export import export_name, replay_html, trace_json, trials_csv
-    from hpo_race.app.model_data import race_entry
-    from hpo_race.app.race_request import check_request
-
-    settings = check_request(request, "export")
-    entry = race_entry(settings)
-    trace, view = entry["trace"], entry["view"]
-    if kind == "csv":
-        return dcc.send_string(trials_csv(trace), export_name(settings, "csv"), type="text/csv")
-    if kind == "json":
-        return dcc.send_string(
-            trace_json(trace), export_name(settings, "json"), type="application/json"
-        )
-    scape = cached_landscape_view(
-        settings["landscape"], settings["landscape_seed"], settings["peaks"]
-    )
-    link = f"{host_url.rstrip('/')}/?{link_query(settings)}" if host_url else None
-    page = replay_html(trace, view, scape, list(view["order"]), link)
-    return dcc.send_string(page, export_name(settings, "html"), type="text/html")
-
-
-# ---------------------------------------------------------------- registration
-
-
-def register_classroom_callbacks(app: Dash) -> None:
-    """The export callback (server) and the link callbacks (clientside), on ``app``."""
-    from hpo_race.app.model_panel import BAYES_STORE, BAYES_VIEW, SIDE_TAB
-    from hpo_race.app.race_request import request_from, request_states
-
-    # axe / screen readers: the page's language
-    if "<html>" in app.index_string:
-        app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
-
-    exports = {EXPORT_CSV: "csv", EXPORT_JSON: "json", EXPORT_HTML: "html"}
-
-    @app.callback(
-        Output(EXPORT_DOWNLOAD, "data"),
-        Output(EXPORT_STATUS, "children"),
-        Output(ids.ALERT, "children", allow_duplicate=True),
-        Input(EXPORT_CSV, "n_clicks"),
-        Input(EXPORT_JSON, "n_clicks"),
-        Input(EXPORT_HTML, "n_clicks"),
-        *request_states(),
-        prevent_initial_call=True,
-    )
-    def export(_csv, _json, _html, *values):
-        """One export of the race the current settings give (the one on screen, if raced)."""
-        from flask import request as http
-
-        kind = exports.get(ctx.triggered_id)
-        if kind is None:
-            return no_update, no_update, no_update
-        race = request_from(values)
-        try:
-            payload = export_race(kind, race, http.host_url)
-        except ValueError as exc:
-            message = "Export failed: " + mid_sentence(str(exc))
-            return no_update, message, message
-        except Exception:
-            log.exception("export failed")
-            message = "The export could not be made with these settings."
-            return no_update, message, message
-        return payload, f"Saved {payload['filename']}", no_update
-
-    def clientside(name: str) -> ClientsideFunction:
-        return ClientsideFunction(namespace="hpoClassroom", function_name=name)
-
-    # A link's view settings (Bayesian settings, view, speed, tab, presenter, theme, hidden
-    # controls) and the notice; the race settings themselves are set by race.js from the same
-    # parse (settingsFromLinkOrDice). Runs on page load: no request.
-    app.clientside_callback(
-        clientside("fromLink"),
-        Output(SINK["link"], "data"),
-        Input(ids.URL, "search"),
-    )
-    # The address bar follows the view settings too (race.js writes the race settings).
-    app.clientside_callback(
-        clientside("toLink"),
-        Output(SINK["url"], "data"),
-        Input(BAYES_STORE, "data"),
-        Input(BAYES_VIEW, "value"),
-        Input(ids.SPEED_SELECT, "value"),
-        Input(SIDE_TAB, "value"),
-        prevent_initial_call=True,
-    )

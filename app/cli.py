@@ -6,6 +6,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from hpo_race.app import create_app
+from hpo_race.app.narration import with_reasons
+from hpo_race.app.security import parse_frame_ancestors
+from hpo_race.strategies.cli import main as simulate
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse with a one-line error (and exit code 2) instead of usage + error."""
@@ -47,17 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "simulate":
-        try:
-            from hpo_race.strategies.cli import main as simulate
-        except ImportError:
-            print("hpo-race: error: simulate is not available in this build", file=sys.stderr)
-            return 2
-        return int(simulate(argv[1:]) or 0)
+        # the engine's trace, with the Bayesian reasons in words as the page's exports have
+        return int(simulate(argv[1:], decorate=with_reasons) or 0)
     parser = build_parser()
     args = parser.parse_args(argv)
-    from hpo_race.app import create_app
-    from hpo_race.app.security import parse_frame_ancestors
-
     try:
         parse_frame_ancestors(args.frame_ancestors)
     except ValueError as exc:

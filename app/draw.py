@@ -1,4 +1,4 @@
-"""Draw your own landscape, and landscapes without layouts (measured data, your drawing).
+"""The drawing tools on the page: draw your own landscape (and landscapes without layouts).
 
 "✎ Your landscape" in the landscape menu turns every panel into a drawing surface while no
 race is loaded: click to place a peak, drag outward to widen it, the Height slider sets the
@@ -6,23 +6,25 @@ newest peak; Undo and Clear edit the list (at most 12 peaks). The peaks live in 
 (the ``draw-peaks`` store and the page address, ``?landscape=custom&peaks=u,v,h,w;…``) and
 travel with every request as that string; the server decodes and checks them with
 ``landscapes.custom`` (nothing the browser sends is evaluated), so a forged or mistyped
-string becomes one clear sentence in the alert line.
+string becomes one clear sentence in the alert line (``app.race_request.check_peaks``).
 
 Landscapes that have one layout only (``seeded`` is False: the measured ``svm-digits`` data
 and a drawn landscape) disable the 🎲 New landscape button and say why.
 
-Layout pieces: ``draw_bar`` (in the info bar), ``surface`` (over each panel), ``stores``;
-``register_draw_callbacks(app)`` wires the browser side (assets/draw.js, all clientside).
+This module holds the layout pieces: ``draw_bar`` (in the info bar), ``surface`` (over each
+panel), ``stores``; ``app.draw_callbacks`` wires the browser side (assets/draw.js, all
+clientside), ``app.landscape_views.drawn_view`` draws the landscape.
 """
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
-from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
+from dash import dcc, html
 
 from hpo_race.app import ids
+from hpo_race.landscapes import CUSTOM as LANDSCAPE_CUSTOM
+from hpo_race.landscapes.custom import MAX_PEAKS
 
 # ---------------------------------------------------------------- ids (a contract with draw.js)
 
@@ -37,62 +39,14 @@ CLEAR = "draw-clear"
 SURFACE = {name: f"draw-{name}" for name in ids.PANEL_ORDER}
 SINK = {name: f"sink-draw-{name}" for name in ("kind", "peaks")}
 
-CUSTOM = "custom"
+CUSTOM = LANDSCAPE_CUSTOM
 #: The landscape menu's entry for the drawn landscape.
 MENU_TITLE = "✎ Your landscape"
 DEFAULT_HEIGHT = 0.8
 HEIGHT_RANGE = (0.1, 1.0)
-#: A flat stand-in while nothing is drawn: one peak of height 0 (the floor, 0.1, everywhere).
-FLAT = "0.500,0.500,0.000,0.100"
-#: The best-score axis while nothing is drawn (0.1 floor … 1.1, the highest a peak can reach).
-EMPTY_TOP = 1.1
 
 
-# ---------------------------------------------------------------- checks
-
-
-def check_peaks(landscape: str, raw: Any) -> str | None:
-    """The drawn peaks as their canonical string, for the custom landscape; else None.
-
-    Raises ``SettingsError`` with a sentence a student can act on.
-    """
-    from hpo_race.app.callbacks import SettingsError
-    from hpo_race.landscapes.custom import MAX_PEAKS, decode_peaks, encode_peaks
-
-    if landscape != CUSTOM:
-        return None
-    if raw is None or raw == "":
-        raise SettingsError(
-            "peaks",
-            "Your landscape is empty: click a panel to place a peak, then press ▷ Run search.",
-        )
-    if not isinstance(raw, str):
-        raise SettingsError(
-            "peaks", "The drawn peaks were not understood; press Clear and draw again."
-        )
-    try:
-        return encode_peaks(decode_peaks(raw))
-    except ValueError as exc:
-        text = str(exc)
-        if text.startswith("draw between"):
-            raise SettingsError(
-                "peaks", f"Your landscape can have 1 to {MAX_PEAKS} peaks."
-            ) from None
-        raise SettingsError("peaks", f"Your landscape: {text}.") from None
-
-
-def unseeded_landscapes() -> list[str]:
-    """Landscapes with a single layout: the dice cannot draw a new one for them."""
-    from hpo_race.landscapes import LANDSCAPES, get_landscape
-
-    names = []
-    for name in LANDSCAPES:
-        try:
-            if not get_landscape(name).seeded:
-                names.append(name)
-        except Exception:  # a broken landscape is reported elsewhere; keep the page up
-            continue
-    return [*names, CUSTOM]
+# ---------------------------------------------------------------- labels
 
 
 def menu_title(title: str) -> str:
@@ -103,51 +57,12 @@ def menu_title(title: str) -> str:
     return title.removeprefix("Real: ")
 
 
-# ---------------------------------------------------------------- views
-
-
-@functools.lru_cache(maxsize=64)
-def drawn_view(peaks: str) -> dict[str, Any]:
-    """The panels' view of a drawn landscape ("" = nothing drawn yet: a flat, dark square)."""
-    from hpo_race.app.figures import landscape_view
-    from hpo_race.landscapes.custom import custom_landscape
-
-    view = landscape_view(custom_landscape(peaks or FLAT))
-    if not peaks:
-        view.update(
-            description="nothing drawn yet: click a panel to place a peak",
-            zmax=EMPTY_TOP,
-            optimum={"x": None, "y": None, "score": EMPTY_TOP},
-            empty=True,
-        )
-    return view
-
-
-def empty_best(figure: Any) -> Any:
-    """The best-score plot before anything is drawn: no optimum lines, one hint."""
-    figure.layout.shapes = ()
-    figure.layout.annotations = (
-        {
-            "text": "Draw a peak, then race: the curves appear here",
-            "xref": "paper",
-            "yref": "paper",
-            "x": 0.5,
-            "y": 0.5,
-            "showarrow": False,
-            "font": {"size": 14, "color": "#5b6474"},
-        },
-    )
-    return figure
-
-
 # ---------------------------------------------------------------- layout pieces
 
 
 def draw_bar(unseeded: list[str]) -> html.Div:
     """The drawing toolbar, a row of its own above the panels (shown for Your landscape only):
     instructions, the height slider, the peak count, Undo and Clear."""
-    from hpo_race.landscapes.custom import MAX_PEAKS
-
     return html.Div(
         id=BAR,
         className="draw-bar",
@@ -246,48 +161,3 @@ def surface(name: str) -> list[Any]:
 
 def stores() -> list[Any]:
     return [dcc.Store(id=PEAKS, data=""), *[dcc.Store(id=sink) for sink in SINK.values()]]
-
-
-# ---------------------------------------------------------------- callbacks
-
-
-def register_draw_callbacks(app: Dash) -> None:
-    """Clientside wiring: landscape kind (dice, draw mode), peak edits, links, the overlay."""
-
-    def clientside(name: str) -> ClientsideFunction:
-        return ClientsideFunction(namespace="hpoDraw", function_name=name)
-
-    # Which kind of landscape is chosen: the dice and the layout chip follow it, and a
-    # landscape with one layout races with landscape seed 0 (what its trace reports).
-    app.clientside_callback(
-        clientside("kind"),
-        Output(ids.DICE_BUTTON, "disabled"),
-        Output(ids.DICE_BUTTON, "title"),
-        Output(ids.LANDSCAPE_SEED, "data", allow_duplicate=True),
-        Output(ids.LANDSCAPE_SEED_LABEL, "children", allow_duplicate=True),
-        Output(ids.LANDSCAPE_SEED_LABEL, "title"),
-        Input(ids.LANDSCAPE_SELECT, "value"),
-        State(ids.LANDSCAPE_SEED, "data"),
-        State(ids.LANDSCAPE_SELECT, "options"),
-        prevent_initial_call="initial_duplicate",
-    )
-    # Undo, Clear, the height slider, and peaks (+ the racers) from a shared link.
-    app.clientside_callback(
-        clientside("edit"),
-        Output(PEAKS, "data"),
-        Output(ids.RACER_PICKER, "value"),
-        Input(ids.URL, "search"),
-        Input(UNDO, "n_clicks"),
-        Input(CLEAR, "n_clicks"),
-        Input(HEIGHT, "value"),
-        State(PEAKS, "data"),
-        State(ids.RACER_PICKER, "value"),
-    )
-    # The peaks changed (drawn, undone, from a link): count, buttons and the overlay.
-    app.clientside_callback(
-        clientside("peaks"),
-        Output(COUNT, "children"),
-        Output(UNDO, "disabled"),
-        Output(CLEAR, "disabled"),
-        Input(PEAKS, "data"),
-    )

@@ -1,23 +1,19 @@
-"""Pure builders: landscape / race trace -> plain data for the browser and go.Figure objects.
+"""Figure builders: the panels' layers and the best-score plot as go.Figure skeletons.
 
-Nothing here computes scores: the landscape grid and the race come from the engine
-(``landscapes`` and ``strategies.race``); this module only converts unit coordinates to real
-knob values, formats text and lays figures out. Every array handed to the browser is a plain
-list (never numpy), because plotly 7 would otherwise encode it as base64.
-
-assets/race.js finds traces by ``uid``, so the names below are a contract with it, and
-the page lines its overlays (fog, "now" line) up with the margins below.
+The figures are empty skeletons laid out once per landscape; assets/race.js fills them and
+finds traces by ``uid``, so the names below are a contract with it, and the page lines its
+overlays (fog, "now" line) up with the margins below. Their data comes from ``app.views``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-import numpy as np
 import plotly.graph_objects as go
 
+from hpo_race.app import ids
 from hpo_race.app.theme import (
     FONT_FAMILY,
     GRIDLINE,
@@ -26,16 +22,12 @@ from hpo_race.app.theme import (
     SCORE_COLOURSCALE,
     STRATEGY_STYLE,
 )
+from hpo_race.app.views import TARGET_SHARE
+from hpo_race.strategies import STRATEGIES
 
-#: Cells per side of the landscape heatmap: enough to read the shape, light on the wire.
-HEATMAP_RESOLUTION = 60
-#: A curve "gets there" once its best score reaches this share of the optimum.
-TARGET_SHARE = 0.95
 #: Trace uids of a panel's front (probe) figure and back (landscape) figure, in trace order.
 PROBE_UIDS = ("ghosts", "halo", "probes", "latest", "best")
 LANDSCAPE_UIDS = ("landscape", "optimum")
-#: Probe marker size (px) of a full training run; Hyperband's early-stopped runs are smaller.
-FULL_SIZE = 12.0
 #: Extra trace of a racer with a good/bad split (TPE): rings round the trials counted good.
 GOOD_UID = "good"
 #: Extra trace of a multi-fidelity racer's probe figure (Hyperband): its early-stopped runs.
@@ -57,17 +49,6 @@ GRAPH_CONFIG = {
     "doubleClick": False,
     "showTips": False,
 }
-
-
-# ---------------------------------------------------------------- formatting helpers
-
-
-def format_knob(value: float, log: bool) -> str:
-    """A knob value as a teacher would write it: 3.2e-3 on log knobs, 0.25 otherwise."""
-    if log:
-        mantissa, exponent = f"{value:.1e}".split("e")
-        return f"{mantissa}e{int(exponent)}"
-    return f"{value:.3g}"
 
 
 def knob_axis(knob: Mapping[str, Any]) -> dict[str, Any]:
@@ -100,153 +81,7 @@ def knob_axis(knob: Mapping[str, Any]) -> dict[str, Any]:
     return axis
 
 
-def fidelity_label(fidelity: float) -> str:
-    """A share of full training as a teacher says it: 1/27, 1/9, 1/3 (or a percentage)."""
-    if fidelity > 0:
-        inverse = 1.0 / fidelity
-        if abs(inverse - round(inverse)) < 1e-6 and round(inverse) > 1:
-            return f"1/{round(inverse)}"
-    return f"{100 * fidelity:.0f}%"
-
-
-def fidelity_size(fidelity: float) -> float:
-    """Marker size of a run trained to this fidelity: 12 px in full, 2 px less per third."""
-    if fidelity >= 1:
-        return FULL_SIZE
-    return round(max(5.0, FULL_SIZE + 2.0 * math.log(max(fidelity, 1e-9), 3)), 2)
-
-
-def _round(values: Iterable[float], digits: int) -> list[float]:
-    return [round(float(v), digits) for v in values]
-
-
-def _real(knob: Any, units: Sequence[float]) -> list[float]:
-    """Unit coordinates -> real knob values, 6 significant digits, as a plain list."""
-    if len(units) == 0:
-        return []
-    reals = np.atleast_1d(knob.to_real(np.asarray(units, dtype=float)))
-    return [float(f"{v:.6g}") for v in reals.tolist()]
-
-
-# ---------------------------------------------------------------- browser data
-
-
-def landscape_view(landscape: Any, resolution: int = HEATMAP_RESOLUTION) -> dict[str, Any]:
-    """What the panels need about a landscape: knobs, a real-unit heatmap, the optimum."""
-    u_axis, v_axis, z = landscape.grid(resolution)
-    edges = np.linspace(0.0, 1.0, resolution + 1)
-    ku, kv = landscape.knobs
-    optimum = landscape.optimum
-    z_list = [_round(row, 4) for row in np.asarray(z).tolist()]
-    return {
-        "name": landscape.name,
-        "title": landscape.title,
-        "description": landscape.description,
-        "lesson": landscape.lesson,
-        "seed": int(landscape.seed),
-        "knobs": [k.as_dict() for k in landscape.knobs],
-        "x_edges": _real(ku, edges),
-        "y_edges": _real(kv, edges),
-        "z": z_list,
-        "zmin": round(float(np.min(z)), 4),
-        "zmax": round(float(optimum.score), 4),
-        "optimum": {
-            "x": _real(ku, [optimum.theta[0]])[0],
-            "y": _real(kv, [optimum.theta[1]])[0],
-            "score": round(float(optimum.score), 4),
-        },
-    }
-
-
-def _running_best_index(scores: Sequence[float]) -> list[int]:
-    """Index of the best trial among the first i+1 (the earliest one on ties)."""
-    out: list[int] = []
-    best = 0
-    for i, score in enumerate(scores):
-        if score > scores[best]:
-            best = i
-        out.append(best)
-    return out
-
-
-def _hover(label: str, index: int, trial: Mapping[str, Any], knobs: Sequence[Any]) -> str:
-    ku, kv = knobs
-    x = float(ku.to_real(trial["theta"][0]))
-    y = float(kv.to_real(trial["theta"][1]))
-    text = (
-        f"<b>{label}</b> · trial {index + 1}<br>"
-        f"{ku.short or ku.name} = {format_knob(x, ku.log)} · "
-        f"{kv.short or kv.name} = {format_knob(y, kv.log)}<br>"
-        f"f(θ) = {trial['score']:.3f} · took {trial['cost']:.0f} GPU min"
-    )
-    fidelity = trial.get("fidelity")
-    if isinstance(fidelity, int | float) and fidelity < 1:  # Hyperband stopped it early
-        text += f"<br>stopped early: {fidelity_label(float(fidelity))} of full training"
-    why = trial.get("why")
-    if isinstance(why, dict):  # the Bayesian strategy explains each choice
-        why = why.get("text")
-    if isinstance(why, str) and why:
-        text += f"<br><i>{why[:160]}</i>"
-    return text
-
-
-def race_view(trace: Mapping[str, Any], landscape: Any) -> dict[str, Any]:
-    """The race as the animation plays it: per strategy, trials in real units, in clock order."""
-    settings = trace["settings"]
-    optimum = float(trace["landscape"]["optimum"]["score"])
-    target = TARGET_SHARE * optimum
-    ku, kv = landscape.knobs
-    strategies: dict[str, Any] = {}
-    for name, result in trace["strategies"].items():
-        trials = result["trials"]
-        style = STRATEGY_STYLE.get(name)
-        label = style.label if style else result.get("title", name)
-        short = style.short if style else label
-        best = [float(t["best"]) for t in trials]
-        hit = next((i for i, b in enumerate(best) if b >= target), None)
-        unreached = result.get("unreached") or []
-        strategies[name] = {
-            "title": label,
-            "short": short,
-            "x": _real(ku, [t["theta"][0] for t in trials]),
-            "y": _real(kv, [t["theta"][1] for t in trials]),
-            "score": [float(t["score"]) for t in trials],
-            "clock": [float(t["clock"]) for t in trials],
-            "best": best,
-            "best_index": _running_best_index([float(t["score"]) for t in trials]),
-            "text": [_hover(label, i, t, (ku, kv)) for i, t in enumerate(trials)],
-            "hit": hit,
-            "spent": float(result["spent"]),
-            "stopped": result.get("stopped", ""),
-            "ghost_x": _real(ku, [p[0] for p in unreached]),
-            "ghost_y": _real(kv, [p[1] for p in unreached]),
-            "shape": result.get("shape"),
-        }
-        if any("good" in t for t in trials):  # TPE: its good/bad split at each proposal
-            strategies[name]["good"] = [list(t.get("good", [])) for t in trials]
-        if any("fidelity" in t for t in trials):  # Hyperband: runs stopped early
-            fidelity = [float(t.get("fidelity", 1.0)) for t in trials]
-            strategies[name]["fidelity"] = fidelity
-            strategies[name]["size"] = [fidelity_size(f) for f in fidelity]
-    clocks = [s["clock"][-1] for s in strategies.values() if s["clock"]]
-    return {
-        "landscape": settings["landscape"],
-        "landscape_seed": settings["landscape_seed"],
-        "budget": float(settings["budget"]),
-        "seed": settings["seed"],
-        "end": max(clocks, default=0.0),
-        "optimum": round(optimum, 6),
-        "target": round(target, 6),
-        "lesson": trace["landscape"].get("lesson", ""),
-        "order": list(strategies),
-        "strategies": strategies,
-    }
-
-
-# ---------------------------------------------------------------- figures
-
-
-def _base_layout(**extra: Any) -> dict[str, Any]:
+def base_layout(**extra: Any) -> dict[str, Any]:
     layout: dict[str, Any] = {
         "template": "none",
         "font": {"family": FONT_FAMILY, "size": 13, "color": INK},
@@ -268,7 +103,7 @@ def _panel_layout(view: Mapping[str, Any], *, show_axes: bool) -> dict[str, Any]
     if not show_axes:
         for axis in (xaxis, yaxis):
             axis.update(showticklabels=False, ticks="", title={"text": ""})
-    return _base_layout(
+    return base_layout(
         margin=dict(PANEL_MARGIN, pad=0),
         plot_bgcolor="rgba(0,0,0,0)",
         xaxis=xaxis,
@@ -313,15 +148,11 @@ def landscape_figure(view: Mapping[str, Any]) -> go.Figure:
 
 def _multi_fidelity(strategy: str) -> bool:
     """Does this racer stop runs early (Hyperband)? Then its panel draws those differently."""
-    from hpo_race.strategies import STRATEGIES
-
     return bool(getattr(STRATEGIES.get(strategy), "multi_fidelity", False))
 
 
 def _good_split(strategy: str) -> bool:
     """Does this racer split its trials into good and bad (TPE)? Its panel rings the good."""
-    from hpo_race.strategies import STRATEGIES
-
     return bool(getattr(STRATEGIES.get(strategy), "good_split", False))
 
 
@@ -476,7 +307,7 @@ def best_figure(view: Mapping[str, Any], budget: float, strategies: Sequence[str
         )
     line = {"xref": "paper", "x0": 0, "x1": 1, "type": "line", "layer": "below"}
     fig.update_layout(
-        **_base_layout(
+        **base_layout(
             margin=dict(BEST_MARGIN, pad=0),
             plot_bgcolor="#ffffff",
             showlegend=True,
@@ -552,3 +383,25 @@ def best_figure(view: Mapping[str, Any], budget: float, strategies: Sequence[str
         )
     )
     return fig
+
+
+def probe_figures(view: Mapping[str, Any]) -> dict[str, Any]:
+    """Every panel's front layer for this landscape, by racer."""
+    return {name: probe_figure(view, name) for name in ids.PANEL_ORDER}
+
+
+def empty_best(figure: Any) -> Any:
+    """The best-score plot before anything is drawn: no optimum lines, one hint."""
+    figure.layout.shapes = ()
+    figure.layout.annotations = (
+        {
+            "text": "Draw a peak, then race: the curves appear here",
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0.5,
+            "y": 0.5,
+            "showarrow": False,
+            "font": {"size": 14, "color": "#5b6474"},
+        },
+    )
+    return figure

@@ -10,7 +10,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from hpo_race.app import ids
-from hpo_race.app.figures import BEST_MARGIN, _base_layout
+from hpo_race.app.figures import BEST_MARGIN, base_layout
 from hpo_race.app.theme import GRIDLINE, INK, MUTED, STRATEGY_STYLE
 from hpo_race.strategies.settings import BUDGET
 
@@ -61,7 +61,7 @@ def many_figure() -> go.Figure:
     }
     label = {"xref": "paper", "x": 1.008, "xanchor": "left", "showarrow": False}
     fig.update_layout(
-        **_base_layout(
+        **base_layout(
             margin=dict(BEST_MARGIN, pad=0),
             plot_bgcolor="#ffffff",
             showlegend=True,

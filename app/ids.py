@@ -12,7 +12,7 @@ PANEL_ORDER = tuple(RACERS)
 RACER_PICKER = "racer-picker"
 #: dcc.Store: the options of racers without a settings panel, as a link gave them.
 RACER_OPTIONS = "racer-options"
-#: dcc.Store: the Bayesian settings panel's checked values (app/model_panel.py).
+#: dcc.Store: the Bayesian settings panel's checked values (app/bayes_panel.py).
 BAYES_STORE = "bayes-store"
 #: dcc.Store: the drawn peaks as "u,v,h,w;…" ("" while nothing is drawn; app/draw.py).
 PEAKS = "draw-peaks"
@@ -45,6 +45,9 @@ BEST_OVERLAY = "best-overlay"  # lies exactly over the best plot's plot area
 NOW_LINE = "now-line"  # overlay on the best plot, moved every frame by race.js
 NOW_LABEL = "now-label"
 TAIL = {name: f"tail-{name}" for name in PANEL_ORDER}  # best-so-far from last trial to now
+#: The line under each panel: what the strategy just did and why (assets/model.js).
+NARRATION = {name: f"narration-{name}" for name in PANEL_ORDER}
+SCRUBBER = "scrubber"  # the race clock's timeline over the best-score plot
 
 # Read-outs
 ALERT = "alert"

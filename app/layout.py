@@ -7,142 +7,12 @@ from typing import Any
 
 from dash import dcc, html
 
-from hpo_race.app import classroom, draw, ids, model_panel, racers
+from hpo_race.app import bayes_panel, classroom, draw, ids, many_panel, racers
+from hpo_race.app.controls import BASE_SECONDS, settings_controls, transport
 from hpo_race.app.figures import BEST_MARGIN, GRAPH_CONFIG, PANEL_MARGIN
+from hpo_race.app.landscape_views import unseeded_landscapes
 from hpo_race.app.theme import FOG, STRATEGY_STYLE, VIRIDIS_CSS
 from hpo_race.strategies.registry import RACERS
-
-#: Animation speeds offered in the toolbar (1× plays the whole budget in BASE_SECONDS).
-SPEEDS = (0.5, 1, 2, 4)
-BASE_SECONDS = 15
-
-
-def _label(text: str, html_for: str) -> html.Label:
-    return html.Label(text, htmlFor=html_for, className="control-label")
-
-
-def transport() -> html.Div:
-    """Run / Pause (one shows at a time), Step and Reset."""
-    return html.Div(
-        className="transport",
-        children=[
-            html.Button(
-                [html.Span("▷", className="glyph"), "Run search"],
-                id=ids.RUN_BUTTON,
-                className="btn btn-primary",
-                title="Run the race (or carry on after a pause)",
-                n_clicks=0,
-            ),
-            html.Button(
-                [html.Span("❚❚", className="glyph glyph-pause"), "Pause"],
-                id=ids.PAUSE_BUTTON,
-                className="btn btn-primary",
-                title="Stop the clock",
-                n_clicks=0,
-            ),
-            html.Button(
-                [html.Span("▷|", className="glyph"), "Step"],
-                id=ids.STEP_BUTTON,
-                className="btn",
-                title="Move the shared clock on to the next finished trial",
-                n_clicks=0,
-            ),
-            html.Button(
-                [html.Span("↺", className="glyph"), "Reset"],
-                id=ids.RESET_BUTTON,
-                className="btn",
-                title="Clear the panels and start again",
-                n_clicks=0,
-            ),
-        ],
-    )
-
-
-def settings_controls(
-    landscapes: Sequence[str],
-    titles: Mapping[str, str],
-    *,
-    landscape: str,
-    budget: float,
-    budget_range: tuple[float, float],
-    seed: int,
-    max_seed: int,
-) -> html.Div:
-    """Landscape, budget, speed, seed (+ the dice for a new landscape) and Reveal."""
-    return html.Div(
-        className="settings",
-        children=[
-            html.Div(
-                className="control control-landscape",
-                children=[
-                    _label("Landscape", ids.LANDSCAPE_SELECT),
-                    dcc.Dropdown(
-                        id=ids.LANDSCAPE_SELECT,
-                        options=[{"label": titles[name], "value": name} for name in landscapes],
-                        value=landscape,
-                        clearable=False,
-                        searchable=False,
-                        className="landscape-select",
-                    ),
-                ],
-            ),
-            html.Div(
-                className="control",
-                title=f"GPU minutes each search may spend "
-                f"({budget_range[0]:g}–{budget_range[1]:g})",
-                children=[
-                    _label("Budget", ids.BUDGET_INPUT),
-                    dcc.Input(
-                        id=ids.BUDGET_INPUT,
-                        type="number",
-                        value=budget,
-                        min=budget_range[0],
-                        max=budget_range[1],
-                        step="any",  # every value in the range, e.g. 805 or 800.5
-                        debounce=True,
-                        className="num-input num-budget",
-                    ),
-                    html.Span("GPU min", className="unit"),
-                ],
-            ),
-            html.Div(
-                className="control",
-                title="Seed of the searches' random choices: same seed, same race",
-                children=[
-                    _label("Seed", ids.SEED_INPUT),
-                    dcc.Input(
-                        id=ids.SEED_INPUT,
-                        type="number",
-                        value=seed,
-                        min=0,
-                        max=max_seed,
-                        step=1,
-                        debounce=True,
-                        className="num-input num-seed",
-                    ),
-                ],
-            ),
-            html.Div(
-                className="control",
-                children=[
-                    html.Span("Speed", className="control-label"),
-                    dcc.RadioItems(
-                        id=ids.SPEED_SELECT,
-                        options=[{"label": f"{s:g}×", "value": s} for s in SPEEDS],
-                        value=1,
-                        inline=True,
-                        className="segmented",
-                    ),
-                ],
-            ),
-            dcc.Checklist(
-                id=ids.REVEAL_TOGGLE,
-                options=[{"label": "Reveal landscape", "value": "on"}],
-                value=[],
-                className="reveal-toggle",
-            ),
-        ],
-    )
 
 
 def info_bar(view: Mapping[str, Any]) -> html.Div:
@@ -264,7 +134,7 @@ def panel(
                 className="fog-hint" if available else "fog-hint fog-unavailable",
             ),
         ),
-        *(model_panel.model_layer(probes) if name == "bayes" and available else []),
+        *(bayes_panel.model_layer(probes) if name == "bayes" and available else []),
         dcc.Graph(
             id=ids.PANEL[name],
             figure=probes,
@@ -293,14 +163,41 @@ def panel(
                         title=style.label,
                     ),
                     html.Span(style.tagline, className="panel-tagline"),
-                    *(model_panel.bayes_head_controls() if name == "bayes" and available else []),
+                    *(bayes_panel.bayes_head_controls() if name == "bayes" and available else []),
                     *([racers.partial_key(name)] if RACERS[name].cls.multi_fidelity else []),
                     *([racers.split_key(name)] if RACERS[name].cls.good_split else []),
                 ],
             ),
             html.Div(className="panel-stage", children=stage),
             budget_bar(name, budget, available),
-            model_panel.narration_line(name),
+            narration_line(name),
+        ],
+    )
+
+
+def narration_line(name: str) -> html.P:
+    """One line under a panel: what the strategy just did and why (filled by model.js)."""
+    return html.P(id=ids.NARRATION[name], className="narration", **{"aria-live": "off"})
+
+
+def scrubber() -> html.Div:
+    """A timeline over the best-score plot's minute axis: drag to any GPU minute."""
+    return html.Div(
+        id=ids.SCRUBBER,
+        className="scrubber",
+        role="slider",
+        tabIndex="0",
+        title="Drag to any GPU minute of the race (← → step through trials)",
+        **{
+            "aria-label": "Race clock in GPU minutes",
+            "aria-valuemin": "0",
+            "aria-valuenow": "0",
+            "aria-disabled": "true",
+        },
+        children=[
+            html.Div(className="scrub-track"),
+            html.Div(className="scrub-fill"),
+            html.Div(className="scrub-thumb"),
         ],
     )
 
@@ -351,8 +248,8 @@ def best_card(figure: Any, strategies: Sequence[str]) -> html.Div:
                 responsive=True,
             ),
             overlay,
-            model_panel.scrubber(),
-            model_panel.many_plot(),
+            scrubber(),
+            many_panel.many_plot(),
         ],
     )
 
@@ -442,7 +339,7 @@ def build_layout(
                 ],
             ),
             info_bar(view),
-            draw.draw_bar(draw.unseeded_landscapes()),
+            draw.draw_bar(unseeded_landscapes()),
             html.Main(
                 className="panels",
                 children=[
@@ -461,7 +358,7 @@ def build_layout(
                 className="bottom",
                 children=[
                     best_card(best, ids.PANEL_ORDER),
-                    model_panel.side_column(help_card()),
+                    many_panel.side_column(help_card()),
                 ],
             ),
             html.Div(
@@ -473,7 +370,10 @@ def build_layout(
             dcc.Store(id=ids.LANDSCAPE_SEED, data=int(view["seed"])),
             dcc.Store(id=ids.RACE_REQUEST),
             dcc.Store(id=ids.RACE_STORE),
-            *model_panel.stores(),
+            *bayes_panel.stores(),
+            *many_panel.stores(),
+            *bayes_panel.sinks(),
+            *many_panel.sinks(),
             *draw.stores(),
             *racers.stores(),
             *classroom.page_extras(list(landscapes), dict(titles)),  # dialogs, notices, stores

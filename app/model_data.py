@@ -1,18 +1,18 @@
-"""Server side of the model views and the many-seeds mode: checks, payloads and caches.
+"""Cached engine calls for the page: the race, the Bayesian model's frames, many-seeds chunks.
 
 - ``check_bayes_options``: every Bayesian setting arriving from the browser, checked by value
   (types, ranges, names), so a typed or forged value becomes one clear sentence.
-- ``race_payload``: the race the browser animates (``app.figures.race_view``) plus the
+- ``race_payload``: the race the browser animates (``app.views.race_view``) plus the
   narration line of every trial and the Bayesian settings it was raced with.
-- ``model_payload``: what the Bayesian model believed at every step (quantised GP mean, std
-  and acquisition frames from ``strategies.internals``), fetched only when a model view is
-  shown, sized so that a race plus its internals stays under 1 MB.
+- ``model_payload``: what the Bayesian model believed at every step (GP mean, std and
+  acquisition frames from ``strategies.internals``, quantised by ``app.transport``), fetched
+  only when a model view is shown, sized so that a race plus its internals stays under 1 MB.
 - ``many_chunk``: a few races of a many-seeds run (``strategies.many.run_chunk``'s compact
   records: best-so-far on the summary's minute axis, reach times), so the browser can
   summarise any number of chunks exactly as ``strategies.summary.summarise`` does.
 
 Everything is a pure function of the settings, so results are kept in bounded LRU caches
-(``strategies.cache.BoundedCache``); no user state lives in the server.
+(``app.cache.BoundedCache``); no user state lives in the server.
 """
 
 from __future__ import annotations
@@ -23,11 +23,20 @@ from typing import Any
 
 import numpy as np
 
+from hpo_race.app.cache import BoundedCache
+from hpo_race.app.landscape_views import cached_landscape_view
+from hpo_race.app.narration import narrate_trace, with_reasons
 from hpo_race.app.race_request import check_request
+from hpo_race.app.transport import packed
+from hpo_race.app.views import race_view
+from hpo_race.landscapes import get_landscape
 from hpo_race.strategies.bayes import BayesStrategy
-from hpo_race.strategies.cache import BoundedCache
+from hpo_race.strategies.internals import DEFAULT_RESOLUTION, bayes_internals
+from hpo_race.strategies.many import run_chunk
+from hpo_race.strategies.race import run
 from hpo_race.strategies.schema import Setting, SettingError, check_options
 from hpo_race.strategies.settings import LANDSCAPE_SEED, REPEATS, SEED, VARY_LANDSCAPE
+from hpo_race.strategies.summary import axis
 
 #: Display names of the Bayesian choices, from its option table (strategies/bayes.py).
 _BAYES_OPTIONS = {o.name: o for o in BayesStrategy.OPTIONS}
@@ -71,25 +80,10 @@ def check_bayes_options(raw: Any) -> dict[str, Any]:
     return check_options(BayesStrategy.OPTIONS, raw, BayesStrategy.title, "bayes.")
 
 
-def check_nonce(value: Any) -> int | float | str | None:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None
-    if isinstance(value, str) and len(value) > 40:
-        return None
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 # ---------------------------------------------------------------- one race
 
 
 def _compute_race(settings: dict[str, Any]) -> dict[str, Any]:
-    from hpo_race.app.figures import race_view
-    from hpo_race.landscapes import get_landscape
-    from hpo_race.strategies.narration import narrate_trace
-    from hpo_race.strategies.race import run
-
     # the noise belongs to the landscape (``run`` reads it from there)
     scape = get_landscape(
         settings["landscape"],
@@ -104,6 +98,7 @@ def _compute_race(settings: dict[str, Any]) -> dict[str, Any]:
         settings["seed"],
         options=settings["options"],
     )
+    with_reasons(trace)  # the Bayesian trials' reasons, in words (the exports carry them)
     view = race_view(trace, scape)
     view["bayes"] = settings["options"].get("bayes")
     view["options"] = settings["options"]
@@ -131,8 +126,6 @@ def race_payload(settings: dict[str, Any]) -> dict:
 
 def model_resolution(n_trials: int) -> int:
     """Cells per side so that (n+1) steps × 3 views of base64 frames fit MODEL_BYTES."""
-    from hpo_race.strategies.internals import DEFAULT_RESOLUTION
-
     per_cell = 3 * (n_trials + 1) * 4 / 3
     return max(MIN_RESOLUTION, min(DEFAULT_RESOLUTION, int(math.sqrt(MODEL_BYTES / per_cell))))
 
@@ -144,13 +137,9 @@ def _real_edges(knob: Any, resolution: int) -> list[float]:
 
 
 def _compute_model(settings: dict[str, Any]) -> dict[str, Any]:
-    from hpo_race.app.callbacks import cached_landscape_view
-    from hpo_race.landscapes import get_landscape
-    from hpo_race.strategies.internals import bayes_internals
-
     trace = race_entry(settings)["trace"]
     n = len(trace["strategies"]["bayes"]["trials"])
-    internals = bayes_internals(trace, resolution=model_resolution(n))
+    internals = packed(bayes_internals(trace, resolution=model_resolution(n)))
     scape = get_landscape(
         settings["landscape"], settings["landscape_seed"], peaks=settings["peaks"]
     )
@@ -214,9 +203,6 @@ def many_chunk(settings: dict[str, Any]) -> dict[str, Any]:
     Each race is ``strategies.many.run_chunk``'s compact record, cached per race, so a repeated
     run (or one with more seeds) recomputes nothing it has seen.
     """
-    from hpo_race.strategies.many import run_chunk
-    from hpo_race.strategies.summary import axis
-
     strategies = settings["strategies"]
     peaks = settings.get("peaks")
     budget = settings["budget"]

@@ -2,22 +2,41 @@
 
 Every server callback that computes from race settings (the race, the model view, many
 seeds, the exports) reads them through ``check_request``, so a bound or a message is written
-once, in the table. Requests carry ``landscape``, ``landscape_seed``, ``budget``, ``seed``,
-``peaks`` (the drawn landscape), ``racers`` (the line-up, 2–5 names), ``bayes`` (the Bayesian
-settings panel) and ``options`` (other racers' options, from a link).
+once, in the table; the preview checks its few values with ``check_landscape``,
+``check_budget``, ``check_seed`` and ``check_peaks``. Requests carry ``landscape``,
+``landscape_seed``, ``budget``, ``seed``, ``peaks`` (the drawn landscape), ``racers`` (the
+line-up, 2–5 names), ``bayes`` (the Bayesian settings panel) and ``options`` (other racers'
+options, from a link). ``reply`` turns a server callback's work into its answer.
 """
 
 from __future__ import annotations
 
+import logging
+import math
+from collections.abc import Callable
 from typing import Any
 
-from dash import Input, State
+from dash import Dash, Input, Output, State, no_update
 
 from hpo_race.app import ids
 from hpo_race.landscapes import CUSTOM
+from hpo_race.landscapes.custom import MAX_PEAKS, decode_peaks, encode_peaks
 from hpo_race.strategies.registry import DEFAULT_RACERS, RACERS
 from hpo_race.strategies.schema import SettingError
-from hpo_race.strategies.settings import PAGE_RACERS, RACERS_SETTING, check_race
+from hpo_race.strategies.settings import (
+    BUDGET,
+    LANDSCAPE,
+    LANDSCAPE_SEED,
+    PAGE_RACERS,
+    RACERS_SETTING,
+    SEED,
+    check_race,
+)
+
+log = logging.getLogger(__name__)
+
+#: One exception type for every bad setting (``strategies.schema.SettingError``).
+SettingsError = SettingError
 
 #: Shown when the drawn landscape has no peak yet.
 EMPTY_DRAWING = "Your landscape is empty: click a panel to place a peak, then press ▷ Run search."
@@ -116,3 +135,100 @@ def message(exc: Exception) -> str:
     """An error as the page shows it: a sentence starting with a capital."""
     text = str(exc)
     return text[:1].upper() + text[1:]
+
+
+def check_nonce(value: Any) -> int | float | str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    if isinstance(value, str) and len(value) > 40:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def request_nonce(request: Any) -> int | float | str | None:
+    """The nonce a request carries (echoed back so the browser can match the answer), checked."""
+    return check_nonce(request.get("nonce")) if isinstance(request, dict) else None
+
+
+def reply(
+    nonce: Any, compute: Callable[[], dict[str, Any]], failure: str, alert: Any
+) -> tuple[dict[str, Any], Any]:
+    """A server callback's (store data, alert line): ``{"ok": True, **compute()}`` and
+    ``alert``, or ``{"ok": False, "error", "nonce"}`` and the error as the alert line.
+
+    A bad setting (``ValueError``) says what is wrong; anything else is logged and the page
+    says ``failure``, so an engine error never becomes a 500.
+    """
+    try:
+        body = compute()
+    except ValueError as exc:
+        text = message(exc)
+        return {"ok": False, "error": text, "nonce": nonce}, text
+    except Exception:
+        log.exception(failure)
+        return {"ok": False, "error": failure, "nonce": nonce}, failure
+    return {"ok": True, **body}, alert
+
+
+def check_landscape(name: Any, seed: Any) -> tuple[str, int]:
+    """A landscape name (a built-in one, or "custom": its peaks are checked by check_peaks)."""
+    return LANDSCAPE.check(name), LANDSCAPE_SEED.check(seed)
+
+
+def check_budget(budget: Any) -> float:
+    return BUDGET.check(None if budget == "" else budget)
+
+
+def check_seed(seed: Any) -> int:
+    return SEED.check(None if seed == "" else seed)
+
+
+def check_peaks(landscape: str, raw: Any) -> str | None:
+    """The drawn peaks as their canonical string, for the custom landscape; else None.
+
+    Raises ``SettingsError`` with a sentence a student can act on.
+    """
+    if landscape != CUSTOM:
+        return None
+    if raw is None or raw == "":
+        raise SettingsError("peaks", EMPTY_DRAWING)
+    if not isinstance(raw, str):
+        raise SettingsError(
+            "peaks", "The drawn peaks were not understood; press Clear and draw again."
+        )
+    try:
+        return encode_peaks(decode_peaks(raw))
+    except ValueError as exc:
+        text = str(exc)
+        if text.startswith("draw between"):
+            raise SettingsError(
+                "peaks", f"Your landscape can have 1 to {MAX_PEAKS} peaks."
+            ) from None
+        raise SettingsError("peaks", f"Your landscape: {text}.") from None
+
+
+def serve(
+    app: Dash,
+    request_id: str,
+    store: str,
+    work: Callable[[Any, Any], dict[str, Any]],
+    failure: str,
+    *,
+    alert: Any = no_update,
+    nonce_of: Callable[[Any], Any] = request_nonce,
+) -> None:
+    """Register one server callback on ``app``: the request store ``request_id`` in, the answer
+    store ``store`` and the alert line out; ``work(request, nonce)`` computes the answer's body
+    (see ``reply``)."""
+
+    @app.callback(
+        Output(store, "data"),
+        Output(ids.ALERT, "children", allow_duplicate=True),
+        Input(request_id, "data"),
+        prevent_initial_call=True,
+    )
+    def answer(request):
+        nonce = nonce_of(request)
+        return reply(nonce, lambda: work(request, nonce), failure, alert)

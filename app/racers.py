@@ -9,13 +9,15 @@ Racers that ask for partial training runs (``multi_fidelity``: Hyperband, succes
 halving) draw runs stopped early as smaller, dark markers with a white outline (smaller =
 stopped sooner) and full runs filled with their score's colour (``app.figures.probe_figure``,
 drawn by race.js); their panel head carries the legend for that (``partial_key``).
+
+Layout pieces only; ``app.racer_callbacks`` shows the picked panels.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from dash import ClientsideFunction, Dash, Input, Output, dcc, html
+from dash import dcc, html
 
 from hpo_race.app import ids
 from hpo_race.app.theme import STRATEGY_STYLE
@@ -127,15 +129,6 @@ def split_key(name: str) -> html.Div:
             html.Span("◯", className="fk-full", **{"aria-hidden": "true"}),
             " good · the rest bad",
         ],
-    )
-
-
-def register_racer_callbacks(app: Dash) -> None:
-    """The picker shows or hides panels at once (clientside, no request)."""
-    app.clientside_callback(
-        ClientsideFunction(namespace="hpoDraw", function_name="racers"),
-        Output(SINK, "data"),
-        Input(ids.RACER_PICKER, "value"),
     )
 
 

@@ -86,14 +86,6 @@ def _sobol(n: int, rng: np.random.Generator) -> np.ndarray:
     return engine.random(n)
 
 
-def _rounded(a: np.ndarray, digits: int = 4) -> list:
-    """~``digits`` significant figures relative to the array's largest magnitude, as lists."""
-    a = np.asarray(a, float)
-    top = float(np.max(np.abs(a))) if a.size else 0.0
-    decimals = digits - 1 - math.floor(math.log10(top)) if top > 0 else digits
-    return np.round(a, max(0, min(decimals, 15))).tolist()
-
-
 def _r(x: float, digits: int = 4) -> float:
     return float(f"{x:.{digits}g}")
 
@@ -319,12 +311,10 @@ class BayesStrategy(Strategy):
 
     # -- explaining --------------------------------------------------------------------------
     def _initial_why(self) -> dict[str, Any]:
-        i = len(self._y)
         return {
             "kind": "initial",
             "mode": "initial",
             "theta": [_r(v, 6) for v in self._next],
-            "text": f"initial random point {i + 1} of {self.n_initial}, before any model",
         }
 
     def _model_why(
@@ -338,12 +328,6 @@ class BayesStrategy(Strategy):
         dist: float,
     ) -> dict[str, Any]:
         exploit = mean_rank >= std_rank
-        acq = TITLES[self.acquisition]
-        if exploit:
-            where = "near the best so far" if dist < 0.1 else "where the predicted score is high"
-            text = f"{acq} was highest here, exploiting {where}"
-        else:
-            text = f"{acq} was highest here, exploring where the model is unsure"
         return {
             "kind": "model",
             "mode": "exploit" if exploit else "explore",
@@ -355,11 +339,11 @@ class BayesStrategy(Strategy):
             "mean_rank": round(mean_rank, 3),
             "std_rank": round(std_rank, 3),
             "distance_to_best": _r(dist, 3),
-            "text": text,
         }
 
     def explain_next(self) -> dict[str, Any]:
-        """Why ``ask`` proposes what it does, for the UI's narration (computed in ``tell``).
+        """Why ``ask`` proposes what it does, as facts (computed in ``tell``); the app words
+        them (``app.narration``).
 
         ``mean_rank`` / ``std_rank`` are the fractions of the candidate set with a lower
         posterior mean / std than the proposal; ``mode`` is "exploit" when its mean stands out
@@ -367,7 +351,7 @@ class BayesStrategy(Strategy):
         """
         return dict(self._why)
 
-    # -- drawing -----------------------------------------------------------------------------
+    # -- what the model believes ------------------------------------------------------------
     def posterior_on(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Posterior mean, std (score units) and acquisition at arbitrary points, as arrays.
 
@@ -379,30 +363,3 @@ class BayesStrategy(Strategy):
             mean, std = self.gp.predict(points)
             acq = self._acq(mean, std) if len(self._y) else np.zeros(len(points))
         return mean, std, acq
-
-    def surface(self, resolution: int = 40) -> dict[str, Any]:
-        """Posterior mean, std (score units) and acquisition on a resolution² grid for heatmaps.
-
-        Arrays are nested lists indexed [row][col] = [θ₂ index][θ₁ index] over ``x`` (θ₁) and
-        ``y`` (θ₂), which is what a plotly heatmap expects.  Before any tell the GP prior.
-        """
-        if isinstance(resolution, bool) or not isinstance(resolution, int):
-            raise ValueError(f"resolution must be a whole number, got {resolution!r}")
-        if not 2 <= resolution <= 200:
-            raise ValueError(f"resolution must be between 2 and 200, got {resolution}")
-        g = np.linspace(0.0, 1.0, resolution)
-        gx, gy = np.meshgrid(g, g)
-        mean, std, acq = self.posterior_on(np.column_stack([gx.ravel(), gy.ravel()]))
-        shape = (resolution, resolution)
-        return {
-            "x": _rounded(g),
-            "y": _rounded(g),
-            "mean": _rounded(mean.reshape(shape)),
-            "std": _rounded(std.reshape(shape)),
-            "acquisition": _rounded(acq.reshape(shape)),
-            "acquisition_name": self.acquisition,
-            "acquisition_title": TITLES[self.acquisition],
-            "next": [_r(v, 6) for v in self._next],
-            "next_kind": self._why["kind"],
-            "n_observed": len(self._y),
-        }

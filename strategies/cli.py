@@ -102,8 +102,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point; returns the process exit status."""
+def main(
+    argv: list[str] | None = None, decorate: Callable[[dict[str, Any]], Any] | None = None
+) -> int:
+    """Entry point; returns the process exit status.
+
+    ``decorate`` may add to the result before it is printed (``hpo-race simulate`` words the
+    Bayesian reasons with ``app.narration.with_reasons``); the engine's own trace is facts.
+    """
     parser = build_parser()
     args = vars(parser.parse_args(argv))
     options: dict[str, dict[str, Any]] = {}
@@ -140,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
             )
     except ValueError as err:
         parser.error(str(err))
+    if decorate is not None:
+        decorate(result)
     try:
         json.dump(result, sys.stdout, indent=args["indent"], allow_nan=False)
         sys.stdout.write("\n")

@@ -4,30 +4,26 @@ from __future__ import annotations
 
 import json
 import math
-import sys
-import types
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import callback_body
 
-from hpo_race.app import create_app, ids
-from hpo_race.app.callbacks import SettingsError, check_budget, check_landscape, check_seed
+from hpo_race.app import cli, create_app, ids
 from hpo_race.app.cli import build_parser, main
 from hpo_race.app.figures import (
     LANDSCAPE_UIDS,
     PROBE_UIDS,
-    TARGET_SHARE,
     best_figure,
-    format_knob,
     knob_axis,
     landscape_figure,
-    landscape_view,
     probe_figure,
-    race_view,
 )
+from hpo_race.app.narration import with_reasons
+from hpo_race.app.race_request import SettingsError, check_budget, check_landscape, check_seed
 from hpo_race.app.theme import STRATEGY_STYLE
+from hpo_race.app.views import TARGET_SHARE, format_knob, landscape_view, race_view
 from hpo_race.landscapes import get_landscape
 from hpo_race.strategies.race import run
 
@@ -419,10 +415,13 @@ def test_cli_serves_with_debug_off_by_default(monkeypatch) -> None:
     assert (defaults.host, defaults.port, defaults.debug) == ("127.0.0.1", 8050, False)
 
 
-def test_cli_dispatches_simulate_lazily(monkeypatch) -> None:
+def test_cli_dispatches_simulate_with_the_reasons_in_words(monkeypatch) -> None:
     seen = []
-    fake = types.ModuleType("hpo_race.strategies.cli")
-    fake.main = lambda argv: seen.append(argv) or 3
-    monkeypatch.setitem(sys.modules, "hpo_race.strategies.cli", fake)
+
+    def fake(argv, decorate=None):
+        seen.append((argv, decorate))
+        return 3
+
+    monkeypatch.setattr(cli, "simulate", fake)
     assert main(["simulate", "--landscape", "bumpy"]) == 3
-    assert seen == [["--landscape", "bumpy"]]
+    assert seen == [(["--landscape", "bumpy"], with_reasons)]

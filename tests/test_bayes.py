@@ -1,4 +1,4 @@
-"""BayesStrategy: determinism, bounds, options, edge cases, surfaces, and that it finds a peak."""
+"""BayesStrategy: determinism, bounds, options, edge cases, its posterior, finding a peak."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from hpo_race.app.narration import bayes_reason
 from hpo_race.strategies.bayes import BayesStrategy
 from hpo_race.strategies.schema import SettingError
 
@@ -20,6 +21,18 @@ def bump(theta, width=0.12):
 
 def make(seed=0, **options):
     return BayesStrategy(np.random.default_rng(seed), 800.0, None, **options)
+
+
+def surface(strategy, resolution):
+    """Posterior mean, std and acquisition on a resolution² grid, [θ₂ index][θ₁ index]."""
+    g = np.linspace(0.0, 1.0, resolution)
+    gx, gy = np.meshgrid(g, g)
+    views = strategy.posterior_on(np.column_stack([gx.ravel(), gy.ravel()]))
+    shape = (resolution, resolution)
+    return {"x": g, "y": g, **{k: v.reshape(shape) for k, v in zip(VIEWS, views, strict=True)}}
+
+
+VIEWS = ("mean", "std", "acquisition")
 
 
 def drive(strategy, steps, f=bump):
@@ -79,11 +92,12 @@ def test_initial_points_come_first_then_the_model():
     for i in range(3):
         why = s.explain_next()
         assert why["kind"] == "initial" and why["mode"] == "initial"
-        assert f"{i + 1} of 3" in why["text"]
+        assert "text" not in why  # facts only: the app words them
+        assert f"{i + 1} of 3" in bayes_reason(why, i, s.n_initial)
         s.tell(s.ask(), bump(s.ask()))
     why = s.explain_next()
     assert why["kind"] == "model" and why["mode"] in ("exploit", "explore")
-    assert why["acquisition"] == "ei" and "EI was highest here" in why["text"]
+    assert why["acquisition"] == "ei" and "EI was highest here" in bayes_reason(why, 3, 3)
     for key in ("mean", "std", "value", "mean_rank", "std_rank", "distance_to_best"):
         assert np.isfinite(why[key])
     assert why["theta"] == pytest.approx(list(s.ask()), abs=1e-6)
@@ -153,7 +167,7 @@ def test_degenerate_scores_still_give_in_bounds_finite_proposals(scores):
         theta = s.ask()
         assert np.all((theta >= 0) & (theta <= 1))
         s.tell(theta, scores(i, theta))
-    surf = s.surface(10)
+    surf = surface(s, 10)
     assert all(np.all(np.isfinite(surf[k])) for k in ("mean", "std", "acquisition"))
 
 
@@ -166,7 +180,7 @@ def test_duplicate_tells_and_a_single_point():
     theta = s.ask()
     assert np.all((theta >= 0) & (theta <= 1)) and not np.allclose(theta, [0.5, 0.5])
     assert all(np.isfinite(v) for k, v in s.explain_next().items() if isinstance(v, float))
-    surf = s.surface(8)
+    surf = surface(s, 8)
     assert all(np.all(np.isfinite(surf[k])) for k in ("mean", "std", "acquisition"))
 
 
@@ -175,15 +189,13 @@ def test_tell_refuses_non_finite_scores():
         make().tell(np.array([0.2, 0.2]), float("nan"))
 
 
-def test_surface_shapes_units_and_json():
+def test_posterior_on_a_grid_is_in_score_units():
     s = make(seed=9)
-    prior = s.surface(5)
-    assert prior["n_observed"] == 0 and np.shape(prior["mean"]) == (5, 5)
+    prior = surface(s, 5)
+    assert np.shape(prior["mean"]) == (5, 5) and np.all(prior["acquisition"] == 0)
     drive(s, 12, f=lambda t: 10.0 + 5.0 * bump(t))  # scores far from standard units
-    surf = s.surface(40)
-    json.dumps(surf)
-    assert len(surf["x"]) == len(surf["y"]) == 40 and surf["x"][0] == 0 and surf["x"][-1] == 1
-    for key in ("mean", "std", "acquisition"):
+    surf = surface(s, 40)
+    for key in VIEWS:
         arr = np.array(surf[key], dtype=float)
         assert arr.shape == (40, 40) and np.all(np.isfinite(arr))
     mean, std = np.array(surf["mean"]), np.array(surf["std"])
@@ -192,9 +204,6 @@ def test_surface_shapes_units_and_json():
     # rows are θ₂, columns θ₁: the mean peaks near PEAK = (0.72, 0.31)
     row, col = np.unravel_index(np.argmax(mean), mean.shape)
     assert abs(surf["x"][col] - PEAK[0]) < 0.15 and abs(surf["y"][row] - PEAK[1]) < 0.15
-    assert surf["acquisition_name"] == "ei" and surf["next"] == pytest.approx(list(s.ask()))
-    with pytest.raises(ValueError, match="resolution"):
-        s.surface(1)
 
 
 def test_hyperparameters_refit_every_step_early_then_less_often():

@@ -13,10 +13,16 @@ import pytest
 from conftest import callback_body
 
 from hpo_race.app import ids
-from hpo_race.app.callbacks import SettingsError, cached_landscape_view, check_landscape
-from hpo_race.app.draw import CUSTOM, check_peaks, drawn_view, menu_title, unseeded_landscapes
+from hpo_race.app.draw import CUSTOM, menu_title
+from hpo_race.app.landscape_views import cached_landscape_view, drawn_view, unseeded_landscapes
 from hpo_race.app.model_data import check_many_request, many_chunk, race_payload
-from hpo_race.app.race_request import check_racers, check_request
+from hpo_race.app.race_request import (
+    SettingsError,
+    check_landscape,
+    check_peaks,
+    check_racers,
+    check_request,
+)
 from hpo_race.strategies.race import run
 
 PEAKS = "0.700,0.700,0.800,0.120;0.250,0.300,0.500,0.100"

@@ -32,6 +32,7 @@ from conftest import (
 from playwright.sync_api import Browser, Page, expect
 
 from hpo_race.app.model_data import BAYES_DEFAULTS
+from hpo_race.app.narration import with_reasons
 from hpo_race.strategies.race import DEFAULT_BUDGET, run
 
 #: A link with every race and view setting away from its default.
@@ -92,7 +93,9 @@ def panel_marker_size(page: Page) -> float:
 
 
 def expected_race(landscape: str, budget: float, seed: int, lseed: int, bayes: dict) -> dict:
-    return run(landscape, RACING, budget, seed, landscape_seed=lseed, options={"bayes": bayes})
+    """The engine's trace, with the Bayesian reasons in words as the page's exports carry them."""
+    trace = run(landscape, RACING, budget, seed, landscape_seed=lseed, options={"bayes": bayes})
+    return with_reasons(trace)
 
 
 # ---------------------------------------------------------------- links

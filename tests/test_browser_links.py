@@ -12,6 +12,7 @@ import pytest
 from conftest import open_app, wait_js, wait_state
 from playwright.sync_api import Page, expect
 
+from hpo_race.app.narration import with_reasons
 from hpo_race.landscapes.custom import encode_peaks
 from hpo_race.strategies.race import run
 from hpo_race.strategies.registry import RACERS
@@ -249,6 +250,7 @@ def test_tpe_and_halving_in_many_seeds_and_every_export(page: Page, app_url: str
     # the page races every racer with its options written out (their defaults here)
     defaults = {n: {o.name: o.default for o in RACERS[n].options} for n in racers}
     trace = run("smooth", racers, 300.0, 4, options={n: o for n, o in defaults.items() if o})
+    with_reasons(trace)  # the exports carry the Bayesian reasons in words
 
     def export(item: str):
         if not page.locator("#export-menu").evaluate("d => d.open"):

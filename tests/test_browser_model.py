@@ -19,8 +19,9 @@ from conftest import open_app as open_page
 from playwright.sync_api import Page, expect
 
 from hpo_race.app.model_data import BAYES_DEFAULTS, model_resolution
-from hpo_race.strategies.internals import bayes_internals, dequantise
-from hpo_race.strategies.narration import narrate_trace
+from hpo_race.app.narration import narrate_trace
+from hpo_race.app.transport import dequantise, packed
+from hpo_race.strategies.internals import bayes_internals
 from hpo_race.strategies.race import DEFAULT_BUDGET, run, run_many
 
 # ---------------------------------------------------------------- helpers
@@ -73,7 +74,10 @@ def wait_model(page: Page, view: str, step_k: int | None = None) -> dict:
 def default_race() -> dict:
     trace = run("smooth", RACING, DEFAULT_BUDGET, 0, options={"bayes": dict(BAYES_DEFAULTS)})
     n = len(trace["strategies"]["bayes"]["trials"])
-    return {"trace": trace, "internals": bayes_internals(trace, resolution=model_resolution(n))}
+    return {
+        "trace": trace,
+        "internals": packed(bayes_internals(trace, resolution=model_resolution(n))),
+    }
 
 
 # ---------------------------------------------------------------- the Bayesian views

@@ -103,7 +103,7 @@ def test_page_loads_clean_on_one_screen(page: Page, app_url: str) -> None:
 
 
 def test_default_race_real_animation(page: Page, app_url: str, artifacts: Path) -> None:
-    """The default race at real speed: smooth, one request, full budget bars, animated frame by frame."""
+    """The default race at real speed: smooth, one request, full bars, animated frame by frame."""
     errors = open_app(page, app_url)
     posts = count_posts(page)
     trace = expected_race()

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from hpo_race.strategies.cache import BoundedCache
+from hpo_race.app.cache import BoundedCache
 from hpo_race.strategies.race import run
 
 ARGS = ["--landscape", "bumpy", "--budget", "500", "--seed", "17", "--landscape-seed", "5"]

@@ -16,17 +16,14 @@ import pytest
 from conftest import callback_body, server_callback
 
 from hpo_race.app import classroom, ids
-from hpo_race.app.callbacks import cached_landscape_view
-from hpo_race.app.export import (
-    export_name,
-    replay_figure,
-    replay_html,
-    trace_json,
-    trials_csv,
-    winner,
-)
+from hpo_race.app.classroom_callbacks import link_query
+from hpo_race.app.export_files import export_name, trace_json, trials_csv, winner
+from hpo_race.app.landscape_views import cached_landscape_view
 from hpo_race.app.model_data import BAYES_DEFAULTS, race_entry
+from hpo_race.app.narration import with_reasons
 from hpo_race.app.race_request import REQUEST_KEYS, check_request
+from hpo_race.app.replay import replay_html
+from hpo_race.app.replay_figure import replay_figure
 from hpo_race.app.theme import STRATEGY_STYLE
 from hpo_race.landscapes import get_landscape
 from hpo_race.strategies.race import run
@@ -82,7 +79,8 @@ def test_csv_has_every_trial_of_the_race(entry: dict) -> None:
 
 
 def test_json_is_the_engines_trace(entry: dict) -> None:
-    trace = run("bumpy", ORDER, 700.0, 4, landscape_seed=3, options={"bayes": BAYES})
+    """The engine's trace, with its Bayesian reasons in words (as ``hpo-race simulate``)."""
+    trace = with_reasons(run("bumpy", ORDER, 700.0, 4, landscape_seed=3, options={"bayes": BAYES}))
     assert json.loads(trace_json(entry["trace"])) == json.loads(json.dumps(trace))
 
 
@@ -210,7 +208,7 @@ def test_link_query_replays_the_settings() -> None:
         racers=["bayes", "grid", "tpe"],
         options={"tpe": {"n_startup": 7}},
     )
-    query = classroom.link_query(settings)
+    query = link_query(settings)
     pairs = parse_qsl(query, keep_blank_values=True)
     keys = [key for key, _ in pairs]
     assert len(keys) == len(set(keys))

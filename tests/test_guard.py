@@ -13,8 +13,9 @@ import pytest
 from conftest import callback_body
 
 from hpo_race.app import classroom, ids
+from hpo_race.app.bayes_panel import MODEL_REQUEST, MODEL_STORE
 from hpo_race.app.guard import MAX_DEPTH, check_callback_request
-from hpo_race.app.model_panel import MANY_CHUNK, MANY_REQUEST, MODEL_REQUEST, MODEL_STORE
+from hpo_race.app.many_panel import MANY_CHUNK, MANY_REQUEST
 from hpo_race.app.race_request import REQUEST_KEYS, check_request
 from hpo_race.strategies.registry import RACERS
 

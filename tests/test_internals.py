@@ -5,7 +5,8 @@ import json
 import numpy as np
 import pytest
 
-from hpo_race.strategies.internals import VIEWS, bayes_internals, dequantise, quantise
+from hpo_race.app.transport import dequantise, packed, quantise
+from hpo_race.strategies.internals import VIEWS, bayes_internals
 from hpo_race.strategies.race import run
 
 
@@ -13,7 +14,7 @@ from hpo_race.strategies.race import run
 def race_and_internals(request):
     landscape, seed, options = request.param
     trace = run(landscape, ["grid", "random", "bayes"], 800, seed, options={"bayes": options})
-    return trace, bayes_internals(trace)
+    return trace, packed(bayes_internals(trace))  # as the page receives them
 
 
 def test_replay_rebuilds_the_model_that_made_every_choice(race_and_internals):

@@ -9,8 +9,8 @@ import gc
 import numpy as np
 import pytest
 
+from hpo_race.app.cache import BoundedCache
 from hpo_race.landscapes import LANDSCAPES
-from hpo_race.strategies.cache import BoundedCache
 from hpo_race.strategies.race import run
 
 pytestmark = pytest.mark.slow  # tests/conftest.py: run by plain `pytest` and `-m slow`

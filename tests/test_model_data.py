@@ -22,8 +22,8 @@ from hpo_race.app.model_data import (
     race_entry,
     race_payload,
 )
+from hpo_race.app.narration import narrate_trace, with_reasons
 from hpo_race.app.race_request import check_request
-from hpo_race.strategies.narration import narrate_trace
 from hpo_race.strategies.race import run, run_many
 from hpo_race.strategies.summary import _quantiles, summarise_compact
 
@@ -145,7 +145,7 @@ def test_race_entry_races_with_the_settings_noise() -> None:
     entry = race_entry(settings)
     assert entry["trace"]["settings"]["noise"] == 0.1
     trace = run("smooth", settings["strategies"], 400.0, 3, noise=0.1, options=settings["options"])
-    assert entry["trace"] == json.loads(json.dumps(trace))
+    assert entry["trace"] == json.loads(json.dumps(with_reasons(trace)))  # reasons in words
     quiet = race_entry(race_settings("smooth", 0, 400.0, 3))
     assert quiet["trace"]["strategies"] != entry["trace"]["strategies"]
 

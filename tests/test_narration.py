@@ -1,15 +1,18 @@
 """Narration lines are derived from the trace: they must agree with what the trace says."""
 
 import re
+from copy import deepcopy
 
 import pytest
 
-from hpo_race.strategies.narration import (
+from hpo_race.app.narration import (
+    bayes_reason,
     format_knob,
     knob_point,
     narrate_end,
     narrate_trace,
     share_of_run,
+    with_reasons,
 )
 from hpo_race.strategies.race import run
 
@@ -214,3 +217,14 @@ def test_the_new_racers_lines_read_as_written():
     assert "promoted to 1/9 of a run: ranked 1 of the 108 kept" in lines["halving"]["trials"][324]
     assert "bracket 1: a new random candidate in 1/27 of a run" in lines["hyperband"]["trials"][0]
     assert "bracket 1: promoted to a full run" in lines["hyperband"]["trials"][39]
+
+
+def test_with_reasons_words_every_bayesian_why_from_its_facts(trace):
+    worded = with_reasons(deepcopy(trace))
+    trials = worded["strategies"]["bayes"]["trials"]
+    assert all("text" not in t["why"] for t in trace["strategies"]["bayes"]["trials"])
+    lines = narrate_trace(trace)["bayes"]["trials"]
+    for i, (line, trial) in enumerate(zip(lines, trials, strict=True)):
+        assert trial["why"]["text"] == bayes_reason(trial["why"], i, 5)
+        assert f": {trial['why']['text']};" in line
+    assert worded["strategies"]["grid"] == trace["strategies"]["grid"]  # only Bayes has reasons

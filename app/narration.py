@@ -1,15 +1,17 @@
-"""One short line per trial saying what a strategy just did and why, derived from the trace.
+"""The race in words: one short line per trial saying what a strategy did and why.
 
-Nothing here is canned per race: each sentence is assembled from the trial's θ (in the
-knobs' real units), its score against the best so far, and the strategy's own account of
-its choice (the Bayesian strategy's ``why``, grid's lattice position, random's draw count,
-TPE's good/bad split, the rungs of successive halving and Hyperband).
+The engine reports facts (``why``: the Bayesian strategy's mode, acquisition and distances,
+TPE's good/bad split, the rungs of successive halving and Hyperband); this module writes the
+sentences. Nothing is canned per race: each one is assembled from the trial's θ (in the
+knobs' real units), its score against the best so far and those facts.
 """
 
 from __future__ import annotations
 
 from fractions import Fraction
 from typing import Any
+
+from hpo_race.strategies.acquisition import TITLES
 
 SCORE_DIGITS = 3
 #: How far a recorded fidelity (6 decimals) may be from the fraction it stands for.
@@ -67,6 +69,39 @@ def share_of_run(fidelity: float | None) -> str:
     if abs(float(share) - fidelity) <= ROUNDING:
         return f"{share.numerator}/{share.denominator} of a run"
     return f"{fidelity:.1%} of a run"
+
+
+def bayes_reason(why: dict[str, Any], index: int, n_initial: int) -> str:
+    """The Bayesian strategy's reason for trial ``index``, from the facts it recorded."""
+    if why["kind"] == "initial":
+        return f"initial random point {index + 1} of {n_initial}, before any model"
+    acq = TITLES[why["acquisition"]]
+    if why["mode"] == "exploit":
+        near = why["distance_to_best"] < 0.1
+        where = "near the best so far" if near else "where the predicted score is high"
+        return f"{acq} was highest here, exploiting {where}"
+    return f"{acq} was highest here, exploring where the model is unsure"
+
+
+def why_text(name: str, result: dict[str, Any], index: int) -> str | None:
+    """The sentence a trial's ``why`` stands for, where the trace carries one as text."""
+    why = result["trials"][index].get("why")
+    if name != "bayes" or not why:
+        return None
+    return bayes_reason(why, index, result["n_initial"])
+
+
+def with_reasons(trace: dict[str, Any]) -> dict[str, Any]:
+    """The trace with the sentence of each Bayesian ``why`` added as its ``text`` (in place).
+
+    The page's exports and ``hpo-race simulate`` carry these sentences, as they always did.
+    """
+    for result in [trace, *trace.get("races", [])]:
+        bayes = result.get("strategies", {}).get("bayes")
+        for index, trial in enumerate(bayes["trials"] if bayes else []):
+            if trial.get("why"):
+                trial["why"]["text"] = why_text("bayes", bayes, index)
+    return trace
 
 
 def _tpe_reason(result: dict[str, Any], index: int) -> str:
@@ -135,8 +170,8 @@ def _hyperband_reason(result: dict[str, Any], index: int) -> str:
 def _reason(name: str, result: dict[str, Any], index: int) -> str:
     trial = result["trials"][index]
     why = trial.get("why")
-    if why and why.get("text"):
-        return why["text"]
+    if name == "bayes" and why:
+        return bayes_reason(why, index, result["n_initial"])
     if name == "tpe" and why:
         return _tpe_reason(result, index)
     if name == "halving" and why:

@@ -1,4 +1,4 @@
-"""Wiring: two server callbacks (landscape preview, the race) and the clientside ones.
+"""Callbacks of the race: two server callbacks (landscape preview, the race), the clientside ones.
 
 Server callbacks compute, in one request each:
 - ``preview``: when the landscape, its seed or the budget changes, fresh panel figures and the
@@ -7,105 +7,55 @@ Server callbacks compute, in one request each:
 Everything else (play, pause, step, reset, reveal, speed, the dice, settings from a shared
 link) runs in the browser, in assets/race.js, so an animation costs no requests.
 
-Every value arriving from the browser is checked here: a bad budget, seed or landscape, typed
-or forged, becomes a message in the alert line, never an exception. Results are cached per
-worker: the race is a pure function of its settings, so a lecture hall pressing Run with the
-default settings costs one computation, and no user state lives on the server.
+Every value arriving from the browser is checked (``app.race_request``): a bad budget, seed or
+landscape, typed or forged, becomes a message in the alert line, never an exception. Results
+are cached per worker (``app.landscape_views``, ``app.model_data``): the race is a pure
+function of its settings, so a lecture hall pressing Run with the default settings costs one
+computation, and no user state lives on the server.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 from typing import Any
 
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, no_update
 
 from hpo_race.app import ids
-from hpo_race.app.figures import (
-    best_figure,
-    landscape_figure,
-    landscape_view,
-    probe_figure,
-    race_view,
+from hpo_race.app.draw import PEAKS
+from hpo_race.app.figures import best_figure, empty_best, landscape_figure, probe_figures
+from hpo_race.app.landscape_views import cached_landscape_view
+from hpo_race.app.layout import landscape_info
+from hpo_race.app.model_data import race_payload
+from hpo_race.app.race_request import (
+    SettingsError,
+    check_budget,
+    check_landscape,
+    check_peaks,
+    check_racers,
+    check_request,
+    request_inputs,
+    request_states,
+    serve,
 )
-from hpo_race.app.race_request import check_racers, check_request, request_inputs, request_states
-from hpo_race.app.race_request import message as sentence
-from hpo_race.strategies.schema import SettingError
-from hpo_race.strategies.settings import BUDGET, LANDSCAPE, LANDSCAPE_SEED, SEED
+from hpo_race.landscapes import CUSTOM
 
 log = logging.getLogger(__name__)
-
-
-#: One exception type for every bad setting (``strategies.schema.SettingError``).
-SettingsError = SettingError
-
-
-def check_landscape(name: Any, seed: Any) -> tuple[str, int]:
-    """A landscape name (a built-in one, or "custom": its peaks are checked by app.draw)."""
-    return LANDSCAPE.check(name), LANDSCAPE_SEED.check(seed)
-
-
-def check_budget(budget: Any) -> float:
-    return BUDGET.check(None if budget == "" else budget)
-
-
-def check_seed(seed: Any) -> int:
-    return SEED.check(None if seed == "" else seed)
-
-
-# ---------------------------------------------------------------- cached engine calls
-
-
-@functools.lru_cache(maxsize=32)
-def cached_landscape_view(name: str, seed: int, peaks: str | None = None) -> dict[str, Any]:
-    """A landscape's view; ``peaks`` (checked string form) for the drawn one ("" = empty)."""
-    from hpo_race.app.draw import CUSTOM, drawn_view
-    from hpo_race.landscapes import get_landscape
-
-    if name == CUSTOM:
-        return drawn_view(peaks or "")
-    return landscape_view(get_landscape(name, seed))
-
-
-def landscape_title(name: str) -> str:
-    """The dropdown label of a landscape; its name if it cannot be built right now."""
-    from hpo_race.landscapes import get_landscape
-
-    try:
-        return get_landscape(name).title
-    except Exception:  # a broken landscape must not take the whole page down
-        log.exception("landscape %r could not be built", name)
-        return name.replace("-", " ").capitalize()
-
-
-@functools.lru_cache(maxsize=64)
-def cached_race_view(landscape: str, landscape_seed: int, budget: float, seed: int) -> dict:
-    from hpo_race.landscapes import get_landscape
-    from hpo_race.strategies.race import run
-
-    scape = get_landscape(landscape, landscape_seed)
-    trace = run(scape, list(ids.STRATEGY_ORDER), budget, seed)
-    return race_view(trace, scape)
-
-
-def probe_figures(view: dict[str, Any]) -> dict[str, Any]:
-    return {name: probe_figure(view, name) for name in ids.PANEL_ORDER}
 
 
 # ---------------------------------------------------------------- registration
 
 
-def register_callbacks(app: Dash) -> None:
-    """Register every callback on ``app`` (never globally, so several apps can coexist)."""
-    from hpo_race.app import classroom, draw, racers
-    from hpo_race.app.model_data import race_payload
-    from hpo_race.app.model_panel import register_model_callbacks
+def _nonce(request: Any) -> Any:
+    """The race request's nonce: any number or string (not a bool), echoed back."""
+    nonce = request.get("nonce") if isinstance(request, dict) else None
+    if not isinstance(nonce, int | float | str) or isinstance(nonce, bool):
+        nonce = None
+    return nonce
 
-    register_model_callbacks(app)
-    draw.register_draw_callbacks(app)
-    racers.register_racer_callbacks(app)
-    classroom.register_classroom_callbacks(app)
+
+def register_race_callbacks(app: Dash) -> None:
+    """Register the race's callbacks on ``app`` (never globally, so several apps can coexist)."""
     panel_outputs = [
         Output(layer[name], "figure")
         for layer in (ids.LANDSCAPE_LAYER, ids.PANEL)
@@ -120,7 +70,7 @@ def register_callbacks(app: Dash) -> None:
         Input(ids.LANDSCAPE_SELECT, "value"),
         Input(ids.LANDSCAPE_SEED, "data"),
         Input(ids.BUDGET_INPUT, "value"),
-        Input(draw.PEAKS, "data"),
+        Input(PEAKS, "data"),
         Input(ids.RACER_PICKER, "value"),
         prevent_initial_call=True,
     )
@@ -130,15 +80,13 @@ def register_callbacks(app: Dash) -> None:
         The panels (and the landscape's description) follow the landscape, its seed and the
         drawn peaks; the best-score axes follow everything, including the line-up.
         """
-        from hpo_race.app.layout import landscape_info
-
         trigger = ctx.triggered_id
         unchanged = [no_update] * (len(panel_outputs) + 2)
-        if trigger == draw.PEAKS and landscape != draw.CUSTOM:
+        if trigger == PEAKS and landscape != CUSTOM:
             return *unchanged, no_update  # the drawing is not what is on screen
         try:
             name, lseed = check_landscape(landscape, landscape_seed)
-            drawn = draw.check_peaks(name, peaks) if name == draw.CUSTOM and peaks else ""
+            drawn = check_peaks(name, peaks) if name == CUSTOM and peaks else ""
             view = cached_landscape_view(name, lseed, drawn)
         except SettingsError as exc:
             return *unchanged, str(exc)
@@ -160,31 +108,16 @@ def register_callbacks(app: Dash) -> None:
             return *panels, no_update, info, str(exc)
         best = best_figure(view, spend, lineup)
         if view.get("empty"):
-            draw.empty_best(best)
+            empty_best(best)
         return *panels, best, info, ""
 
-    @app.callback(
-        Output(ids.RACE_STORE, "data"),
-        Output(ids.ALERT, "children", allow_duplicate=True),
-        Input(ids.RACE_REQUEST, "data"),
-        prevent_initial_call=True,
-    )
-    def compute_race(request):
+    def compute_race(request: Any, nonce: Any) -> dict:
         """The one request per Run: the whole race, ready for the browser to animate."""
-        nonce = request.get("nonce") if isinstance(request, dict) else None
-        if not isinstance(nonce, int | float | str) or isinstance(nonce, bool):
-            nonce = None
-        try:
-            # the race view + narration + the options it was raced with
-            view = race_payload(check_request(request))
-        except ValueError as exc:
-            message = sentence(exc)
-            return {"ok": False, "error": message, "nonce": nonce}, message
-        except Exception:
-            log.exception("race failed")
-            message = "The race could not be computed with these settings; try another seed."
-            return {"ok": False, "error": message, "nonce": nonce}, message
-        return {"ok": True, "view": view, "nonce": nonce}, ""
+        # the race view + narration + the options it was raced with
+        return {"view": race_payload(check_request(request)), "nonce": nonce}
+
+    failure = "The race could not be computed with these settings; try another seed."
+    serve(app, ids.RACE_REQUEST, ids.RACE_STORE, compute_race, failure, alert="", nonce_of=_nonce)
 
     def clientside(name: str) -> ClientsideFunction:
         return ClientsideFunction(namespace="hpoRace", function_name=name)

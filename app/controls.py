@@ -1,0 +1,158 @@
+"""Generic controls and the top bar's: transport buttons, race settings, a segmented switch.
+
+Layout pieces only: ``transport`` (Run / Pause / Step / Reset), ``settings_controls``
+(landscape, budget, seed, speed, Reveal) and ``segmented``, the small switch other pieces
+build on. assets/race.js drives them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from dash import dcc, html
+
+from hpo_race.app import ids
+
+#: Animation speeds offered in the toolbar (1× plays the whole budget in BASE_SECONDS).
+SPEEDS = (0.5, 1, 2, 4)
+BASE_SECONDS = 15
+
+
+def _label(text: str, html_for: str) -> html.Label:
+    return html.Label(text, htmlFor=html_for, className="control-label")
+
+
+def segmented(component_id: str, options: list[tuple[Any, str, str]], value: Any) -> Any:
+    """A small segmented switch (radio items side by side); each label has its tooltip."""
+    return dcc.RadioItems(
+        id=component_id,
+        options=[{"label": html.Span(label, title=tip), "value": v} for v, label, tip in options],
+        value=value,
+        inline=True,
+        className="segmented segmented-small",
+    )
+
+
+def transport() -> html.Div:
+    """Run / Pause (one shows at a time), Step and Reset."""
+    return html.Div(
+        className="transport",
+        children=[
+            html.Button(
+                [html.Span("▷", className="glyph"), "Run search"],
+                id=ids.RUN_BUTTON,
+                className="btn btn-primary",
+                title="Run the race (or carry on after a pause)",
+                n_clicks=0,
+            ),
+            html.Button(
+                [html.Span("❚❚", className="glyph glyph-pause"), "Pause"],
+                id=ids.PAUSE_BUTTON,
+                className="btn btn-primary",
+                title="Stop the clock",
+                n_clicks=0,
+            ),
+            html.Button(
+                [html.Span("▷|", className="glyph"), "Step"],
+                id=ids.STEP_BUTTON,
+                className="btn",
+                title="Move the shared clock on to the next finished trial",
+                n_clicks=0,
+            ),
+            html.Button(
+                [html.Span("↺", className="glyph"), "Reset"],
+                id=ids.RESET_BUTTON,
+                className="btn",
+                title="Clear the panels and start again",
+                n_clicks=0,
+            ),
+        ],
+    )
+
+
+def settings_controls(
+    landscapes: Sequence[str],
+    titles: Mapping[str, str],
+    *,
+    landscape: str,
+    budget: float,
+    budget_range: tuple[float, float],
+    seed: int,
+    max_seed: int,
+) -> html.Div:
+    """Landscape, budget, speed, seed (+ the dice for a new landscape) and Reveal."""
+    return html.Div(
+        className="settings",
+        children=[
+            html.Div(
+                className="control control-landscape",
+                children=[
+                    _label("Landscape", ids.LANDSCAPE_SELECT),
+                    dcc.Dropdown(
+                        id=ids.LANDSCAPE_SELECT,
+                        options=[{"label": titles[name], "value": name} for name in landscapes],
+                        value=landscape,
+                        clearable=False,
+                        searchable=False,
+                        className="landscape-select",
+                    ),
+                ],
+            ),
+            html.Div(
+                className="control",
+                title=f"GPU minutes each search may spend "
+                f"({budget_range[0]:g}–{budget_range[1]:g})",
+                children=[
+                    _label("Budget", ids.BUDGET_INPUT),
+                    dcc.Input(
+                        id=ids.BUDGET_INPUT,
+                        type="number",
+                        value=budget,
+                        min=budget_range[0],
+                        max=budget_range[1],
+                        step="any",  # every value in the range, e.g. 805 or 800.5
+                        debounce=True,
+                        className="num-input num-budget",
+                    ),
+                    html.Span("GPU min", className="unit"),
+                ],
+            ),
+            html.Div(
+                className="control",
+                title="Seed of the searches' random choices: same seed, same race",
+                children=[
+                    _label("Seed", ids.SEED_INPUT),
+                    dcc.Input(
+                        id=ids.SEED_INPUT,
+                        type="number",
+                        value=seed,
+                        min=0,
+                        max=max_seed,
+                        step=1,
+                        debounce=True,
+                        className="num-input num-seed",
+                    ),
+                ],
+            ),
+            html.Div(
+                className="control",
+                children=[
+                    html.Span("Speed", className="control-label"),
+                    dcc.RadioItems(
+                        id=ids.SPEED_SELECT,
+                        options=[{"label": f"{s:g}×", "value": s} for s in SPEEDS],
+                        value=1,
+                        inline=True,
+                        className="segmented",
+                    ),
+                ],
+            ),
+            dcc.Checklist(
+                id=ids.REVEAL_TOGGLE,
+                options=[{"label": "Reveal landscape", "value": "on"}],
+                value=[],
+                className="reveal-toggle",
+            ),
+        ],
+    )
