@@ -196,8 +196,10 @@ def test_predict_fixed_matches_predict_as_data_grow_and_refits_happen(kind):
 # ---------------------------------------------------------------- the boundary prior
 
 
-def with_prior(kind, X, y, prior=BoundaryPrior()):
-    gp = GaussianProcess(kind, length_scale=LS, signal_var=SF2, noise_var=SN2, prior=prior)
+def with_prior(kind, X, y):
+    gp = GaussianProcess(
+        kind, length_scale=LS, signal_var=SF2, noise_var=SN2, prior=BoundaryPrior()
+    )
     return gp.fit(X, y, optimize=False)
 
 
