@@ -10,7 +10,7 @@ from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import RBF, Matern, WhiteKernel
 from sklearn.gaussian_process.kernels import ConstantKernel as C
 
-from hpo_race.strategies.gp import GaussianProcess, GPNumericalError, cholesky
+from hpo_race.strategies.gp import BoundaryPrior, GaussianProcess, GPNumericalError, cholesky
 
 LS, SF2, SN2 = [0.3, 0.55], 1.7, 1e-3
 
@@ -191,3 +191,60 @@ def test_predict_fixed_matches_predict_as_data_grow_and_refits_happen(kind):
     fresh = S.copy()
     np.testing.assert_allclose(gp.predict_fixed(fresh)[1], gp.predict(S)[1], atol=1e-8)
     assert gp._fixed["Xs"] is fresh
+
+
+# ---------------------------------------------------------------- the boundary prior
+
+
+def with_prior(kind, X, y):
+    gp = GaussianProcess(
+        kind, length_scale=LS, signal_var=SF2, noise_var=SN2, prior=BoundaryPrior()
+    )
+    return gp.fit(X, y, optimize=False)
+
+
+def test_boundary_prior_gradients_match_finite_differences():
+    prior = BoundaryPrior(beta=1.3, gamma=0.6)
+    P = np.random.default_rng(4).random((7, 2))
+    h = 1e-6
+    for k in range(2):
+        e = np.zeros(2)
+        e[k] = h
+        fd_mean = (prior.mean(P + e) - prior.mean(P - e)) / (2 * h)
+        fd_amp = (prior.amplitude(P + e) - prior.amplitude(P - e)) / (2 * h)
+        np.testing.assert_allclose(prior.mean_grad(P)[:, k], fd_mean, rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(prior.amplitude_grad(P)[:, k], fd_amp, rtol=1e-6, atol=1e-8)
+
+
+def test_boundary_prior_is_flat_inside_and_lower_and_surer_on_the_edges():
+    prior = BoundaryPrior(beta=1.0, gamma=0.5)
+    centre, edge, corner = np.array([[0.5, 0.5]]), np.array([[0.0, 0.5]]), np.array([[1.0, 1.0]])
+    assert prior.mean(centre)[0] == 0 and prior.amplitude(centre)[0] == 1
+    assert prior.mean(edge)[0] == pytest.approx(-1.0) and prior.mean(corner)[0] == -2.0
+    assert prior.amplitude(edge)[0] == pytest.approx(0.5)
+    assert prior.amplitude(corner)[0] == pytest.approx(0.25)
+    # before any data the GP's prior is exactly m(x) and s(x) (unit signal variance)
+    mean, std = GaussianProcess(prior=prior).predict(np.vstack([centre, edge, corner]))
+    np.testing.assert_allclose(mean, [0.0, -1.0, -2.0])
+    np.testing.assert_allclose(std, [1.0, 0.5, 0.25])
+
+
+@pytest.mark.parametrize("kind", ["matern52", "rbf"])
+def test_boundary_prior_posterior_still_interpolates_and_its_gradients_hold(kind):
+    X, y, Xs = data(12, seed=3)
+    gp = with_prior(kind, X, y)
+    mean, std = gp.predict(X)
+    np.testing.assert_allclose(mean, y, atol=0.05)  # it follows the data, wherever they are
+    P = np.vstack([Xs[:5], [[0.01, 0.5], [0.99, 0.98]]])
+    m, s, dm, ds = gp.predict_with_grad(P)
+    m0, s0 = gp.predict(P)
+    np.testing.assert_allclose(m, m0, atol=1e-12)
+    np.testing.assert_allclose(s, s0, atol=1e-12)
+    np.testing.assert_allclose(gp.predict_fixed(P)[0], m0, atol=1e-9)
+    h = 1e-6
+    for k in range(2):
+        e = np.zeros(2)
+        e[k] = h
+        (mp, sp), (mm, sm) = gp.predict(P + e), gp.predict(P - e)
+        np.testing.assert_allclose(dm[:, k], (mp - mm) / (2 * h), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(ds[:, k], (sp - sm) / (2 * h), rtol=1e-5, atol=1e-6)
