@@ -200,7 +200,8 @@ def test_posterior_on_a_grid_is_in_score_units():
         assert arr.shape == (40, 40) and np.all(np.isfinite(arr))
     mean, std = np.array(surf["mean"]), np.array(surf["std"])
     assert np.all(std >= 0)
-    assert 9.0 < mean.min() and mean.max() < 16.0  # original score units, not standardised
+    # original score units, not standardised (the edge prior may sit corners up to 2 std lower)
+    assert 5.0 < mean.min() and mean.max() < 16.0
     # rows are θ₂, columns θ₁: the mean peaks near PEAK = (0.72, 0.31)
     row, col = np.unravel_index(np.argmax(mean), mean.shape)
     assert abs(surf["x"][col] - PEAK[0]) < 0.15 and abs(surf["y"][row] - PEAK[1]) < 0.15

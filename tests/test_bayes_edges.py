@@ -18,6 +18,8 @@ from threadpoolctl import threadpool_limits
 from hpo_race.landscapes import get_landscape
 from hpo_race.strategies.bayes import BayesStrategy
 
+pytestmark = pytest.mark.slow  # 30 seeds × 3 landscapes × 2 models (tests/conftest.py)
+
 SEEDS = range(30)
 TRIALS, INITIAL, EDGE = 50, 5, 0.02
 

@@ -53,6 +53,7 @@ def test_good_options_come_back_canonical() -> None:
         "kernel": "rbf",
         "length_scale": 0.1,
         "n_initial": 7,
+        "edge_prior": True,
     }
     assert isinstance(got["n_initial"], int) and isinstance(got["kappa"], float)
 
