@@ -14,7 +14,7 @@
  * The racer picker: the picked racers' panels show at once (root data-strategies/data-count,
  * each panel's data-racing).
  *
- * Contract with app/draw.py and app/racers.py (ids) and race.js (window.hpoRace, the root's
+ * Contract with app/draw.py and app/racers.py (ids) and race-player.js (window.hpoRace, the root's
  * data-state / data-strategies).
  */
 (function () {
@@ -40,16 +40,8 @@
   var el = window.hpoDom.el;
   var root = window.hpoDom.root;
 
-  function noUpdate() {
-    return window.dash_clientside.no_update;
-  }
-
-  // Every registered racer's panel (the root's data-panels, from the registry).
-  function panels() {
-    var r = root();
-    var list = r ? (r.getAttribute('data-panels') || '') : '';
-    return list ? list.split(',') : [];
-  }
+  var noUpdate = window.hpoDom.noUpdate;
+  var panels = window.hpoDom.panels;
 
   function maxPeaks() {
     var bar = el('draw-bar');
