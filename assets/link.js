@@ -15,7 +15,6 @@
   var flag = T.flag;
   var setProps = T.setProps;
   var writeQuery = T.writeQuery;
-  var race = T.race;
 
   var VIEW_KEYS = ['view', 'speed', 'tab', 'presenter', 'theme'];
 
@@ -189,7 +188,7 @@
 
   // The full link: every race setting written out (so it replays even if defaults change).
   function fullLink() {
-    var R = race();
+    var R = T.race();
     if (R && R.settings) window.hpoCodec.write(window.hpoCodec.fromRequest(R.settings));
     writeQuery(viewQuery());
     return window.location.href;

@@ -11,8 +11,6 @@
   var T = C.tools;
   var el = window.hpoDom.el;
   var fmt = window.hpoDom.minutes;
-  var config = T.config;
-  var race = T.race;
   var announce = T.announce;
   var shortName = T.shortName;
   var strategyName = T.strategyName;
@@ -44,7 +42,7 @@
   }
 
   function onState(state) {
-    var R = race();
+    var R = T.race();
     var prev = C.lastState;
     C.lastState = state;
     if (state === prev) return;
@@ -53,7 +51,7 @@
       if (R.t < 1e-6) {
         var banner = el('predict-result');
         if (banner) banner.hidden = true;
-        var cfg = config();
+        var cfg = T.config();
         var title = cfg && cfg.titles[v.landscape] ? cfg.titles[v.landscape] : v.landscape;
         announce('Race started on ' + title + ': ' + fmt(v.budget) + ' GPU minutes each.');
       } else {
