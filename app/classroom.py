@@ -2,9 +2,10 @@
 exports, light/dark themes and the accessibility fixes that go with them.
 
 Layout pieces (called from ``app.layout``) and ``register_classroom_callbacks(app)`` (called
-from ``app.callbacks.register_callbacks``). The browser side is assets/classroom.js (links,
-keyboard shortcuts, presenter/theme styling of the plots, predictions, the live summary) and
-assets/classroom.css. One server callback: ``export`` (CSV, JSON or the HTML replay, rebuilt
+from ``app.callbacks.register_callbacks``). The browser side is assets/link.js (links),
+keys.js, theme.js and plot-style.js (presenter/theme styling of the plots), predict.js, live.js
+(the live summary), dialogs.js and toolbar.js, styled by toolbar.css, dialogs.css, notices.css,
+theme.css and presenter.css. One server callback: ``export`` (CSV, JSON or the HTML replay, rebuilt
 from the race's settings by ``app.export``).
 
 Page-address parameters (all optional; anything missing, malformed or out of range falls back
@@ -48,7 +49,7 @@ THEME_TOGGLE = "theme-toggle"
 SHORTCUTS_BUTTON = "shortcuts-button"
 SHORTCUTS_DIALOG = "shortcuts-dialog"
 PREDICT_DIALOG = "predict-dialog"
-#: Only the choices of the racers that race show (assets/classroom.js).
+#: Only the choices of the racers that race show (assets/racers.js).
 PREDICT_CHOICES = (*ids.PANEL_ORDER, "nobody")
 PREDICT_CHOICE = {name: f"predict-{name}" for name in PREDICT_CHOICES}
 PREDICT_RESULT = "predict-result"
@@ -79,7 +80,7 @@ HIDEABLE: dict[str, tuple[str, str]] = {
 }
 
 #: Plot colours per theme: the light ones are app.theme's (what app.figures draws with); the
-#: dark ones replace them in the browser (assets/classroom.js), matching assets/classroom.css.
+#: dark ones replace them in the browser (assets/plot-style.js), matching assets/theme.css.
 DARK_PLOT = {"ink": "#e8ecf3", "muted": "#aab4c4", "grid": "#2f3948", "plot_bg": "#161c26"}
 
 
@@ -87,7 +88,7 @@ DARK_PLOT = {"ink": "#e8ecf3", "muted": "#aab4c4", "grid": "#2f3948", "plot_bg":
 
 
 def link_config(landscapes: list[str], titles: dict[str, str]) -> dict[str, Any]:
-    """Everything assets/classroom.js needs to read and write links: names, defaults, limits."""
+    """Everything assets/link.js and the classroom tools need: names, defaults, limits."""
     from hpo_race.app.layout import SPEEDS
     from hpo_race.app.model_panel import VIEWS
     from hpo_race.app.theme import GRIDLINE, INK, MUTED, STRATEGY_STYLE
@@ -553,14 +554,14 @@ def register_classroom_callbacks(app: Dash) -> None:
         return ClientsideFunction(namespace="hpoClassroom", function_name=name)
 
     # A link's view settings (Bayesian settings, view, speed, tab, presenter, theme, hidden
-    # controls) and the notice; the race settings themselves are set by race.js from the same
+    # controls) and the notice; the race settings themselves are set by race-player.js from the same
     # parse (settingsFromLinkOrDice). Runs on page load: no request.
     app.clientside_callback(
         clientside("fromLink"),
         Output(SINK["link"], "data"),
         Input(ids.URL, "search"),
     )
-    # The address bar follows the view settings too (race.js writes the race settings).
+    # The address bar follows the view settings too (race-player.js writes the race settings).
     app.clientside_callback(
         clientside("toLink"),
         Output(SINK["url"], "data"),

@@ -59,7 +59,7 @@ def _real(knob: Mapping[str, Any], u: float) -> float:
 def winner(trace: Mapping[str, Any], order: Sequence[str]) -> dict[str, Any] | None:
     """First strategy whose best-so-far reaches 95% of the optimum on the shared clock.
 
-    The race summary's rule (assets/race.js ``summary``; assets/classroom.js ``winner``):
+    The race summary's rule (assets/race-player.js ``summary``; assets/_tools.js ``winner``):
     earliest GPU minute wins, a tie goes to the earlier panel; None if nobody got there.
     """
     target = TARGET_SHARE * float(trace["landscape"]["optimum"]["score"])

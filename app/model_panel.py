@@ -1,9 +1,9 @@
 """The model's reasoning on screen: Bayesian views and settings, narration, scrubber, many seeds.
 
 Layout pieces (called from ``app.layout``) and ``register_model_callbacks(app)`` (called from
-``app.callbacks.register_callbacks``). The browser side lives in assets/model.js (views,
-settings, narration, scrubber) and assets/many.js (many-seeds mode); the server side in
-``app.model_data``. Server requests:
+``app.callbacks.register_callbacks``). The browser side lives in assets/bayes-model.js
+(views), bayes-settings.js, narration.js, scrubber.js, side-tab.js and many.js (many-seeds
+mode); the server side in ``app.model_data``. Server requests:
 
 - ``compute_model``: the Bayesian model's frames for the loaded race, fetched once per race,
   only when a model view (mean, std, acquisition) is shown, so a Run stays ≤ 2 requests;
@@ -342,12 +342,12 @@ def model_layer(probes: go.Figure) -> list[Any]:
 
 
 def narration_line(name: str) -> html.P:
-    """One line under a panel: what the strategy just did and why (filled by model.js)."""
+    """One line under a panel: what the strategy just did and why (filled by narration.js)."""
     return html.P(id=NARRATION[name], className="narration", **{"aria-live": "off"})
 
 
 def model_key() -> html.Div:
-    """What the Bayesian model view shows: its name, colour ramp and range (model.js)."""
+    """What the Bayesian model view shows: its name, colour ramp and range (bayes-model.js)."""
     return html.Div(
         id=MODEL_KEY,
         className="model-key",
