@@ -1,4 +1,4 @@
-"""Stable component ids: the layout, the callbacks, assets/race.js and the tests all use these."""
+"""Stable component ids: the layout, the callbacks, assets/*.js and the tests all use these."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ FOG = {name: f"fog-{name}" for name in PANEL_ORDER}  # hides the landscape until
 BUDGET = {name: f"budget-{name}" for name in PANEL_ORDER}
 BEST_PLOT = "best-plot"
 BEST_OVERLAY = "best-overlay"  # lies exactly over the best plot's plot area
-NOW_LINE = "now-line"  # overlay on the best plot, moved every frame by race.js
+NOW_LINE = "now-line"  # overlay on the best plot, moved every frame by race-renderer.js
 NOW_LABEL = "now-label"
 TAIL = {name: f"tail-{name}" for name in PANEL_ORDER}  # best-so-far from last trial to now
 #: The line under each panel: what the strategy just did and why (assets/model.js).

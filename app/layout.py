@@ -66,7 +66,7 @@ def info_bar(view: Mapping[str, Any]) -> html.Div:
 
 
 def landscape_info(view: Mapping[str, Any]) -> list[Any]:
-    """Landscape title and description (race.js swaps the description for the lesson at the end)."""
+    """Landscape title and description (race-player.js swaps in the lesson at the end)."""
     return [
         html.B(view["title"]),
         html.Span(f" — {view['description']}", className="description"),
@@ -74,7 +74,7 @@ def landscape_info(view: Mapping[str, Any]) -> list[Any]:
 
 
 def budget_bar(name: str, budget: float, available: bool) -> html.Div:
-    """Filled by race.js: GPU minutes spent of the budget, trials run, best so far."""
+    """Filled by race-renderer.js: GPU minutes spent of the budget, trials run, best so far."""
     if not available:
         stats = [html.Span("not racing on this server", className="muted")]
     else:
@@ -147,14 +147,14 @@ def panel(
     return html.Section(
         className=f"panel panel-{name}" + ("" if available else " unavailable"),
         style={"--accent": style.colour},
-        # only the picked racers show (assets/draw.js: racers)
+        # only the picked racers show (assets/racers.js)
         **{"data-racing": "true" if racing else "false"},
         children=[
             html.Div(
                 className="panel-head",
                 children=[
                     html.Span(style.glyph, className="panel-glyph"),
-                    # the short name shows when four panels share the width (beyond.css)
+                    # the short name shows when four panels share the width (lineup.css)
                     html.H2(
                         [
                             html.Span(style.label, className="label-long"),
@@ -312,7 +312,7 @@ def build_layout(
         **{
             "data-state": "idle",
             "data-base-seconds": str(BASE_SECONDS),
-            "data-strategies": ",".join(available),  # who races (the picker; draw.js)
+            "data-strategies": ",".join(available),  # who races (the picker; racers.js)
             "data-count": str(len(available)),
             "data-panels": ",".join(ids.PANEL_ORDER),  # every registered racer's panel
             "data-draw": "off",  # "on" while "Your landscape" is chosen

@@ -5,7 +5,7 @@ Server callbacks compute, in one request each:
   best-score axes (the landscape heatmap stays hidden until revealed);
 - ``compute_race``: on Run/Step for settings not raced yet, the whole race into RACE_STORE.
 Everything else (play, pause, step, reset, reveal, speed, the dice, settings from a shared
-link) runs in the browser, in assets/race.js, so an animation costs no requests.
+link) runs in the browser, in assets/race-player.js, so an animation costs no requests.
 
 Every value arriving from the browser is checked (``app.race_request``): a bad budget, seed or
 landscape, typed or forged, becomes a message in the alert line, never an exception. Results

@@ -79,7 +79,7 @@ def request_inputs() -> list[Input]:
 
 
 def request_from(values: tuple[Any, ...] | list[Any]) -> dict[str, Any]:
-    """The request the page would send for these State values (as race.js ``request``)."""
+    """The request the page would send for these State values (as race-player.js ``request``)."""
     return dict(zip(REQUEST_KEYS, values, strict=True))
 
 

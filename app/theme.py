@@ -1,4 +1,4 @@
-"""Colours, symbols and names shared by the layout, the figures and assets/race.js.
+"""Colours, symbols and names shared by the layout, the figures and assets/race-renderer.js.
 
 Strategy colours are Okabe–Ito (colour-blind safe) and every strategy also has its own
 marker symbol, so the panels never depend on colour alone; both are declared with the racer
@@ -37,7 +37,7 @@ VIRIDIS_CSS = (
 INK = "#1d2433"  # text
 MUTED = "#5b6474"  # secondary text
 GRIDLINE = "#d9dee7"
-FOG = "#2a303c"  # covers the landscape until it is revealed (assets/style.css: .fog)
+FOG = "#2a303c"  # covers the landscape until it is revealed (assets/panels.css: .fog)
 FONT_FAMILY = (
     "Inter, 'Segoe UI', system-ui, -apple-system, Roboto, 'Helvetica Neue', Arial, sans-serif"
 )

@@ -1,6 +1,8 @@
 /*
- * DOM helpers shared by every hpo-race script. Dash loads assets in alphabetical order, so this
- * file (leading underscore) runs before classroom.js, draw.js, many.js, model.js and race.js.
+ * Helpers shared by every hpo-race script: finding elements and graphs, the root's panel
+ * list, Dash's no_update / set_props, canonical JSON and waiting for the page's root.
+ * Dash loads assets in alphabetical order (a leading underscore first), so this file runs
+ * before every script that uses window.hpoDom.
  */
 (function () {
   'use strict';
@@ -28,5 +30,49 @@
     return el('app-root');
   }
 
-  window.hpoDom = {el: el, gd: gd, uidIndex: uidIndex, root: root};
+  // Every registered racer's panel, in order (the root's data-panels, from the registry).
+  function panels() {
+    var r = root();
+    var list = r ? (r.getAttribute('data-panels') || '') : '';
+    return list ? list.split(',') : [];
+  }
+
+  // A count of GPU minutes as the page writes it: whole, with thousands separators.
+  function minutes(m) {
+    return Math.round(m).toLocaleString('en-US');
+  }
+
+  function noUpdate() {
+    return window.dash_clientside.no_update;
+  }
+
+  function setProps(id, props) {
+    window.dash_clientside.set_props(id, props);
+  }
+
+  // Canonical JSON (sorted keys) of a settings object, so equal settings give equal keys.
+  function stableJson(value) {
+    if (value === undefined) return 'null';
+    if (value === null || typeof value !== 'object') return JSON.stringify(value);
+    if (Array.isArray(value)) return '[' + value.map(stableJson).join(',') + ']';
+    return '{' + Object.keys(value).sort().map(function (k) {
+      return JSON.stringify(k) + ':' + stableJson(value[k]);
+    }).join(',') + '}';
+  }
+
+  // Call fn(root) once #app-root exists (checked every 50 ms, for 30 s at the most).
+  function whenRoot(fn) {
+    var tries = 0;
+    var timer = setInterval(function () {
+      var r = root();
+      tries++;
+      if (!r && tries < 600) return;
+      clearInterval(timer);
+      if (r) fn(r);
+    }, 50);
+  }
+
+  window.hpoDom = {el: el, gd: gd, uidIndex: uidIndex, root: root, panels: panels,
+    minutes: minutes, noUpdate: noUpdate, setProps: setProps, stableJson: stableJson,
+    whenRoot: whenRoot};
 })();

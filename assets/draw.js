@@ -1,21 +1,13 @@
 /*
- * hpo-race: draw your own landscape, landscapes with one layout, and the racer picker.
+ * Drawing your own landscape ("✎ Your landscape", landscape "custom"): while no race is
+ * loaded, every panel is a drawing surface. Press to place a peak, drag outward to set its
+ * width (the ring shows it), the Height slider sets the newest peak's height. The peaks are
+ * one string, "u,v,h,w;…" (unit coordinates, 3 decimals), kept in the draw-peaks store and the
+ * page address; the server decodes and checks it (landscapes.custom) and draws the landscape.
+ * Nothing here is ever evaluated: the string is only split into numbers.
  *
- * Drawing ("✎ Your landscape", landscape "custom"): while no race is loaded, every panel is a
- * drawing surface. Press to place a peak, drag outward to set its width (the ring shows it),
- * the Height slider sets the newest peak's height. The peaks are one string, "u,v,h,w;…"
- * (unit coordinates, 3 decimals), kept in the draw-peaks store and the page address; the
- * server decodes and checks it (landscapes.custom) and draws the landscape. Nothing here is
- * ever evaluated: the string is only split into numbers.
- *
- * Landscape kind: measured data (svm-digits) and drawn landscapes have a single layout, so
- * the 🎲 button is disabled and the layout chip says why.
- *
- * The racer picker: the picked racers' panels show at once (root data-strategies/data-count,
- * each panel's data-racing).
- *
- * Contract with app/draw.py and app/racers.py (ids) and race.js (window.hpoRace, the root's
- * data-state / data-strategies).
+ * Contract with app/draw.py (ids) and race-player.js (window.hpoRace, the root's data-state /
+ * data-strategies). layouts.js and racers.js add their entry points to hpoDraw.
  */
 (function () {
   'use strict';
@@ -40,16 +32,8 @@
   var el = window.hpoDom.el;
   var root = window.hpoDom.root;
 
-  function noUpdate() {
-    return window.dash_clientside.no_update;
-  }
-
-  // Every registered racer's panel (the root's data-panels, from the registry).
-  function panels() {
-    var r = root();
-    var list = r ? (r.getAttribute('data-panels') || '') : '';
-    return list ? list.split(',') : [];
-  }
+  var noUpdate = window.hpoDom.noUpdate;
+  var panels = window.hpoDom.panels;
 
   function maxPeaks() {
     var bar = el('draw-bar');
@@ -384,49 +368,14 @@
     }, 150);
   })();
 
+  D.renderAll = renderAll;
+  D.CUSTOM = CUSTOM;
+
   // ------------------------------------------------------------------ Dash entry points
 
-  var DICE_TIP = '🎲 Draw a new layout of this landscape (a new landscape seed)';
-  var LAYOUT_TIP = 'Landscape seed: which layout of this landscape is hidden';
-
-  function titleOf(options, value) {
-    for (var i = 0; i < (options || []).length; i++) {
-      if (options[i].value === value) return String(options[i].label || value);
-    }
-    return String(value);
-  }
-
   window.dash_clientside = window.dash_clientside || {};
-  window.dash_clientside.hpoDraw = {
-    // The landscape changed: draw mode on/off; the dice and the layout chip follow its kind.
-    kind: function (landscape, lseed, options) {
-      var nu = noUpdate();
-      D.landscape = landscape;
-      var r = root();
-      if (r) r.setAttribute('data-draw', landscape === CUSTOM ? 'on' : 'off');
-      if (landscape === CUSTOM) setTimeout(renderAll, 0);
-      var bar = el('draw-bar');
-      var unseeded = bar ? (bar.getAttribute('data-unseeded') || '').split(',') : [CUSTOM];
-      if (unseeded.indexOf(landscape) < 0) {
-        var seed = Number(lseed);
-        return [false, DICE_TIP, nu, 'layout #' + (isFinite(seed) ? seed : 0), LAYOUT_TIP];
-      }
-      var title = titleOf(options, landscape).replace(/^Real:\s*/, '');
-      var dice, chip, chipTip;
-      if (landscape === CUSTOM) {
-        dice = 'Your landscape is the one you draw: there are no random layouts of it.';
-        chip = 'your drawing';
-        chipTip = 'Your landscape has one layout: the peaks you draw.';
-      } else {
-        dice = 'No new landscape for ' + title + ': it is measured data (one real experiment), ' +
-          'so it has exactly one layout. Change the Seed to rerun the searches\' random choices.';
-        chip = 'measured data';
-        chipTip = title + ' was measured once on a grid of settings: one fixed layout.';
-      }
-      // one layout: it races as landscape seed 0, which is what its trace reports
-      return [true, dice, Number(lseed) === 0 ? nu : 0, chip, chipTip];
-    },
-
+  window.dash_clientside.hpoDraw = window.dash_clientside.hpoDraw || {};
+  Object.assign(window.dash_clientside.hpoDraw, {
     // Undo, Clear, the height slider; on page load, peaks and the racers from a link.
     edit: function (search, undo, clear, height, text, racers) {
       var nu = noUpdate();
@@ -469,37 +418,5 @@
       var n = D.peaks.length;
       return [n + ' / ' + maxPeaks() + (n === 1 ? ' peak' : ' peaks'), n === 0, n === 0];
     },
-
-    // The racer picker: the picked racers' panels show at once (others hide); the next Run
-    // races them. Fewer than 2 or more than 5 keep the panels as they are (the server says
-    // what is wrong when Run is pressed).
-    racers: function (value) {
-      var r = root();
-      var names = Array.isArray(value) ? value : [];
-      if (r) {
-        var panels = (r.getAttribute('data-panels') || '').split(',');
-        var picked = panels.filter(function (n) {
-          return names.indexOf(n) >= 0;
-        });
-        r.setAttribute('data-strategies', picked.join(','));
-        r.setAttribute('data-count', String(picked.length));
-        panels.forEach(function (n) {
-          var on = picked.indexOf(n) >= 0 ? 'true' : 'false';
-          document.querySelectorAll('.panel-' + n).forEach(function (p) {
-            p.setAttribute('data-racing', on);
-          });
-          var choice = el('predict-' + n);
-          if (choice) choice.hidden = on !== 'true';
-          document.querySelectorAll('.racer-chip-' + n).forEach(function (c) {
-            c.hidden = on !== 'true';
-          });
-        });
-      }
-      // the panels changed width: let Plotly and the overlays measure again
-      setTimeout(function () {
-        window.dispatchEvent(new Event('resize'));
-      }, 0);
-      return noUpdate();
-    },
-  };
+  });
 })();

@@ -12,12 +12,6 @@
 (function () {
   'use strict';
 
-  // Every registered racer's panel, in order (the root's data-panels, from the registry).
-  function panelOrder() {
-    var r = document.getElementById('app-root');
-    var list = r ? (r.getAttribute('data-panels') || '') : '';
-    return list ? list.split(',') : [];
-  }
   var TARGETS = ['0.9', '0.95', '0.99'];
   var NOT_STARTED = -1e9;
   var PLOT = 'many-plot';
@@ -28,9 +22,8 @@
   var el = window.hpoDom.el;
   var gd = window.hpoDom.gd;
 
-  function noUpdate() {
-    return window.dash_clientside.no_update;
-  }
+  var noUpdate = window.hpoDom.noUpdate;
+  var panelOrder = window.hpoDom.panels;
 
   function setState(state) {
     var r = el('app-root');

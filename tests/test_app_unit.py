@@ -235,7 +235,7 @@ def test_page_is_local_and_compressed(client) -> None:
     assert script.status_code == 200
     assert script.headers.get("Content-Encoding") == "gzip"
     assert len(script.get_data()) < 2_000_000
-    for asset in ("race.js", "style.css", "dice.svg"):
+    for asset in ("race-player.js", "page.css", "dice.svg"):
         assert client.get(f"/assets/{asset}").status_code == 200
 
 

@@ -1,9 +1,10 @@
 /*
- * hpo-race: the model's reasoning. Bayesian view switcher and model heatmap, the Bayesian
- * settings, one line of narration under each panel, and the timeline scrubber.
+ * The Bayesian panel's model view: what the model believed at each step (GP mean, std or
+ * the acquisition function) as a heatmap under the probes, with ⊕ where it probes next, and
+ * its legend (name, colour ramp, range). window.hpoModel holds its state; narration.js and
+ * scrubber.js add their plugins to it (hpoModel.plugins), all following the player's clock.
  *
- * Everything follows race.js's shared clock through window.hpoRacePlugins (called after each
- * render). The model's frames (quantised GP mean / std / acquisition for every step, from
+ * The model's frames (quantised GP mean / std / acquisition for every step, from
  * app/model_data.py) are fetched once per race, only while a model view is shown; the
  * heatmap's z is replaced only when the Bayesian step or the view changes, never per frame.
  *
@@ -48,23 +49,21 @@
     seekTo: null,
   };
   window.hpoModel = M;
+  M.acqTitle = ACQ_TITLE;
+  M.acqLong = ACQ_LONG;
+  // Who follows the clock with the model: this view, then narration.js and scrubber.js.
+  M.plugins = [];
 
   var el = window.hpoDom.el;
   var gd = window.hpoDom.gd;
   var uidIndex = window.hpoDom.uidIndex;
   var root = window.hpoDom.root;
+  var stableJson = window.hpoDom.stableJson;
+  var noUpdate = window.hpoDom.noUpdate;
+  var setProps = window.hpoDom.setProps;
 
   function race() {
     return window.hpoRace || null;
-  }
-
-  function stableJson(value) {
-    if (value === undefined) return 'null';
-    if (value === null || typeof value !== 'object') return JSON.stringify(value);
-    if (Array.isArray(value)) return '[' + value.map(stableJson).join(',') + ']';
-    return '{' + Object.keys(value).sort().map(function (k) {
-      return JSON.stringify(k) + ':' + stableJson(value[k]);
-    }).join(',') + '}';
   }
 
   // The race's settings as it was raced (its view echoes them): the model request's.
@@ -81,14 +80,6 @@
     if (a >= 100) return x.toFixed(0);
     if (a >= 0.01) return String(Number(x.toPrecision(3)));
     return x.toExponential(1).replace('e-', 'e−');
-  }
-
-  function noUpdate() {
-    return window.dash_clientside.no_update;
-  }
-
-  function setProps(id, props) {
-    window.dash_clientside.set_props(id, props);
   }
 
   // ------------------------------------------------------------------ frames
@@ -316,175 +307,17 @@
     if (node && node.textContent !== text) node.textContent = text;
   }
 
-  // ------------------------------------------------------------------ narration
-
-  function drawNarration(R) {
-    var sig = R.view ? R.view.order.map(function (n) {
-      return R.shown[n] || 0;
-    }).join(',') + (R.finished ? '!' : '') : '';
-    if (M.narrationFor === R.view && M.narrationSig === sig) return;
-    M.narrationFor = R.view;
-    M.narrationSig = sig;
-    var boxes = document.querySelectorAll('.narration');
-    for (var i = 0; i < boxes.length; i++) {
-      var box = boxes[i];
-      var name = box.id.replace('narration-', '');
-      var text = '';
-      var lines = R.view && R.view.narration && R.view.narration[name];
-      var s = R.view && R.view.strategies[name];
-      if (lines && s) {
-        var n = R.shown[name] || 0;
-        if (R.finished || n >= s.clock.length) text = 'Done: ' + lines.end;
-        else if (n > 0) text = 'Trial ' + n + ': ' + lines.trials[n - 1];
-        else text = 'Its first trial is still training…';
-      }
-      if (M.narrated[name] !== text) {
-        M.narrated[name] = text;
-        box.textContent = text;
-        box.title = text;
-      }
-    }
-  }
-
-  // ------------------------------------------------------------------ the scrubber
-
-  function bestPlot() {
-    return gd('best-plot');
-  }
-
-  function fitScrubber(s, g) {
-    var sz = g._fullLayout._size;
-    var key = [sz.l, sz.t, sz.w, sz.h].map(Math.round).join(' ');
-    if (s.__fit === key) return;
-    s.__fit = key;
-    s.style.left = Math.round(sz.l) + 'px';
-    s.style.width = Math.round(sz.w) + 'px';
-    s.style.top = Math.round(sz.t + sz.h - 9) + 'px';
-  }
-
-  function drawScrubber(R) {
-    var s = el('scrubber');
-    var g = bestPlot();
-    if (!s || !g) return;
-    fitScrubber(s, g);
-    var xr = g._fullLayout.xaxis.range;
-    var pct = Math.max(0, Math.min(100, (100 * (R.t - xr[0])) / (xr[1] - xr[0])));
-    var p = pct.toFixed(2) + '%';
-    var fill = s.querySelector('.scrub-fill');
-    var thumb = s.querySelector('.scrub-thumb');
-    if (fill && fill.style.width !== p) fill.style.width = p;
-    if (thumb && thumb.style.left !== p) thumb.style.left = p;
-    var ready = !!R.view;
-    var now = R.t.toFixed(0);
-    var max = String(ready ? Math.round(R.view.end) : 0);
-    if (s.__aria !== now + '/' + max + ready) {
-      s.__aria = now + '/' + max + ready;
-      s.setAttribute('aria-disabled', ready ? 'false' : 'true');
-      s.setAttribute('aria-valuenow', now);
-      s.setAttribute('aria-valuemax', max);
-      s.setAttribute('aria-valuetext', 'minute ' + now);
-    }
-  }
-
-  function minuteAt(clientX) {
-    var s = el('scrubber');
-    var g = bestPlot();
-    var box = s.getBoundingClientRect();
-    var xr = g._fullLayout.xaxis.range;
-    var f = Math.max(0, Math.min(1, (clientX - box.left) / Math.max(1, box.width)));
-    return xr[0] + f * (xr[1] - xr[0]);
-  }
-
-  function seekSoon(t) {
-    // one seek per animation frame however fast the pointer moves
-    var first = M.seekTo === null;
-    M.seekTo = t;
-    if (!first) return;
-    requestAnimationFrame(function () {
-      var R = race();
-      var to = M.seekTo;
-      M.seekTo = null;
-      if (R && R.api && to !== null) R.api.seek(to);
-    });
-  }
-
-  // Trial finishing times on the shared clock, for ← / → on the scrubber.
-  function finishTimes(R) {
-    var times = [];
-    for (var i = 0; i < R.view.order.length; i++) {
-      times = times.concat(R.view.strategies[R.view.order[i]].clock);
-    }
-    return times.sort(function (a, b) {
-      return a - b;
-    });
-  }
-
-  function hookScrubber() {
-    var s = el('scrubber');
-    if (!s || s.__hooked) return !!s;
-    s.__hooked = true;
-    s.addEventListener('pointerdown', function (e) {
-      var R = race();
-      if (!R || !R.view || !bestPlot()) return;
-      e.preventDefault();
-      M.dragging = true;
-      s.classList.add('dragging');
-      if (s.setPointerCapture) s.setPointerCapture(e.pointerId);
-      s.focus();
-      seekSoon(minuteAt(e.clientX));
-    });
-    s.addEventListener('pointermove', function (e) {
-      if (M.dragging) seekSoon(minuteAt(e.clientX));
-    });
-    var stop = function () {
-      M.dragging = false;
-      s.classList.remove('dragging');
-    };
-    s.addEventListener('pointerup', stop);
-    s.addEventListener('pointercancel', stop);
-    s.addEventListener('keydown', function (e) {
-      var R = race();
-      if (!R || !R.view) return;
-      var t = null;
-      var times = finishTimes(R);
-      if (e.key === 'ArrowRight' || e.key === 'ArrowUp') {
-        t = times.filter(function (c) { return c > R.t + 1e-6; })[0];
-        if (t === undefined) t = R.view.end;
-      } else if (e.key === 'ArrowLeft' || e.key === 'ArrowDown') {
-        var before = times.filter(function (c) { return c < R.t - 1e-6; });
-        t = before.length ? before[before.length - 1] : 0;
-      } else if (e.key === 'Home') t = 0;
-      else if (e.key === 'End') t = R.view.end;
-      else if (e.key === 'PageUp') t = R.t + R.view.budget / 10;
-      else if (e.key === 'PageDown') t = R.t - R.view.budget / 10;
-      if (t === null) return;
-      e.preventDefault();
-      e.stopPropagation(); // not race.js's Step key
-      R.api.seek(t);
-    });
-    return true;
-  }
-
-  (function waitForScrubber() {
-    var tries = 0;
-    var timer = setInterval(function () {
-      tries++;
-      var R = race();
-      if ((hookScrubber() && R && bestPlot()) || tries > 600) {
-        clearInterval(timer);
-        if (R) follow(R, true);
-      }
-    }, 100);
-  })();
-
   // ------------------------------------------------------------------ following the clock
 
   function follow(R, force) {
+    for (var i = 0; i < M.plugins.length; i++) M.plugins[i](R, force);
+  }
+  M.follow = follow;
+
+  M.plugins.push(function (R, force) {
     ensureModel(R);
     drawModel(R, force && M.view !== 'probes');
-    drawNarration(R);
-    drawScrubber(R);
-  }
+  });
 
   window.hpoRacePlugins = window.hpoRacePlugins || [];
   window.hpoRacePlugins.push(follow);
@@ -494,133 +327,9 @@
     if (R) follow(R, force);
   }
 
-  // ------------------------------------------------------------------ Bayesian settings
-
-  // The Bayesian options' table (strategies/bayes.py, shipped with the settings table).
-  function options() {
-    var spec = window.hpoCodec && window.hpoCodec.table() ? window.hpoCodec.racer('bayes') : null;
-    var out = {};
-    (spec ? spec.options : []).forEach(function (o) {
-      out[o.name] = o;
-    });
-    return out;
-  }
-
-  function numberOrNull(v) {
-    if (v === null || v === undefined || v === '') return null;
-    var n = Number(v);
-    return isFinite(n) ? n : v;
-  }
-
-  // The first option the panel holds no valid value for, in the table's own words.
-  function problem(b) {
-    var O = options();
-    var check = function (name) {
-      var o = O[name];
-      var v = b[name];
-      var ok = typeof v === 'number' && isFinite(v) && v >= o.low && v <= o.high &&
-        (o.kind !== 'int' || Math.round(v) === v);
-      return ok ? '' : o.label + ' must be ' + o.allowed + '.';
-    };
-    if (!O.xi) return '';
-    return (b.acquisition !== 'ucb' ? check('xi') : check('kappa')) || check('n_initial');
-  }
-
-  function defaults() {
-    var O = options();
-    var out = {};
-    Object.keys(O).forEach(function (k) {
-      out[k] = O[k].default;
-    });
-    return out;
-  }
-
-  function describeBayes(b) {
-    var parts = [ACQ_TITLE[b.acquisition] || b.acquisition];
-    parts.push(b.acquisition === 'ucb' ? 'κ ' + b.kappa : 'ξ ' + b.xi);
-    parts.push(b.kernel === 'rbf' ? 'RBF' : 'Matérn 5/2');
-    parts.push(b.length_scale === null ? 'ℓ fitted' : 'ℓ ' + b.length_scale);
-    parts.push(b.n_initial + ' random starts');
-    return parts.join(', ');
-  }
-
-  // The slider holds log10(ℓ). A value a link set (a short decimal such as 0.0512) comes back
-  // exactly, so the link replays the same race; a dragged one is read to 2 significant digits.
-  function lengthScale(logValue) {
-    var v = Math.pow(10, Number(logValue));
-    var exact = Number(v.toPrecision(12));
-    var digits = String(exact).replace(/e.*$/, '').replace(/^[0.]+|\./g, '');
-    return digits.length <= 6 ? exact : Number(v.toPrecision(2));
-  }
-
   window.dash_clientside = window.dash_clientside || {};
-  window.dash_clientside.hpoModel = {
-    // Any Bayesian setting: the store the next Run sends (the server checks it again).
-    bayesSettings: function (acq, xi, kappa, kernel, lsMode, lsLog, nInit, viewOptions) {
-      var fixed = lsMode === 'fixed';
-      var bayes = {
-        acquisition: acq,
-        xi: numberOrNull(xi),
-        kappa: numberOrNull(kappa),
-        kernel: kernel,
-        length_scale: fixed ? lengthScale(lsLog) : null,
-        n_initial: numberOrNull(nInit),
-      };
-      // the engine takes only the parameter of the chosen acquisition: keep the other valid
-      var D = defaults();
-      if (acq === 'ucb' && problem({acquisition: 'ei', xi: bayes.xi, n_initial: 1})) {
-        bayes.xi = D.xi;
-      }
-      if (acq !== 'ucb' && problem({acquisition: 'ucb', kappa: bayes.kappa, n_initial: 1})) {
-        bayes.kappa = D.kappa;
-      }
-      var panel = el('bayes-settings');
-      if (panel) {
-        panel.setAttribute('data-acq', acq);
-        panel.setAttribute('data-ls', fixed ? 'fixed' : 'fitted');
-        // a dot on ⚙ while the Bayesian race is not the default one
-        var custom = stableJson(bayes) !== stableJson(D);
-        panel.setAttribute('data-custom', custom ? 'true' : 'false');
-        var summary = panel.querySelector('summary');
-        if (summary) {
-          summary.title = custom
-            ? 'Bayesian settings (changed: ' + describeBayes(bayes) + ')'
-            : 'Bayesian settings: acquisition, kernel, length scale, initial trials';
-        }
-      }
-      var options = (viewOptions || []).map(function (o) {
-        if (o.value !== 'acquisition') return o;
-        return {value: o.value, label: {type: 'Span', namespace: 'dash_html_components',
-          props: {children: ACQ_TITLE[acq] || 'EI',
-            title: 'The acquisition function (' + ACQ_LONG[acq] + '): the model probes ' +
-              'where it is highest'}}};
-      });
-      var message = problem(bayes);
-      var alert = noUpdate();
-      if (message) {
-        alert = 'Bayesian settings: ' + message;
-        M.bayesAlert = true;
-      } else if (M.bayesAlert) {
-        alert = '';
-        M.bayesAlert = false;
-      }
-      var lsText = fixed ? 'ℓ = ' + bayes.length_scale : 'ℓ fitted';
-      return [bayes, lsText, options, alert];
-    },
-
-    // ↺ Defaults: the table's defaults (the slider keeps its place; "Fitted" disables it).
-    defaults: function () {
-      var D = defaults();
-      return [D.acquisition, D.xi, D.kappa, D.kernel,
-        D.length_scale === null ? 'fitted' : 'fixed', noUpdate(), D.n_initial];
-    },
-
-    // A fitted length scale is not the user's to set: the slider is disabled, not just dimmed,
-    // so the keyboard cannot change it either.
-    lengthScaleDisabled: function (mode) {
-      return mode !== 'fixed';
-    },
-
+  window.dash_clientside.hpoModel = window.dash_clientside.hpoModel || {};
+  Object.assign(window.dash_clientside.hpoModel, {
     view: function (value) {
       M.view = value || 'probes';
       refresh(true);
@@ -644,13 +353,7 @@
       refresh(true);
       return noUpdate();
     },
-
-    side: function (value) {
-      var r = root();
-      if (r) r.setAttribute('data-side', value || 'guide');
-      return noUpdate();
-    },
-  };
+  });
 
   // Test hooks: what the heatmap shows, decoded as the page decodes it.
   M.api = {

@@ -1,6 +1,6 @@
-"""Beyond toy hills, in a real browser (headless Chromium against the real app server):
-the measured SVM landscape, Hyperband as a fourth racer (the racer picker), and a landscape drawn
-by mouse.
+"""The racer line-up and drawing, in a real browser (headless Chromium against the real app
+server): the measured SVM landscape, Hyperband as a fourth racer (the racer picker), and a
+landscape drawn by mouse.
 
 Screenshots at 1366×768 go to tests/artifacts/beyond-*.png.
 """
@@ -470,7 +470,7 @@ def test_drawing_and_four_racers_pass_axe(a11y_page: Page, app_url: str) -> None
     open_for_axe(a11y_page, app_url + f"?landscape=custom&hyperband=1&peaks={peaks}")
     wait_peaks(a11y_page, 2)
     expect(a11y_page.locator("#panel-hyperband")).to_be_visible()
-    # classroom.js names Dash's sliders on its one-second scan
+    # a11y.js names Dash's sliders on its one-second scan
     wait_js(a11y_page, "!!document.querySelector('#draw-height [role=slider]')")
     wait_js(
         a11y_page,
