@@ -37,6 +37,7 @@ BAYES_LS_MODE = "bayes-ls-mode"  # fitted | fixed
 BAYES_LS = "bayes-ls"  # slider over log10(length scale)
 BAYES_LS_VALUE = "bayes-ls-value"
 BAYES_INIT = "bayes-init"
+BAYES_EDGES = "bayes-edges"  # on | off: the GP's edge prior
 BAYES_DEFAULTS_BUTTON = "bayes-defaults"
 BAYES_STORE = ids.BAYES_STORE  # the checked-in-browser settings the next Run sends
 MODEL_REQUEST = "model-request"
@@ -80,7 +81,8 @@ def _row(label: str, html_for: str | None, control: Any, **extra: Any) -> html.D
 
 
 def settings_panel() -> html.Details:
-    """Acquisition (+ ξ or κ), kernel, length scale and initial trials, folded behind ⚙."""
+    """Acquisition (+ ξ or κ), kernel, length scale, the edge prior and initial trials,
+    folded behind ⚙."""
     initial = OPTION["n_initial"]
 
     number = {"type": "number", "debounce": True, "className": "num-input bs-num"}
@@ -201,6 +203,29 @@ def settings_panel() -> html.Details:
                             ),
                             html.Span("ℓ = 0.2", id=BAYES_LS_VALUE, className="bs-value"),
                         ],
+                    ),
+                    _row(
+                        "Edges",
+                        None,
+                        segmented(
+                            BAYES_EDGES,
+                            [
+                                (
+                                    "on",
+                                    "Unlikely",
+                                    "The model's prior: the best setting is rarely on the edge "
+                                    "of a knob's range (strategies/gp.py, BoundaryPrior)",
+                                ),
+                                (
+                                    "off",
+                                    "Plain GP",
+                                    "No such prior: a plain GP is most unsure on the edges, "
+                                    "so it probes edges and corners often",
+                                ),
+                            ],
+                            "on" if BAYES_DEFAULTS["edge_prior"] else "off",
+                        ),
+                        title=OPTION["edge_prior"].help,
                     ),
                     _row(
                         "Initial random",

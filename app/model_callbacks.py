@@ -16,6 +16,7 @@ from hpo_race.app import ids
 from hpo_race.app.bayes_panel import (
     BAYES_ACQ,
     BAYES_DEFAULTS_BUTTON,
+    BAYES_EDGES,
     BAYES_INIT,
     BAYES_KAPPA,
     BAYES_KERNEL,
@@ -75,6 +76,7 @@ def register_model_callbacks(app: Dash) -> None:
         Input(BAYES_LS_MODE, "value"),
         Input(BAYES_LS, "value"),
         Input(BAYES_INIT, "value"),
+        Input(BAYES_EDGES, "value"),
         State(BAYES_VIEW, "options"),
         prevent_initial_call=True,
     )
@@ -87,6 +89,7 @@ def register_model_callbacks(app: Dash) -> None:
         Output(BAYES_LS_MODE, "value"),
         Output(BAYES_LS, "value"),
         Output(BAYES_INIT, "value"),
+        Output(BAYES_EDGES, "value"),
         Input(BAYES_DEFAULTS_BUTTON, "n_clicks"),
         prevent_initial_call=True,
     )

@@ -15,6 +15,7 @@
     'side-tab': 'Side card',
     'bayes-acq': 'Acquisition function',
     'bayes-kernel': 'Kernel',
+    'bayes-edges': 'Edge prior',
     'bayes-ls-mode': 'Length scale',
     'many-vary': 'New layout for each seed',
   };

@@ -1,6 +1,6 @@
 /*
  * The Bayesian settings panel (⚙ Model): acquisition, ξ or κ, kernel, length scale (fitted or
- * fixed), initial trials, checked against the Bayesian options' table (strategies/bayes.py,
+ * fixed), the edge prior, initial trials, checked against the Bayesian options' table (strategies/bayes.py,
  * shipped with the settings table) into the bayes-store the next Run sends; ↺ Defaults.
  */
 (function () {
@@ -58,6 +58,7 @@
     parts.push(b.kernel === 'rbf' ? 'RBF' : 'Matérn 5/2');
     parts.push(b.length_scale === null ? 'ℓ fitted' : 'ℓ ' + b.length_scale);
     parts.push(b.n_initial + ' random starts');
+    if (!b.edge_prior) parts.push('plain GP at the edges');
     return parts.join(', ');
   }
 
@@ -74,7 +75,7 @@
   window.dash_clientside.hpoModel = window.dash_clientside.hpoModel || {};
   Object.assign(window.dash_clientside.hpoModel, {
     // Any Bayesian setting: the store the next Run sends (the server checks it again).
-    bayesSettings: function (acq, xi, kappa, kernel, lsMode, lsLog, nInit, viewOptions) {
+    bayesSettings: function (acq, xi, kappa, kernel, lsMode, lsLog, nInit, edges, viewOptions) {
       var fixed = lsMode === 'fixed';
       var bayes = {
         acquisition: acq,
@@ -83,6 +84,7 @@
         kernel: kernel,
         length_scale: fixed ? lengthScale(lsLog) : null,
         n_initial: numberOrNull(nInit),
+        edge_prior: edges !== 'off',
       };
       // the engine takes only the parameter of the chosen acquisition: keep the other valid
       var D = defaults();
@@ -130,7 +132,8 @@
     defaults: function () {
       var D = defaults();
       return [D.acquisition, D.xi, D.kappa, D.kernel,
-        D.length_scale === null ? 'fitted' : 'fixed', noUpdate(), D.n_initial];
+        D.length_scale === null ? 'fitted' : 'fixed', noUpdate(), D.n_initial,
+        D.edge_prior ? 'on' : 'off'];
     },
 
     // A fitted length scale is not the user's to set: the slider is disabled, not just dimmed,

@@ -210,6 +210,7 @@
       if (b.xi !== undefined) setProps('bayes-xi', {value: b.xi});
       if (b.kappa !== undefined) setProps('bayes-kappa', {value: b.kappa});
       if (b.kernel !== undefined) setProps('bayes-kernel', {value: b.kernel});
+      if (b.edge_prior !== undefined) setProps('bayes-edges', {value: b.edge_prior ? 'on' : 'off'});
       if (b.length_scale !== undefined) {
         if (b.length_scale === null) setProps('bayes-ls-mode', {value: 'fitted'});
         else {

@@ -191,6 +191,23 @@ def test_a_fixed_length_scale_survives_a_link(clipboard_page: Page, app_url: str
     assert problems == [] and settings["options"]["bayes"]["length_scale"] == 0.051
 
 
+def test_the_edge_prior_can_be_switched_off_by_link_and_by_hand(
+    clipboard_page: Page, app_url: str
+) -> None:
+    page = clipboard_page
+    open_app(page, f"{app_url}?edges=0")
+    off = page.locator("#bayes-edges label").filter(has_text="Plain GP")
+    expect(off.locator("input")).to_be_checked()
+    settings, problems = read_link(copy_link(page))
+    assert problems == [] and settings["options"]["bayes"]["edge_prior"] is False
+    # by hand: back on, and the link says so (the default is left out of links or written 1)
+    page.click("#bayes-settings summary")
+    page.locator("#bayes-edges label").filter(has_text="Unlikely").click()
+    expect(page.locator("#bayes-settings")).to_have_attribute("data-custom", "false")
+    settings, problems = read_link(copy_link(page))
+    assert problems == [] and settings["options"]["bayes"]["edge_prior"] is True
+
+
 def test_tpe_and_halving_race_from_a_link(page: Page, app_url: str) -> None:
     errors = open_app(page, f"{app_url}?racers=grid,tpe,halving&budget=400&seed=2&tpe_init=6")
     for name in ("grid", "tpe", "halving"):
