@@ -214,7 +214,7 @@ def settings_panel() -> html.Details:
                                     "on",
                                     "Unlikely",
                                     "The model's prior: the best setting is rarely on the edge "
-                                    "of a knob's range (strategies/gp.py, BoundaryPrior)",
+                                    "of a knob's range (strategies/edge_prior.py)",
                                 ),
                                 (
                                     "off",

@@ -10,7 +10,7 @@ in ``tell`` so ``ask`` is free and repeatable.  Options (all validated, ValueErr
     kernel="matern52"      "matern52" | "rbf"
     length_scale=None      None: fitted per axis (ARD); a float: fixed on both axes (UI slider)
     edge_prior=True        the GP's prior says the optimum is unlikely on an edge
-                           (``gp.BoundaryPrior``): without it a third of the model's trials
+                           (``edge_prior.BoundaryPrior``): without it a third of the model's trials
                            land within 2 % of an edge; with it about 1 % (bench/bench_peers.py)
 
 Hyperparameter refit schedule.  The GP is re-conditioned on every observation, but its
@@ -44,7 +44,8 @@ from threadpoolctl import ThreadpoolController
 
 from hpo_race.strategies.acquisition import ACQUISITIONS, TITLES, acquire
 from hpo_race.strategies.base import Strategy
-from hpo_race.strategies.gp import KERNELS, BoundaryPrior, GaussianProcess
+from hpo_race.strategies.edge_prior import BoundaryPrior
+from hpo_race.strategies.gp import KERNELS, GaussianProcess
 from hpo_race.strategies.schema import Setting
 
 N_CANDIDATES = 1024  # scrambled Sobol points, fixed per strategy instance

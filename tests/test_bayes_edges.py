@@ -1,7 +1,7 @@
 """The Bayesian racer keeps off the edges, over many seeds, and finds optima as well or better.
 
 Issue 13's measurement: a plain GP with EI put about a third of its model-chosen trials
-within 2 % of an edge of the square. With the edge prior (``gp.BoundaryPrior``) the share
+within 2 % of an edge of the square. With the edge prior (``edge_prior.BoundaryPrior``) the share
 must stay at most 0.15 on every landscape, and the search must reach the optimum at least as
 often as the plain GP measured in the same run. Each run is 50 trials (5 initial), 30 seeds,
 landscape layout = seed, as ``bench/bench_peers.py`` does at layout 0.

@@ -10,7 +10,8 @@ from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import RBF, Matern, WhiteKernel
 from sklearn.gaussian_process.kernels import ConstantKernel as C
 
-from hpo_race.strategies.gp import BoundaryPrior, GaussianProcess, GPNumericalError, cholesky
+from hpo_race.strategies.edge_prior import BoundaryPrior
+from hpo_race.strategies.gp import GaussianProcess, GPNumericalError, cholesky
 
 LS, SF2, SN2 = [0.3, 0.55], 1.7, 1e-3
 
