@@ -96,6 +96,26 @@ def base_layout(**extra: Any) -> dict[str, Any]:
     return layout
 
 
+#: The legend above a best-so-far plot (the race's and many seeds').
+BEST_LEGEND = {
+    "orientation": "h",
+    "x": 0,
+    "xanchor": "left",
+    "y": 1,
+    "yanchor": "bottom",
+    "bgcolor": "rgba(0,0,0,0)",
+    "font": {"size": 13},
+    "itemwidth": 40,
+}
+
+
+def best_plot_layout(**extra: Any) -> dict[str, Any]:
+    """``base_layout`` for a best-so-far plot: its margins, white paper, a legend on."""
+    return base_layout(
+        margin=dict(BEST_MARGIN, pad=0), plot_bgcolor="#ffffff", showlegend=True, **extra
+    )
+
+
 def _panel_layout(view: Mapping[str, Any], *, show_axes: bool) -> dict[str, Any]:
     """Shared by both layers of a panel so their plot areas line up to the pixel."""
     knobs = view["knobs"]
@@ -307,21 +327,8 @@ def best_figure(view: Mapping[str, Any], budget: float, strategies: Sequence[str
         )
     line = {"xref": "paper", "x0": 0, "x1": 1, "type": "line", "layer": "below"}
     fig.update_layout(
-        **base_layout(
-            margin=dict(BEST_MARGIN, pad=0),
-            plot_bgcolor="#ffffff",
-            showlegend=True,
-            legend={
-                "orientation": "h",
-                "x": 0,
-                "xanchor": "left",
-                "y": 1,
-                "yanchor": "bottom",
-                "bgcolor": "rgba(0,0,0,0)",
-                "font": {"size": 13},
-                "itemwidth": 40,
-                "tracegroupgap": 0,
-            },
+        **best_plot_layout(
+            legend={**BEST_LEGEND, "tracegroupgap": 0},
             xaxis={
                 "title": {"text": "GPU minutes", "standoff": 4, "font": {"size": 13}},
                 "range": [0, float(budget)],

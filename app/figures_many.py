@@ -10,7 +10,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from hpo_race.app import ids
-from hpo_race.app.figures import BEST_MARGIN, base_layout
+from hpo_race.app.figures import BEST_LEGEND, best_plot_layout
 from hpo_race.app.theme import GRIDLINE, INK, MUTED, STRATEGY_STYLE
 from hpo_race.strategies.settings import BUDGET
 
@@ -61,20 +61,8 @@ def many_figure() -> go.Figure:
     }
     label = {"xref": "paper", "x": 1.008, "xanchor": "left", "showarrow": False}
     fig.update_layout(
-        **base_layout(
-            margin=dict(BEST_MARGIN, pad=0),
-            plot_bgcolor="#ffffff",
-            showlegend=True,
-            legend={
-                "orientation": "h",
-                "x": 0,
-                "xanchor": "left",
-                "y": 1,
-                "yanchor": "bottom",
-                "bgcolor": "rgba(0,0,0,0)",
-                "font": {"size": 13},
-                "itemwidth": 40,
-            },
+        **best_plot_layout(
+            legend=BEST_LEGEND,
             xaxis={
                 **axis,
                 "title": {"text": "GPU minutes", "standoff": 4, "font": {"size": 13}},
