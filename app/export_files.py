@@ -11,10 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
-
-from hpo_race.app.views import TARGET_SHARE
 
 
 def export_name(settings: Mapping[str, Any], extension: str) -> str:
@@ -35,26 +33,6 @@ def _real(knob: Mapping[str, Any], u: float) -> float:
     low, high = float(knob["low"]), float(knob["high"])
     value = low * (high / low) ** u if knob["log"] else low + u * (high - low)
     return float(f"{value:.6g}")
-
-
-def winner(trace: Mapping[str, Any], order: Sequence[str]) -> dict[str, Any] | None:
-    """First strategy whose best-so-far reaches 95% of the optimum on the shared clock.
-
-    The race summary's rule (assets/race.js ``summary``; assets/classroom.js ``winner``):
-    earliest GPU minute wins, a tie goes to the earlier panel; None if nobody got there.
-    """
-    target = TARGET_SHARE * float(trace["landscape"]["optimum"]["score"])
-    first: dict[str, Any] | None = None
-    for name in order:
-        result = trace["strategies"].get(name)
-        if not result:
-            continue
-        for trial in result["trials"]:
-            if float(trial["best"]) >= target:
-                if first is None or float(trial["clock"]) < first["minute"]:
-                    first = {"strategy": name, "minute": float(trial["clock"])}
-                break
-    return first
 
 
 def trials_csv(trace: Mapping[str, Any]) -> str:

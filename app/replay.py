@@ -15,9 +15,9 @@ from typing import Any
 
 from plotly.offline import get_plotlyjs
 
-from hpo_race.app.export_files import winner
 from hpo_race.app.replay_figure import replay_figure
 from hpo_race.app.theme import INK, MUTED, STRATEGY_STYLE
+from hpo_race.app.views import first_to_target as winner
 
 VENDOR = Path(__file__).resolve().parent.parent / "assets" / "vendor"
 

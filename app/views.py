@@ -125,6 +125,37 @@ def _hover(
     return text
 
 
+def first_to_target(trace: Mapping[str, Any], order: Sequence[str]) -> dict[str, Any] | None:
+    """The race's one rule for who wins: the first racer whose best so far reaches
+    ``TARGET_SHARE`` of the optimum on the shared GPU-minute clock.
+
+    The earliest minute wins and a tie goes to the earlier panel; None if nobody got there.
+    The page's summary, its prediction, its live region and the exports all read this.
+    """
+    target = TARGET_SHARE * float(trace["landscape"]["optimum"]["score"])
+    first: dict[str, Any] | None = None
+    for name in order:
+        result = trace["strategies"].get(name)
+        if not result:
+            continue
+        for trial in result["trials"]:
+            if float(trial["best"]) >= target:
+                if first is None or float(trial["clock"]) < first["minute"]:
+                    first = {"strategy": name, "minute": float(trial["clock"])}
+                break
+    return first
+
+
+def best_found(trace: Mapping[str, Any], order: Sequence[str]) -> dict[str, Any] | None:
+    """Who ended with the highest best score (the earlier panel on a tie), and that score."""
+    top: dict[str, Any] | None = None
+    for name in order:
+        trials = trace["strategies"].get(name, {}).get("trials") or []
+        if trials and (top is None or float(trials[-1]["best"]) > top["best"]):
+            top = {"strategy": name, "best": float(trials[-1]["best"])}
+    return top
+
+
 def race_view(trace: Mapping[str, Any], landscape: Any) -> dict[str, Any]:
     """The race as the animation plays it: per strategy, trials in real units, in clock order."""
     settings = trace["settings"]
@@ -178,4 +209,6 @@ def race_view(trace: Mapping[str, Any], landscape: Any) -> dict[str, Any]:
         "lesson": trace["landscape"].get("lesson", ""),
         "order": list(strategies),
         "strategies": strategies,
+        "winner": first_to_target(trace, list(strategies)),
+        "top": best_found(trace, list(strategies)),
     }

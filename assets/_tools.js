@@ -98,15 +98,11 @@
 
   // The race summary's rule (race-player.js summary()): first to 95% of the optimum on the
   // shared clock; a tie goes to the earlier panel. null when nobody got there.
+  // Who reached 95% of the optimum first: computed on the server (app/views.py
+  // first_to_target, the one rule the summary, the prediction and the exports share).
   function winner(v) {
-    var first = null;
-    for (var k = 0; k < v.order.length; k++) {
-      var s = v.strategies[v.order[k]];
-      if (s.hit !== null && s.hit !== undefined && (!first || s.clock[s.hit] < first.at)) {
-        first = {name: v.order[k], at: s.clock[s.hit]};
-      }
-    }
-    return first;
+    var w = v && v.winner;
+    return w ? {name: w.strategy, at: w.minute} : null;
   }
   C.winner = winner;
 

@@ -191,21 +191,15 @@
 
   // One line for the status bar: who reached 95% of the optimum first, who found the best.
   function summary() {
+    // who won and who found the best are the server's facts (app/views.py)
     var v = R.view;
-    var first = null, top = null;
-    for (var k = 0; k < v.order.length; k++) {
-      var s = v.strategies[v.order[k]];
-      if (s.hit !== null && (!first || s.clock[s.hit] < first.at)) {
-        first = {name: s.short, at: s.clock[s.hit]};
-      }
-      var fin = s.best.length ? s.best[s.best.length - 1] : -Infinity;
-      if (!top || fin > top.best) top = {name: s.short, best: fin};
-    }
+    var first = v.winner, top = v.top;
     var text = 'Finished · ';
     text += first
-      ? 'first to 95%: ' + first.name + ', minute ' + fmtMinutes(first.at)
+      ? 'first to 95%: ' + v.strategies[first.strategy].short + ', minute ' +
+        fmtMinutes(first.minute)
       : 'nobody reached 95% of the optimum';
-    if (top) text += ' · best: ' + top.name + ', ' + top.best.toFixed(3);
+    if (top) text += ' · best: ' + v.strategies[top.strategy].short + ', ' + top.best.toFixed(3);
     return text;
   }
 

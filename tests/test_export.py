@@ -17,7 +17,7 @@ from conftest import callback_body, server_callback
 
 from hpo_race.app import classroom, ids
 from hpo_race.app.classroom_callbacks import link_query
-from hpo_race.app.export_files import export_name, trace_json, trials_csv, winner
+from hpo_race.app.export_files import export_name, trace_json, trials_csv
 from hpo_race.app.landscape_views import cached_landscape_view
 from hpo_race.app.model_data import BAYES_DEFAULTS, race_entry
 from hpo_race.app.narration import with_reasons
@@ -25,6 +25,8 @@ from hpo_race.app.race_request import REQUEST_KEYS, check_request
 from hpo_race.app.replay import replay_html
 from hpo_race.app.replay_figure import replay_figure
 from hpo_race.app.theme import STRATEGY_STYLE
+from hpo_race.app.views import first_to_target as winner
+from hpo_race.app.views import race_view
 from hpo_race.landscapes import get_landscape
 from hpo_race.strategies.race import run
 from hpo_race.strategies.settings import BUDGET, RACE, from_query, option_by_url, table_spec
@@ -344,3 +346,19 @@ def test_forged_exports_get_a_message_not_a_crash(dash_app, request_data, messag
     assert message in alert
     assert alert.startswith("Export failed: ")
     assert alert == out[classroom.EXPORT_STATUS]["children"]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_view_carries_the_one_winner_and_best(seed: int) -> None:
+    """The page reads who won from the view: the earliest 95% point of any racer's curve."""
+    trace = run("bumpy", ORDER, 400.0, seed, options={"bayes": BAYES})
+    view = race_view(trace, get_landscape("bumpy", 0))
+    hits = [
+        (view["strategies"][n]["clock"][view["strategies"][n]["hit"]], i, n)
+        for i, n in enumerate(ORDER)
+        if view["strategies"][n]["hit"] is not None
+    ]
+    expected = {"strategy": min(hits)[2], "minute": min(hits)[0]} if hits else None
+    assert view["winner"] == expected == winner(trace, ORDER)
+    finals = [(view["strategies"][n]["best"][-1], -i, n) for i, n in enumerate(ORDER)]
+    assert view["top"] == {"strategy": max(finals)[2], "best": max(finals)[0]}
