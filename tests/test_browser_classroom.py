@@ -47,6 +47,7 @@ LINK_BAYES = {
     "kernel": "rbf",
     "length_scale": 0.2,
     "n_initial": 3,
+    "edge_prior": True,
 }
 
 

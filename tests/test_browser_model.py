@@ -222,6 +222,7 @@ def test_bayesian_settings_change_only_the_bayesian_race(
         "kernel": "rbf",
         "length_scale": 0.03,
         "n_initial": 3,
+        "edge_prior": True,
     }
     assert changed["bayes"] == options
     sent = posts_to(posts, "race-request")[-1]["inputs"][0]["value"]["bayes"]
