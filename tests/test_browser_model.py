@@ -145,7 +145,9 @@ def test_each_bayesian_view_shows_the_models_frame(
     shown = wait_model(page, "acquisition", before + 1)
     want = dequantise(internals["frames"]["acquisition"][before + 1], (res, res))
     z = np.array(shown["z"], dtype=float)
-    assert np.allclose(z, want, atol=1e-9) and not np.allclose(z, zs["acquisition"])
+    # EI shrinks by orders of magnitude as the model grows sure: compare relatively
+    assert np.allclose(z, want, rtol=1e-6, atol=0)
+    assert not np.allclose(z, zs["acquisition"], rtol=1e-3, atol=0)
     assert len(posts_to(posts, "model-request")) == 1, "the model is fetched once per race"
     assert len(posts) == 2
 
