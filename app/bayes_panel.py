@@ -2,8 +2,9 @@
 
 Layout pieces only (called from ``app.layout``): the panel head's legend of the model view,
 the switcher between probes and what the model believes (GP mean, std, acquisition), the
-settings folded behind ⚙ and the model heatmap layer. The browser side is assets/model.js;
-the callbacks are ``app.model_callbacks``, the frames come from ``app.model_data``.
+settings folded behind ⚙ and the model heatmap layer. The browser side is
+assets/bayes-model.js and assets/bayes-settings.js; the callbacks are
+``app.model_callbacks``, the frames come from ``app.model_data``.
 """
 
 from __future__ import annotations
@@ -329,7 +330,7 @@ def model_layer(probes: go.Figure) -> list[Any]:
 
 
 def model_key() -> html.Div:
-    """What the Bayesian model view shows: its name, colour ramp and range (model.js)."""
+    """What the Bayesian model view shows: its name, colour ramp and range (bayes-model.js)."""
     return html.Div(
         id=MODEL_KEY,
         className="model-key",

@@ -5,8 +5,8 @@ light/dark themes and the accessibility fixes that go with them. This module hol
 layout pieces (called from ``app.layout``): the toolbar, the link
 configuration the browser reads, the notices, the live region; the dialogs are in
 ``app.dialogs`` and the callbacks in ``app.classroom_callbacks``. The browser side is
-assets/classroom.js (links, keyboard shortcuts, presenter/theme styling of the plots,
-predictions, the live summary) and assets/classroom.css.
+assets/link.js, keys.js, plot-style.js, predict.js and live.js (links, keyboard shortcuts,
+presenter/theme styling of the plots, predictions, the live summary) and their CSS.
 
 Page-address parameters (all optional; anything missing, malformed or out of range falls back
 to its default and a notice on the page says which and why):
@@ -77,7 +77,7 @@ HIDEABLE: dict[str, tuple[str, str]] = {
 }
 
 #: Plot colours per theme: the light ones are app.theme's (what app.figures draws with); the
-#: dark ones replace them in the browser (assets/classroom.js), matching assets/classroom.css.
+#: dark ones replace them in the browser (assets/plot-style.js), matching assets/theme.css.
 DARK_PLOT = {"ink": "#e8ecf3", "muted": "#aab4c4", "grid": "#2f3948", "plot_bg": "#161c26"}
 
 
@@ -85,7 +85,7 @@ DARK_PLOT = {"ink": "#e8ecf3", "muted": "#aab4c4", "grid": "#2f3948", "plot_bg":
 
 
 def link_config(landscapes: list[str], titles: dict[str, str]) -> dict[str, Any]:
-    """Everything assets/classroom.js needs to read and write links: names, defaults, limits."""
+    """Everything assets/link.js needs to read and write links: names, defaults, limits."""
     return {
         # the settings table: race settings, every racer with its options (assets/_codec.js)
         "table": table_spec(),

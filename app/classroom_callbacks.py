@@ -3,7 +3,7 @@
 ``export`` rebuilds the CSV, the JSON or the HTML replay from the race's settings
 (``app.export_files``, ``app.replay``), never from data the browser sends. A link's view
 settings (Bayesian settings, view, speed, tab, presenter, theme, hidden controls) are read
-and written in the browser (assets/classroom.js, namespace hpoClassroom).
+and written in the browser (assets/link.js and its neighbours, namespace hpoClassroom).
 """
 
 from __future__ import annotations
@@ -114,14 +114,14 @@ def register_classroom_callbacks(app: Dash) -> None:
         return ClientsideFunction(namespace="hpoClassroom", function_name=name)
 
     # A link's view settings (Bayesian settings, view, speed, tab, presenter, theme, hidden
-    # controls) and the notice; the race settings themselves are set by race.js from the same
+    # controls) and the notice; the race settings themselves are set by race-player.js from the same
     # parse (settingsFromLinkOrDice). Runs on page load: no request.
     app.clientside_callback(
         clientside("fromLink"),
         Output(SINK["link"], "data"),
         Input(ids.URL, "search"),
     )
-    # The address bar follows the view settings too (race.js writes the race settings).
+    # The address bar follows the view settings too (race-player.js writes the race settings).
     app.clientside_callback(
         clientside("toLink"),
         Output(SINK["url"], "data"),

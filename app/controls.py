@@ -2,7 +2,7 @@
 
 Layout pieces only: ``transport`` (Run / Pause / Step / Reset), ``settings_controls``
 (landscape, budget, seed, speed, Reveal) and ``segmented``, the small switch other pieces
-build on. assets/race.js drives them.
+build on. assets/race-player.js drives them.
 """
 
 from __future__ import annotations

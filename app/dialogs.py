@@ -1,6 +1,6 @@
 """The classroom's dialogs: keyboard shortcuts and classroom links (?), and Predict the winner.
 
-Layout pieces only (called from ``app.classroom.page_extras``); assets/classroom.js opens
+Layout pieces only (called from ``app.classroom.page_extras``); assets/dialogs.js opens
 and closes them (focus trap, Esc) and records the prediction.
 """
 
@@ -17,7 +17,7 @@ from hpo_race.app.theme import STRATEGY_STYLE
 
 SHORTCUTS_DIALOG = "shortcuts-dialog"
 PREDICT_DIALOG = "predict-dialog"
-#: Only the choices of the racers that race show (assets/classroom.js).
+#: Only the choices of the racers that race show (assets/predict.js).
 PREDICT_CHOICES = (*ids.PANEL_ORDER, "nobody")
 PREDICT_CHOICE = {name: f"predict-{name}" for name in PREDICT_CHOICES}
 

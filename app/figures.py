@@ -1,6 +1,6 @@
 """Figure builders: the panels' layers and the best-score plot as go.Figure skeletons.
 
-The figures are empty skeletons laid out once per landscape; assets/race.js fills them and
+The figures are empty skeletons laid out once per landscape; assets/race-renderer.js fills them and
 finds traces by ``uid``, so the names below are a contract with it, and the page lines its
 overlays (fog, "now" line) up with the margins below. Their data comes from ``app.views``.
 """
@@ -34,12 +34,12 @@ GOOD_UID = "good"
 PARTIAL_UID = "partial"
 #: Both panel layers use these margins (px); the page's fog covers exactly the plot area.
 PANEL_MARGIN = {"l": 56, "r": 20, "t": 12, "b": 40}
-#: Best-score plot margins (px); race.js positions the "now" line inside them.
+#: Best-score plot margins (px); race-renderer.js positions the "now" line inside them.
 BEST_MARGIN = {"l": 56, "r": 106, "t": 26, "b": 38}
 
 GRAPH_CONFIG = {
     # a toolbar with one button, shown on hover: "Download plot as a png" (for slides; a
-    # panel's PNG holds its landscape too, see assets/classroom.js panelSnapshot)
+    # panel's PNG holds its landscape too, see assets/snapshot.js)
     "displayModeBar": "hover",
     "modeBarButtons": [["toImage"]],
     "displaylogo": False,
@@ -177,7 +177,8 @@ def _good_split(strategy: str) -> bool:
 
 
 def probe_figure(view: Mapping[str, Any], strategy: str) -> go.Figure:
-    """A panel's front layer: empty probe traces (transparent background) for race.js to fill."""
+    """A panel's front layer: empty probe traces (transparent background), filled by
+    race-renderer.js."""
     style = STRATEGY_STYLE[strategy]
     score_colours = {"colorscale": SCORE_COLOURSCALE, "cmin": view["zmin"], "cmax": view["zmax"]}
 
@@ -206,7 +207,7 @@ def probe_figure(view: Mapping[str, Any], strategy: str) -> go.Figure:
     if _multi_fidelity(strategy):
         # Runs stopped early: "hollow" (a dark, see-through fill in a white outline, which
         # reads on the fog and on the revealed landscape alike), smaller the shorter they
-        # trained (race.js sizes them by fidelity). Full runs are filled with their score.
+        # trained (race-renderer.js sizes them by fidelity). Full runs are filled with their score.
         fig.add_trace(
             markers(
                 PARTIAL_UID,
@@ -286,7 +287,8 @@ def probe_figure(view: Mapping[str, Any], strategy: str) -> go.Figure:
 
 
 def best_figure(view: Mapping[str, Any], budget: float, strategies: Sequence[str]) -> go.Figure:
-    """Best score so far vs GPU minutes: one empty curve per strategy for race.js to grow."""
+    """Best score so far vs GPU minutes: one empty curve per strategy, grown by
+    race-renderer.js."""
     optimum = float(view["optimum"]["score"])
     target = TARGET_SHARE * optimum
     low = float(view["zmin"])

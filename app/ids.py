@@ -45,7 +45,7 @@ BEST_OVERLAY = "best-overlay"  # lies exactly over the best plot's plot area
 NOW_LINE = "now-line"  # overlay on the best plot, moved every frame by race-renderer.js
 NOW_LABEL = "now-label"
 TAIL = {name: f"tail-{name}" for name in PANEL_ORDER}  # best-so-far from last trial to now
-#: The line under each panel: what the strategy just did and why (assets/model.js).
+#: The line under each panel: what the strategy just did and why (assets/narration.js).
 NARRATION = {name: f"narration-{name}" for name in PANEL_ORDER}
 SCRUBBER = "scrubber"  # the race clock's timeline over the best-score plot
 

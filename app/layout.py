@@ -176,7 +176,7 @@ def panel(
 
 
 def narration_line(name: str) -> html.P:
-    """One line under a panel: what the strategy just did and why (filled by model.js)."""
+    """One line under a panel: what the strategy just did and why (filled by narration.js)."""
     return html.P(id=ids.NARRATION[name], className="narration", **{"aria-live": "off"})
 
 

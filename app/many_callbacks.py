@@ -2,7 +2,7 @@
 
 ``compute_many`` runs one chunk of a many-seeds run (the browser asks for chunks one after
 another and shows its progress; assets/many.js, namespace hpoMany); the side tab (guide or
-many seeds) switches in the browser (assets/model.js).
+many seeds) switches in the browser (assets/side-tab.js).
 """
 
 from __future__ import annotations

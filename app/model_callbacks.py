@@ -3,7 +3,7 @@
 ``compute_model`` fetches the Bayesian model's frames for the loaded race, once per race and
 only when a model view (mean, std, acquisition) is shown, so a Run stays ≤ 2 requests. The
 settings panel, the view switcher and drawing the frames run in the browser
-(assets/model.js, namespace hpoModel).
+(assets/bayes-model.js and bayes-settings.js, namespace hpoModel).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ races them. The line-up is a race setting like the others, so it is in the page 
 Racers that ask for partial training runs (``multi_fidelity``: Hyperband, successive
 halving) draw runs stopped early as smaller, dark markers with a white outline (smaller =
 stopped sooner) and full runs filled with their score's colour (``app.figures.probe_figure``,
-drawn by race.js); their panel head carries the legend for that (``partial_key``).
+drawn by race-renderer.js); their panel head carries the legend for that (``partial_key``).
 
 Layout pieces only; ``app.racer_callbacks`` shows the picked panels.
 """
@@ -60,7 +60,7 @@ def picker() -> html.Div:
         )
         for name in RACERS
     ]
-    # a compact menu like Export: the button shows who races (race.js hides the glyphs of
+    # a compact menu like Export: the button shows who races (race-renderer.js hides the glyphs of
     # racers that are not picked), the checklist opens below it
     return html.Details(
         id=MENU,

@@ -2,7 +2,7 @@
 
 Each frame of ``strategies.internals.bayes_internals`` is quantised to bytes 0..255 over its
 own [lo, hi] range: 50 steps × 3 views × 30² cells ≈ 180 kB of base64, so a whole race's
-internals travel with one request and the browser (assets/model.js) can scrub through them
+internals travel with one request and the browser (assets/bayes-model.js) can scrub through them
 with no more.
 """
 

@@ -94,7 +94,7 @@ RACES = (
 
 
 def race_fps(browser: Browser, url: str, view: str | None = None) -> dict:
-    """Play a race at 1× (with the Bayesian panel showing ``view``) and read race.js's stats."""
+    """Play a race at 1× (the Bayesian panel showing ``view``); race-player.js's stats."""
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     posts: list[str] = []

@@ -211,7 +211,7 @@ PAGE_GRAPHS = (
     "landscape-random",
     "landscape-bayes",
 )
-#: The page's scripts: each namespace defined and classroom.js's config read.
+#: The page's scripts: each namespace defined and the classroom config read.
 PAGE_SCRIPTS = (
     "window.hpoRace && window.hpoClassroom && window.hpoClassroom.config && window.hpoDraw"
     " && window.hpoModel && window.hpoMany && window.dash_clientside"
@@ -264,8 +264,8 @@ def clock(page: Page) -> dict:
 
 
 def wait_frames(page: Page, frames: int = 20) -> None:
-    """Let the page paint ``frames`` animation frames: race.js advances its clock once a frame,
-    so a clock that has not moved after them was not going to move."""
+    """Let the page paint ``frames`` animation frames: race-player.js advances its clock once
+    a frame, so a clock that has not moved after them was not going to move."""
     page.evaluate(
         """(n) => new Promise(done => {
                const next = () => (--n <= 0 ? done() : requestAnimationFrame(next));
@@ -290,7 +290,7 @@ def wait_revealed(page: Page) -> None:
     wait_still(page)
 
 
-#: What classroom.js's accessibility fix-ups leave behind (its patchA11y): every group of
+#: What a11y.js's accessibility fix-ups leave behind (its patchA11y): every group of
 #: radio items or checkboxes has a role and a name, every slider thumb a name, every dropdown
 #: is labelled by its <label> and its focus proxy is no longer hidden from assistive tech.
 A11Y_PATCHED = """[...document.querySelectorAll('.dash-options-list')]
@@ -310,7 +310,7 @@ A11Y_PATCHED = """[...document.querySelectorAll('.dash-options-list')]
 
 
 def wait_a11y_patched(page: Page) -> None:
-    """Wait until classroom.js's accessibility fix-ups have run over everything shown."""
+    """Wait until a11y.js's accessibility fix-ups have run over everything shown."""
     wait_js(page, A11Y_PATCHED)
 
 

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 
 def open_app(page: Page, url: str) -> None:
-    """The page, with classroom.js's accessibility fix-ups applied (they run on a scan)."""
+    """The page, with a11y.js's accessibility fix-ups applied (they run on a scan)."""
     open_page(page, url)
     wait_a11y_patched(page)
 

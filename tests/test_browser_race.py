@@ -1,7 +1,7 @@
 """The race in a real browser: headless Chromium (Playwright) against the real app server.
 
 One test plays the real, full-speed animation (and saves screenshots mid-run and at the end
-under tests/artifacts/); the others speed the clock up through race.js's test hook or Step.
+under tests/artifacts/); the others speed the clock up through race-player.js's test hook or Step.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def test_page_loads_clean_on_one_screen(page: Page, app_url: str) -> None:
     page.on("request", lambda r: urls.append(r.url))
     errors = open_app(page, app_url)
     # settled: every request the page makes on its own has been made (none for 500 ms), and
-    # classroom.js's accessibility pass has run over the controls
+    # a11y.js's accessibility pass has run over the controls
     page.wait_for_load_state("networkidle")
     wait_a11y_patched(page)
     assert errors == []
