@@ -173,7 +173,7 @@ class BayesStrategy(Strategy):
             "edge_prior",
             "flag",
             True,
-            "Edges are unlikely",
+            "The edge prior",
             "The model's prior belief that the best setting is not on the edge of a knob's "
             "range (off: a plain GP, which spends many trials on edges and corners)",
             url="edges",
