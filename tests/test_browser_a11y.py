@@ -158,11 +158,15 @@ def test_every_control_is_reachable_by_keyboard_and_named(a11y_page: Page, app_u
     page.focus("#landscape-select")
     page.keyboard.press("ArrowDown")
     expect(page.get_by_role("option", name="Bumpy")).to_be_visible()
-    # the menu moves the focus into its list on its next frame
-    wait_js(page, "!!document.activeElement.closest('.dash-dropdown-content')")
+    # the menu moves the focus into its list, and from option to option, on a later frame:
+    # each key waits for the focus to land before the next is pressed
+    focused_option = "document.activeElement.closest('.dash-dropdown-option')"
+    wait_js(page, f"!!{focused_option}")
+    assert page.evaluate(f"() => {focused_option}.textContent").startswith("Smooth")
     page.keyboard.press("ArrowDown")
+    wait_js(page, f"({focused_option} || {{}}).textContent?.startsWith('Bumpy')")
     page.keyboard.press("Enter")
-    expect(page.locator("#landscape-info")).not_to_contain_text("Smooth")
+    expect(page.locator("#landscape-info")).to_contain_text("Bumpy")
 
     # a race, and a prediction, with keys only
     page.focus("#predict-button")
