@@ -25,6 +25,7 @@ from hpo_race.app.model_callbacks import register_model_callbacks
 from hpo_race.app.race_callbacks import register_race_callbacks
 from hpo_race.app.racer_callbacks import register_racer_callbacks
 from hpo_race.app.security import install_security_headers
+from hpo_race.app.static_files import COMPRESSION, install_static_files
 from hpo_race.landscapes import LANDSCAPES
 from hpo_race.strategies.race import DEFAULT_BUDGET, MAX_BUDGET, MAX_SEED, MIN_BUDGET
 
@@ -43,6 +44,7 @@ def create_app(frame_ancestors: str | None = None) -> Dash:
     # Flask is told where it lives: it cannot find the roots of a namespace package that an
     # editable install maps (hpo_race has no folder of its own in the checkout).
     server = Flask(__name__, root_path=str(HERE), instance_path=str(HERE / "instance"))
+    server.config.update(COMPRESSION)  # read by Flask-Compress when Dash sets it up
     dash_app = Dash(
         __name__,
         server=server,
@@ -82,6 +84,7 @@ def create_app(frame_ancestors: str | None = None) -> Dash:
     register_race_callbacks(dash_app)
     install_security_headers(dash_app, frame_ancestors)
     install_request_guard(dash_app)
+    install_static_files(dash_app)  # last registered, so it runs before the other hooks
     return dash_app
 
 

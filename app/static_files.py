@@ -1,0 +1,125 @@
+"""The page's files, sent once: compressed once per worker, cached by the browser for good.
+
+A lecture hall loads the same ~60 files a hundred times, and reloads them. Out of the box,
+Dash and Flask-Compress re-compress every file on every request, send ``/assets/*`` with
+``Cache-Control: no-cache`` and an ETag that ``If-None-Match`` never matches (so every
+revalidation is a full download), and prefer zstd, which is larger than brotli here. This
+hook, run before Flask-Compress on every successful GET:
+
+- compresses each distinct body once (brotli when the browser offers it, else gzip) and
+  keeps it in a bounded in-memory cache keyed by the body's hash;
+- tags it with a strong ETag of the body and answers a matching ``If-None-Match`` with 304;
+- sends fingerprinted URLs (assets carry ``?m=<mtime>``, Dash's bundles a ``.v<version>m<stamp>``
+  name) as ``public, max-age=31536000, immutable``: a reload does not even ask for them.
+  Everything else is ``no-cache``: revalidated, and a 304 costs a few hundred bytes.
+
+Callback POSTs are left to Flask-Compress (told to prefer brotli in ``COMPRESSION``).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import re
+
+import brotli
+from dash import Dash
+from flask import Response, request
+
+from hpo_race.app.cache import BoundedCache
+
+#: Flask-Compress settings for what this hook leaves to it (callback responses): brotli
+#: before gzip, never zstd (26 kB larger on this page).
+COMPRESSION = {"COMPRESS_ALGORITHM": ["br", "gzip", "deflate"]}
+#: Brotli quality for files compressed once per worker: 6 is ~10 % smaller than
+#: Flask-Compress's 4 on plotly.js and costs ~0.3 s once (bench/bench_page.py).
+BROTLI_QUALITY = 6
+GZIP_LEVEL = 6
+#: Bodies smaller than this are sent as they are (compression would not pay for its header).
+MIN_SIZE = 500
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"
+#: Dash's bundle names carry the package version and a stamp: ``name.v4_4_1m1796120213.min.js``.
+_FINGERPRINTED_BUNDLE = re.compile(r"\.v[\w]+m\d+\.")
+_COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
+_STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
+#: The page's other fixed GETs (one body per app): revalidated, compressed once.
+_PAGE_PATHS = ("/", "/_dash-layout", "/_dash-dependencies", "/_favicon.ico")
+
+
+def fingerprinted(path: str, has_stamp: bool) -> bool:
+    """Whether a URL names one version of a file forever (so the browser may keep it)."""
+    if path.startswith("/assets/"):
+        return has_stamp
+    return path.startswith("/_dash-component-suites/") and bool(_FINGERPRINTED_BUNDLE.search(path))
+
+
+def chosen_encoding(accept_encoding: str) -> str | None:
+    """``br`` if the browser takes it, else ``gzip``, else none (quality values of 0 refuse)."""
+    offered = {}
+    for part in accept_encoding.lower().split(","):
+        name, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        offered[name.strip()] = quality
+    for name in ("br", "gzip"):
+        if offered.get(name, offered.get("*", 0.0)) > 0:
+            return name
+    return None
+
+
+def compress(body: bytes, encoding: str) -> bytes:
+    """The body in ``encoding`` (``br`` or ``gzip``)."""
+    if encoding == "br":
+        return brotli.compress(body, quality=BROTLI_QUALITY)
+    return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
+
+
+def install_static_files(app: Dash, cache_entries: int = 256) -> BoundedCache:
+    """Register the hook on ``app`` (after Dash set up Flask-Compress, so it runs first).
+
+    Returns the per-worker cache of compressed bodies (bounded by ``cache_entries``; the page
+    has ~65 files), also kept as ``server.extensions["hpo_race_static_files"]`` so a test can
+    see that a file is compressed once.
+    """
+    compressed = BoundedCache(maxsize=cache_entries)
+    app.server.extensions["hpo_race_static_files"] = compressed
+
+    @app.server.after_request
+    def send_once(response: Response) -> Response:
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        static = request.path.startswith(_STATIC_PREFIXES)
+        if not static and request.path not in _PAGE_PATHS:
+            return response  # anything else (a link's path, a download) is left to Flask-Compress
+        if "Content-Encoding" in response.headers:
+            return response
+        response.direct_passthrough = False
+        body = response.get_data()
+        digest = hashlib.blake2b(body, digest_size=16).hexdigest()
+        mimetype = response.mimetype or ""
+        encoding = None
+        if len(body) >= MIN_SIZE and mimetype.startswith(_COMPRESSIBLE):
+            encoding = chosen_encoding(request.headers.get("Accept-Encoding", ""))
+        tag = f"{digest}-{encoding or 'identity'}"
+        response.headers["Vary"] = "Accept-Encoding"
+        forever = static and fingerprinted(request.path, "m" in request.args)
+        response.headers["Cache-Control"] = IMMUTABLE if forever else REVALIDATE
+        response.set_etag(tag)
+        response.headers.pop("Last-Modified", None)
+        if tag in request.if_none_match:
+            not_modified = Response(status=304)
+            for name in ("ETag", "Cache-Control", "Vary"):
+                not_modified.headers[name] = response.headers[name]
+            return not_modified
+        if encoding is not None:
+            data = compressed.get_or_compute([digest, encoding], lambda: compress(body, encoding))
+            response.set_data(data)
+            response.headers["Content-Encoding"] = encoding
+        return response
+
+    return compressed
