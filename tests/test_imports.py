@@ -30,7 +30,8 @@ ENGINE = ("hpo_race.strategies", "hpo_race.landscapes")
 #: app/'s layers, lowest first: a module imports only from its own layer or lower ones.
 APP_LAYERS = (
     # leaves: ids, colours, request checks, words, caching, packing, plain browser data
-    {"ids", "theme", "race_request", "narration", "cache", "transport", "views", "guard"},
+    {"ids", "theme", "race_request", "narration", "cache", "transport", "views", "guard"}
+    | {"static_files"},
     # services: the cached engine calls
     {"landscape_views", "model_data"},
     # pure figure builders and layout pieces
