@@ -1,6 +1,6 @@
 """The replay for slides: one self-contained HTML page that animates a race with no server.
 
-The page inlines plotly.js (the vendored cartesian bundle the app itself serves) and the
+The page inlines plotly.js (the vendored bundle the app itself serves) and the
 figure of ``app.replay_figure``, so the file opens offline from a USB stick, with no server
 and no internet; a header says the settings and who reached 95% of the optimum first.
 """
@@ -23,8 +23,8 @@ VENDOR = Path(__file__).resolve().parent.parent / "assets" / "vendor"
 
 
 def plotly_bundle() -> str:
-    """The plotly.js bundle the app serves (cartesian: scatter + heatmap), as text."""
-    bundles = sorted(VENDOR.glob("plotly-cartesian-*.min.js"))
+    """The plotly.js bundle the app serves (core + heatmap, assets/vendor/NOTICE.txt), as text."""
+    bundles = sorted(VENDOR.glob("plotly-hpo-*.min.js"))
     if bundles:
         return bundles[-1].read_text(encoding="utf-8")
     return get_plotlyjs()  # the full bundle, if the vendored one is missing

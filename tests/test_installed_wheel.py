@@ -118,7 +118,7 @@ def test_a_race_and_its_offline_replay_from_the_installed_package(
     download = export(page, "export-html")
     replay = tmp_path / download.suggested_filename
     download.save_as(replay)
-    (bundle,) = (ASSETS / "vendor").glob("plotly-cartesian-*.min.js")
+    (bundle,) = (ASSETS / "vendor").glob("plotly-hpo-*.min.js")
     text = replay.read_text()
     # the small vendored bundle is inlined (not the 4.6 MB full plotly.js)
     assert bundle.read_text()[:2000] in text
