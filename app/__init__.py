@@ -13,6 +13,13 @@ from dash import Dash
 from flask import Flask
 
 from hpo_race.app import ids
+from hpo_race.app.bundles import (
+    ASSETS_IGNORE,
+    install_bundles,
+    page_bundles,
+    scripts,
+    stylesheets,
+)
 from hpo_race.app.classroom_callbacks import register_classroom_callbacks
 from hpo_race.app.draw import CUSTOM, MENU_TITLE, menu_title
 from hpo_race.app.draw_callbacks import register_draw_callbacks
@@ -45,16 +52,21 @@ def create_app(frame_ancestors: str | None = None) -> Dash:
     # editable install maps (hpo_race has no folder of its own in the checkout).
     server = Flask(__name__, root_path=str(HERE), instance_path=str(HERE / "instance"))
     server.config.update(COMPRESSION)  # read by Flask-Compress when Dash sets it up
+    bundles = page_bundles(ASSETS)  # assets/*.js and *.css as one file each (app/bundles.py)
     dash_app = Dash(
         __name__,
         server=server,
         title="hpo-race · hyperparameter search, raced",
         update_title=None,
         assets_folder=str(ASSETS),
+        assets_ignore=ASSETS_IGNORE,
+        external_scripts=scripts(bundles),
+        external_stylesheets=stylesheets(bundles),
         compress=True,
         serve_locally=True,
     )
     dash_app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    install_bundles(dash_app, bundles)
 
     names = list(LANDSCAPES)
     view = cached_landscape_view(names[0], 0)

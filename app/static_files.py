@@ -10,8 +10,9 @@ hook, run before Flask-Compress on every successful GET:
   keeps it in a bounded in-memory cache keyed by the body's hash;
 - tags it with a strong ETag of the body and answers a matching ``If-None-Match`` with 304;
 - leaves dash_table's bundle, which Dash always names, out of the page;
-- sends fingerprinted URLs (assets carry ``?m=<mtime>``, Dash's bundles a ``.v<version>m<stamp>``
-  name) as ``public, max-age=31536000, immutable``: a reload does not even ask for them.
+- sends fingerprinted URLs (app/bundles.py's carry a content hash, assets ``?m=<mtime>``,
+  Dash's bundles a ``.v<version>m<stamp>`` name) as ``public, max-age=31536000, immutable``:
+  a reload does not even ask for them.
   Everything else is ``no-cache``: revalidated, and a 304 costs a few hundred bytes.
 
 Callback POSTs are left to Flask-Compress (told to prefer brotli in ``COMPRESSION``).
@@ -27,6 +28,7 @@ import brotli
 from dash import Dash
 from flask import Response, request
 
+from hpo_race.app.bundles import BUNDLE_PREFIX
 from hpo_race.app.cache import BoundedCache
 
 #: Flask-Compress settings for what this hook leaves to it (callback responses): brotli
@@ -46,13 +48,15 @@ _FINGERPRINTED_BUNDLE = re.compile(r"\.v[\w]+m\d+\.")
 #: app has no DataTable), 9 kB on the wire for nothing.
 _UNUSED_BUNDLE = re.compile(r'<script src="[^"]*/dash_table/[^"]*"></script>\s*')
 _COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
-_STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
+_STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", BUNDLE_PREFIX)
 #: The page's other fixed GETs (one body per app): revalidated, compressed once.
 _PAGE_PATHS = ("/", "/_dash-layout", "/_dash-dependencies", "/_favicon.ico")
 
 
 def fingerprinted(path: str, has_stamp: bool) -> bool:
     """Whether a URL names one version of a file forever (so the browser may keep it)."""
+    if path.startswith(BUNDLE_PREFIX):
+        return True  # app/bundles.py: the name carries a hash of the content
     if path.startswith("/assets/"):
         return has_stamp
     return path.startswith("/_dash-component-suites/") and bool(_FINGERPRINTED_BUNDLE.search(path))
