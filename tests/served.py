@@ -39,22 +39,20 @@ def request(port: int, method: str, path: str, body: bytes | None = None) -> tup
 def gunicorn(
     executable: Path, cwd: Path, env: Mapping[str, str], workers: int = 2
 ) -> Iterator[int]:
-    """Serve ``hpo_race.app:server`` on a free loopback port; yield the port once it answers."""
+    """Serve ``hpo_race.app:server`` on a free loopback port with README's lecture-hall
+    settings (``-c python:hpo_race.app.hall``); yield the port once it answers."""
     port = free_port()
     proc = subprocess.Popen(
         [
             str(executable),
-            "-w",
-            str(workers),
-            "-b",
-            f"127.0.0.1:{port}",
-            "--no-control-socket",
+            "-c",
+            "python:hpo_race.app.hall",
             "--log-level",
             "warning",
             "hpo_race.app:server",
         ],
         cwd=cwd,
-        env=dict(env),
+        env={**env, "HPO_RACE_BIND": f"127.0.0.1:{port}", "HPO_RACE_WORKERS": str(workers)},
         start_new_session=True,
     )
     try:
@@ -71,11 +69,16 @@ def gunicorn(
         yield port
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=20)
+        try:
+            proc.wait(timeout=40)  # gunicorn's graceful timeout (app/hall.py) is 30 s
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
 
 
-def race_body(port: int, seed: int) -> bytes:
-    """The POST the page sends for one Run (bumpy, layout 3, 700 minutes, this seed)."""
+def race_body(port: int, seed: int, **settings: object) -> bytes:
+    """The POST the page sends for one Run (bumpy, layout 3, 700 minutes, this seed, unless
+    ``settings`` say otherwise)."""
     status, deps = request(port, "GET", "/_dash-dependencies")
     assert status == 200
     race = next(
@@ -85,6 +88,7 @@ def race_body(port: int, seed: int) -> bytes:
     )
     specs = race["output"][2:-2].split("...")
     value = {"landscape": "bumpy", "landscape_seed": 3, "budget": 700, "seed": seed, "nonce": 7}
+    value.update(settings)
     return json.dumps(
         {
             "output": race["output"],

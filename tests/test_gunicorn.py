@@ -1,11 +1,15 @@
-"""Served as documented (gunicorn, two workers): the page, and every worker answers a race byte
-for byte alike."""
+"""Served as README's lecture-hall line says (gunicorn -c python:hpo_race.app.hall, two
+workers): the page, every worker answering a race byte for byte alike, and a page load not
+waiting behind heavy races."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
+import subprocess
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -33,7 +37,7 @@ def test_the_page_is_served(gunicorn_port):
 
 def test_both_workers_serve_byte_identical_races(gunicorn_port):
     body = race_body(gunicorn_port, seed=11)
-    # Sync workers answer one request at a time, so concurrent requests spread over both.
+    # Concurrent requests spread over both workers.
     with ThreadPoolExecutor(max_workers=8) as pool:
         replies = list(
             pool.map(
@@ -46,3 +50,58 @@ def test_both_workers_serve_byte_identical_races(gunicorn_port):
     assert store["ok"] is True
     other = request(gunicorn_port, "POST", "/_dash-update-component", race_body(gunicorn_port, 12))
     assert other[1] != replies[0][1]
+
+
+def test_a_page_load_is_not_queued_behind_heavy_races(tmp_path_factory):
+    """One worker, two long races sent before a page load: gunicorn's default
+    sync worker answers them in turn, so the page would come last; the hall's threaded
+    worker answers the page while the races are still being computed. (gunicorn turns a
+    sync worker with more than one thread into gthread: HPO_RACE_THREADS=1 with
+    ``worker_class = "sync"`` in app/hall.py makes this test fail, as it should.)"""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    with gunicorn(GUNICORN, tmp_path_factory.mktemp("one-worker"), env, workers=1) as port:
+        bodies = [race_body(port, seed, budget=1500) for seed in (21, 22)]  # seconds each
+        finished: list[str] = []
+        lock = threading.Lock()
+        sent = []
+        # each request is fully sent, in this order, before the next connects
+        for name, method, path, body in [
+            *((f"race {i}", "POST", "/_dash-update-component", b) for i, b in enumerate(bodies)),
+            ("page", "GET", "/_dash-layout", None),
+        ]:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            conn.request(method, path, body=body, headers={"Content-Type": "application/json"})
+            sent.append((name, conn))
+
+        def answer(item: tuple[str, http.client.HTTPConnection]) -> int:
+            name, conn = item
+            reply = conn.getresponse()
+            reply.read()
+            with lock:
+                finished.append(name)
+            conn.close()
+            return reply.status
+
+        with ThreadPoolExecutor(max_workers=len(sent)) as pool:
+            assert list(pool.map(answer, sent)) == [200] * len(sent)
+    assert finished.index("page") < len(bodies), finished
+
+
+@pytest.mark.parametrize(
+    ("env", "fragment"),
+    [
+        ({"HPO_RACE_WORKERS": "lots"}, "HPO_RACE_WORKERS must be a whole number from 1 to 64"),
+        ({"HPO_RACE_THREADS": "0"}, "HPO_RACE_THREADS must be a whole number from 1 to 64, got 0"),
+    ],
+)
+def test_a_nonsense_hall_setting_is_one_clear_line(env, fragment, tmp_path):
+    result = subprocess.run(
+        [str(GUNICORN), "-c", "python:hpo_race.app.hall", "--check-config", "hpo_race.app:server"],
+        env={**os.environ, **env},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert fragment in result.stdout + result.stderr

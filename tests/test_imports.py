@@ -31,7 +31,7 @@ ENGINE = ("hpo_race.strategies", "hpo_race.landscapes")
 APP_LAYERS = (
     # leaves: ids, colours, request checks, words, caching, packing, plain browser data
     {"ids", "theme", "race_request", "narration", "cache", "transport", "views", "guard"}
-    | {"static_files", "bundles"},
+    | {"static_files", "bundles", "hall"},
     # services: the cached engine calls
     {"landscape_views", "model_data"},
     # pure figure builders and layout pieces
