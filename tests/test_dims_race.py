@@ -10,6 +10,7 @@ from conftest import rerun
 from hpo_race.landscapes import get_landscape
 from hpo_race.strategies import STRATEGIES
 from hpo_race.strategies.cli import main
+from hpo_race.strategies.internals import bayes_internals
 from hpo_race.strategies.many import run_chunk
 from hpo_race.strategies.race import TRACE_VERSION, run, run_many
 from hpo_race.strategies.registry import RACERS
@@ -135,3 +136,14 @@ def test_simulate_refuses_bad_dims_in_one_line(capsys, args):
     assert status == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and "knobs" in err.lower()
 
+
+def test_the_model_view_replays_a_race_with_more_knobs_in_slices_through_the_best_point():
+    trace = run("smooth", ["bayes"], 400.0, seed=3, dims=4)
+    internals = bayes_internals(trace, resolution=8)
+    trials = trace["strategies"]["bayes"]["trials"]
+    assert internals["next"][:-1] == [t["theta"] for t in trials]
+    assert internals["slice"][0] == [0.5, 0.5] and len(internals["slice"]) == len(trials) + 1
+    for k in range(1, len(trials) + 1):
+        best = max(trials[:k], key=lambda t: t["score"])  # the first of equals
+        assert internals["slice"][k] == best["theta"][2:]
+    assert all(len(f) == 64 for f in internals["frames"]["mean"])
