@@ -9,7 +9,7 @@
   measured in the same run (on a shared machine compare ratios, not absolute times);
 - over N seeds (race seed s, landscape seed 100 + s, s = 1 … N, as tests/test_lessons.py), at
   each d: each racer's median final regret (optimum − best score found) and median GPU minutes
-  to 95 % of the optimum (∞ when fewer than half the races got there; the share that did in
+  to 95 % of the optimum (∞ unless more than half the races got there; the share that did in
   brackets), and grid's values per knob. Bergstra & Bengio (2012): with more knobs the grid
   tries fewer values of each knob that matters, while random search tries a new one every trial.
 """
