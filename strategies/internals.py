@@ -9,7 +9,8 @@ the posterior mean, std and acquisition are sampled on a res × res lattice of c
 
 With more than two knobs (``settings["dims"]``) each frame is the slice through the best
 point observed so far: the extra knobs held at its values (at the middle of their ranges
-before the first observation), recorded per frame in ``slice``.
+before the first observation), recorded per frame in ``slice``; ``length_scale`` holds the
+GP's ARD length scales per frame (one per knob: long on knobs the model finds matter little).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ def bayes_internals(trace: dict[str, Any], resolution: int = DEFAULT_RESOLUTION)
     frames: dict[str, list[np.ndarray]] = {view: [] for view in VIEWS}
     nexts: list[list[float]] = []
     slices: list[list[float]] = []
+    scales: list[list[float]] = []
     held = np.full(dims - 2, 0.5)  # the extra knobs' values in the slice drawn
 
     def snapshot() -> None:
@@ -65,6 +67,7 @@ def bayes_internals(trace: dict[str, Any], resolution: int = DEFAULT_RESOLUTION)
         if dims > 2:
             points = np.hstack([lattice, np.broadcast_to(held, (len(lattice), dims - 2))])
             slices.append([round(float(v), 6) for v in held])
+            scales.append([float(f"{v:.4g}") for v in model.gp.length_scale])
         for view, values in zip(VIEWS, model.posterior_on(points), strict=True):
             frames[view].append(np.array(values, dtype=float))
         nexts.append([round(float(v), 6) for v in model.ask()])
@@ -85,4 +88,5 @@ def bayes_internals(trace: dict[str, Any], resolution: int = DEFAULT_RESOLUTION)
     }
     if dims > 2:
         out["slice"] = slices
+        out["length_scale"] = scales
     return out

@@ -147,3 +147,7 @@ def test_the_model_view_replays_a_race_with_more_knobs_in_slices_through_the_bes
         best = max(trials[:k], key=lambda t: t["score"])  # the first of equals
         assert internals["slice"][k] == best["theta"][2:]
     assert all(len(f) == 64 for f in internals["frames"]["mean"])
+    scales = internals["length_scale"]
+    assert len(scales) == len(trials) + 1 and all(len(s) == 4 for s in scales)
+    assert scales[-1] == trace["strategies"]["bayes"]["length_scale"]  # the race's last fit
+    assert "slice" not in bayes_internals(run("smooth", ["bayes"], 100.0), resolution=8)
