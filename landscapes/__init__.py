@@ -13,6 +13,7 @@ from typing import Any
 from hpo_race.landscapes import bumpy, custom, one_knob, smooth, svm_digits
 from hpo_race.landscapes.base import Knob, Landscape, Optimum, check_noise
 from hpo_race.landscapes.cost import CostModel, MeasuredCostModel
+from hpo_race.landscapes.extra_knobs import MAX_DIMS, MIN_DIMS, check_dims
 
 #: name -> builder(seed, noise) -> Landscape, in dropdown order.
 LANDSCAPES: dict[str, Callable[..., Landscape]] = {
@@ -25,14 +26,17 @@ LANDSCAPES: dict[str, Callable[..., Landscape]] = {
 CUSTOM = custom.NAME
 
 
-def get_landscape(name: str, seed: int = 0, noise: float = 0.0, *, peaks: Any = None) -> Landscape:
+def get_landscape(
+    name: str, seed: int = 0, noise: float = 0.0, *, peaks: Any = None, dims: int = 2
+) -> Landscape:
     """Build a landscape by name, refusing unknown names and impossible settings clearly.
 
     The ranges a race allows (landscape seed, noise) are the settings table's
     (``strategies.settings``); here only what cannot be built is refused.
 
     ``peaks`` (a list of {u, v, height, width} or the string form) is required for
-    ``"custom"`` and refused for every other landscape.
+    ``"custom"`` and refused for every other landscape. ``dims`` (2 … 6) is how many knobs
+    θ has (``landscapes.extra_knobs``); svm-digits and custom have 2 only and refuse more.
     """
     if name not in LANDSCAPES and name != CUSTOM:
         raise ValueError(
@@ -42,14 +46,17 @@ def get_landscape(name: str, seed: int = 0, noise: float = 0.0, *, peaks: Any = 
         raise ValueError(f"landscape seed must be a whole number ≥ 0, got {seed!r}")
     noise = check_noise(noise)
     if name == CUSTOM:
-        return custom.build(seed=seed, noise=noise, peaks=peaks)
+        return custom.build(seed=seed, noise=noise, peaks=peaks, dims=dims)
     if peaks is not None:
         raise ValueError(f"peaks are only for the {CUSTOM} landscape, not {name!r}")
-    return LANDSCAPES[name](seed=seed, noise=noise)
+    return LANDSCAPES[name](seed=seed, noise=noise, dims=dims)
 
 
 __all__ = [
     "CUSTOM",
+    "MAX_DIMS",
+    "MIN_DIMS",
+    "check_dims",
     "LANDSCAPES",
     "CostModel",
     "Knob",

@@ -1,8 +1,10 @@
-"""What a score landscape is: a pure, vectorised f(X[n,2]) -> scores[n] on the unit square.
+"""What a score landscape is: a pure, vectorised f(X[n,d]) -> scores[n] on the unit cube.
 
-Every landscape maps θ = (u, v) ∈ [0,1]² to a score that is *maximised* (think validation
-accuracy). The two unit coordinates stand for two real knobs (e.g. learning rate on a log
-axis); ``Knob`` converts between them so the UI can label axes in real units.
+Every landscape maps θ ∈ [0,1]^d to a score that is *maximised* (think validation
+accuracy). The unit coordinates stand for real knobs (e.g. learning rate on a log axis);
+``Knob`` converts between them so the UI can label axes in real units. The first two knobs
+are the axes the page draws; a d-knob landscape (d = 3 … 6) adds extra knobs
+(``landscapes.extra_knobs``), and at d = 2 it is exactly the 2-knob landscape.
 """
 
 from __future__ import annotations
@@ -53,13 +55,13 @@ class Knob:
 
 @dataclass(frozen=True)
 class Optimum:
-    """Where the landscape peaks: θ in the unit square and the score there."""
+    """Where the landscape peaks: θ in the unit cube (one coordinate per knob) and the score."""
 
-    theta: tuple[float, float]
+    theta: tuple[float, ...]
     score: float
 
     def as_dict(self) -> dict[str, Any]:
-        return {"theta": [float(self.theta[0]), float(self.theta[1])], "score": float(self.score)}
+        return {"theta": [float(t) for t in self.theta], "score": float(self.score)}
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ class Landscape:
     name: str
     title: str
     description: str
-    knobs: tuple[Knob, Knob]
+    knobs: tuple[Knob, ...]
     score_fn: Callable[[np.ndarray], np.ndarray]
     cost_model: CostModel
     seed: int = 0
@@ -77,11 +79,16 @@ class Landscape:
     lesson: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def dims(self) -> int:
+        """How many knobs θ has (2 … 6): one unit coordinate per knob."""
+        return len(self.knobs)
+
     def score(self, X: np.ndarray) -> np.ndarray:
-        """Noise-free f(X) for X of shape (n, 2) (or (2,)), vectorised."""
+        """Noise-free f(X) for X of shape (n, d) (or (d,)), vectorised."""
         X = np.atleast_2d(np.asarray(X, dtype=float))
-        if X.ndim != 2 or X.shape[1] != 2:
-            raise ValueError(f"expected points of shape (n, 2), got {X.shape}")
+        if X.ndim != 2 or X.shape[1] != self.dims:
+            raise ValueError(f"expected points of shape (n, {self.dims}), got {X.shape}")
         return self.score_fn(X)
 
     def observe(self, X: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -120,17 +127,27 @@ class Landscape:
         return find_optimum(self)
 
     def grid(self, resolution: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Cell-centre axes and scores[v, u] on a resolution² lattice, for heatmaps."""
+        """Cell-centre axes and scores[v, u] on a resolution² lattice, for heatmaps.
+
+        With more than two knobs it is the slice through the optimum: the extra knobs held
+        at their best values, so the heatmap's peak is the landscape's.
+        """
         axis = (np.arange(resolution) + 0.5) / resolution
         uu, vv = np.meshgrid(axis, axis)
-        z = self.score(np.column_stack([uu.ravel(), vv.ravel()])).reshape(resolution, resolution)
+        pts = np.column_stack([uu.ravel(), vv.ravel()])
+        if self.dims > 2:
+            rest = np.broadcast_to(self.optimum.theta[2:], (len(pts), self.dims - 2))
+            pts = np.hstack([pts, rest])
+        z = self.score(pts).reshape(resolution, resolution)
         return axis, axis, z
 
     def describe(self) -> dict[str, Any]:
         """JSON-serialisable facts for the race trace.
 
         Measured landscapes add ``"seeded": false`` and custom ones their ``"peaks"`` string;
-        the built-in toy landscapes' descriptions are unchanged.
+        d-knob landscapes (d > 2) list d knobs and add ``"extra_knobs"`` (each extra knob's
+        best unit value ``centre`` and importance ``weight``, ``landscapes.extra_knobs``); the
+        2-knob descriptions are unchanged.
         """
         facts = {
             "name": self.name,
@@ -147,6 +164,8 @@ class Landscape:
             facts["seeded"] = False
         if "peaks" in self.extra:
             facts["peaks"] = self.extra["peaks"]
+        if "extra_knobs" in self.extra:
+            facts["extra_knobs"] = self.extra["extra_knobs"]
         return facts
 
 
@@ -157,11 +176,45 @@ _OPTIMA_MAX = 256
 def find_optimum(landscape: Landscape) -> Optimum:
     """Best point on a dense lattice, polished by L-BFGS-B (so it is ≥ every lattice value).
 
-    Cached per (name, seed) in a bounded dict: landscapes are pure, so this is safe.
+    A d-knob landscape (d > 2) starts instead from its 2-knob plane's optimum extended by
+    the extra knobs' best values (where ``landscapes.extra_knobs`` puts the optimum) and
+    polishes that in d dimensions. Cached per (name, seed, dims) in a bounded dict:
+    landscapes are pure, so this is safe.
     """
     key = (landscape.name, landscape.seed, landscape.extra.get("cache_key", ""))
+    if landscape.dims > 2:
+        key = (*key, landscape.dims)
     if key in _OPTIMA:
         return _OPTIMA[key]
+    if landscape.dims > 2:
+        opt = _polished(landscape)
+    else:
+        opt = _lattice_optimum(landscape)
+    if len(_OPTIMA) >= _OPTIMA_MAX:
+        _OPTIMA.pop(next(iter(_OPTIMA)))
+    _OPTIMA[key] = opt
+    return opt
+
+
+def _polished(landscape: Landscape) -> Optimum:
+    """The plane's optimum extended by the extra knobs' centres, polished in d dimensions."""
+    plane = find_optimum(landscape.extra["plane"])
+    centres = [k["centre"] for k in landscape.extra["extra_knobs"]]
+    start = np.array([*plane.theta, *centres])
+    best = float(landscape.score(start[None, :])[0])
+    res = minimize(
+        lambda t: -float(landscape.score(t[None, :])[0]),
+        start,
+        method="L-BFGS-B",
+        bounds=[(0.0, 1.0)] * landscape.dims,
+    )
+    if res.success and -res.fun > best:
+        start, best = np.clip(res.x, 0.0, 1.0), float(-res.fun)
+    return Optimum(tuple(float(t) for t in start), best)
+
+
+def _lattice_optimum(landscape: Landscape) -> Optimum:
+    """A 2-knob landscape's optimum: the best of a dense lattice, polished by L-BFGS-B."""
     n = OPTIMUM_GRID
     axis = np.linspace(0.0, 1.0, n)
     uu, vv = np.meshgrid(axis, axis)
@@ -177,11 +230,7 @@ def find_optimum(landscape: Landscape) -> Optimum:
     )
     if res.success and -res.fun > best:
         best_theta, best = np.clip(res.x, 0.0, 1.0), float(-res.fun)
-    opt = Optimum((float(best_theta[0]), float(best_theta[1])), best)
-    if len(_OPTIMA) >= _OPTIMA_MAX:
-        _OPTIMA.pop(next(iter(_OPTIMA)))
-    _OPTIMA[key] = opt
-    return opt
+    return Optimum((float(best_theta[0]), float(best_theta[1])), best)
 
 
 def check_noise(noise: Any) -> float:

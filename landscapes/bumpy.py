@@ -9,6 +9,15 @@ Canonical layout (seed 0): g = (0.71, 0.33). f* ≈ 0.858 at θ* ≈ (0.710, 0.3
 peak's tail can move it slightly; the exact value is found numerically, see
 ``Landscape.optimum``).
 Other seeds draw g uniformly in [0.15, 0.85]² and the local peaks around it.
+
+With d = 3 … 6 knobs (``landscapes.extra_knobs``) the extra knobs are dropout (matters a bit:
+weight 0.5), batch size, warm-up steps and label smoothing (barely: 0.1, 0.05, 0.03):
+
+    f_d(θ) = 0.1 + (f(θ₁, θ₂) − 0.1) · Π_{k≥3} (1 − wₖ·(θₖ − cₖ)²),
+
+so f_d* = f* at θ* = (θ₁*, θ₂*, c₃, …, c_d)
+(seed 0: c₃ … c₆ ≈ 0.594, 0.302, 0.423, 0.724 — the values
+``extra_centres(0, 202)`` draws).
 """
 
 from __future__ import annotations
@@ -17,13 +26,14 @@ import numpy as np
 
 from hpo_race.landscapes._shapes import bump, spread_points
 from hpo_race.landscapes.base import Landscape
+from hpo_race.landscapes.extra_knobs import extend
 from hpo_race.landscapes.smooth import LEARNING_RATE, LR_COST, WEIGHT_DECAY
 
 N_LOCAL = 8
 
 
-def build(seed: int = 0, noise: float = 0.0) -> Landscape:
-    """The bumpy landscape for a landscape seed (0 = canonical layout)."""
+def build(seed: int = 0, noise: float = 0.0, dims: int = 2) -> Landscape:
+    """The bumpy landscape for a landscape seed (0 = canonical layout) and 2 … 6 knobs."""
     rng = np.random.default_rng([seed, 202])
     g = np.array([0.71, 0.33]) if seed == 0 else rng.uniform(0.15, 0.85, size=2)
     centres = spread_points(rng, N_LOCAL, 0.05, 0.95, 0.18, avoid=[g], avoid_gap=0.2)
@@ -36,7 +46,7 @@ def build(seed: int = 0, noise: float = 0.0) -> Landscape:
             f = f + h * bump(X, c, w)
         return f
 
-    return Landscape(
+    plane = Landscape(
         name="bumpy",
         title="Bumpy",
         description="Many local peaks and one narrow, tall global peak.",
@@ -47,3 +57,4 @@ def build(seed: int = 0, noise: float = 0.0) -> Landscape:
         noise=noise,
         lesson="A coarse lattice steps over a narrow peak; a model can home in on it.",
     )
+    return extend(plane, dims, salt=202)

@@ -13,10 +13,12 @@ String form (for URLs and trace settings): ``"u,v,h,w;u,v,h,w"`` with 3 fixed de
 e.g. ``"0.620,0.580,0.800,0.160;0.220,0.250,0.450,0.220"``.
 
 The knobs and cost model are the smooth landscape's (learning rate × weight decay, small
-learning rates cost more). The landscape seed is ignored (``extra["seeded"]`` is False): the
-peaks *are* the layout. Build it with ``custom_landscape(peaks)`` or
-``get_landscape("custom", peaks=peaks)``; ``strategies.race.run(..., peaks=...)`` races on
-it and records the string in ``settings["peaks"]``.
+learning rates cost more). It has two knobs only (``build`` refuses ``dims`` ≠ 2 with a
+ValueError: peaks are drawn on a square). The landscape seed is ignored
+(``extra["seeded"]`` is False): the peaks *are* the layout. Build it with
+``custom_landscape(peaks)`` or ``get_landscape("custom", peaks=peaks)``;
+``strategies.race.run(..., peaks=...)`` races on it and records the string in
+``settings["peaks"]``.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import numpy as np
 
 from hpo_race.landscapes._shapes import bump
 from hpo_race.landscapes.base import Landscape, check_noise
+from hpo_race.landscapes.extra_knobs import only_two_knobs
 from hpo_race.landscapes.smooth import LEARNING_RATE, LR_COST, WEIGHT_DECAY
 
 NAME = "custom"
@@ -159,8 +162,10 @@ def custom_landscape(
     )
 
 
-def build(seed: int = 0, noise: float = 0.0, peaks: Any = None) -> Landscape:
-    """Registry-style builder; ``peaks`` is required."""
+def build(seed: int = 0, noise: float = 0.0, peaks: Any = None, dims: int = 2) -> Landscape:
+    """Registry-style builder; ``peaks`` is required and ``dims`` must be 2 (peaks are drawn
+    on the page's square, so there is no d-knob form)."""
+    only_two_knobs(NAME, dims, "its peaks are drawn on the square")
     if peaks is None:
         raise ValueError("the custom landscape needs peaks")
     return custom_landscape(peaks, noise=noise, seed=seed)

@@ -18,7 +18,9 @@ that was measured. The shape is the classic one: a diagonal ridge of ≈ 0.99 ac
 γ ≈ 1e-3 (any C ≥ 1) bends down to small γ with large C, chance level (≈ 0.1–0.17) at small C
 or large γ.
 
-**The landscape seed is ignored**: this is one fixed data set, so there is only one layout.
+**Two knobs only**: with ``dims`` other than 2 ``build`` raises a ValueError (the data were
+measured over C and γ alone). **The landscape seed is ignored**: this is one fixed data set,
+so there is only one layout.
 ``get_landscape("svm-digits", seed)`` accepts any valid seed and always returns the same
 landscape, reported with seed 0; ``extra["seeded"]`` is False so tests and the UI can tell.
 
@@ -42,6 +44,7 @@ from scipy.interpolate import RectBivariateSpline
 
 from hpo_race.landscapes.base import Knob, Landscape
 from hpo_race.landscapes.cost import MeasuredCostModel
+from hpo_race.landscapes.extra_knobs import only_two_knobs
 
 C_KNOB = Knob("C (regularisation)", 1e-2, 1e4, log=True, short="C")
 GAMMA_KNOB = Knob("gamma (RBF kernel width)", 1e-6, 1e0, log=True, short="γ")
@@ -87,9 +90,14 @@ def _surfaces() -> tuple[RectBivariateSpline, RectBivariateSpline, float, float,
     return acc_spline, log_time, float(acc.min()), float(acc.max()), mean_seconds
 
 
-def build(seed: int = 0, noise: float = 0.0) -> Landscape:
-    """The svm-digits landscape; ``seed`` is accepted and ignored (one data set, one layout)."""
+def build(seed: int = 0, noise: float = 0.0, dims: int = 2) -> Landscape:
+    """The svm-digits landscape; ``seed`` is accepted and ignored (one data set, one layout).
+
+    It was measured over C and γ only, so ``dims`` must be 2 (a ValueError says so): a third
+    knob would be an invented one on a measured landscape.
+    """
     del seed
+    only_two_knobs("svm-digits", dims, "it was measured over C and gamma")
     acc_spline, log_time, lo, hi, mean_seconds = _surfaces()
     scale = EXPECTED_MINUTES / mean_seconds
 

@@ -18,10 +18,11 @@ if TYPE_CHECKING:
 
 
 class Strategy(abc.ABC):
-    """Proposes θ in the unit square (``ask``) and learns from results (``tell``).
+    """Proposes θ in the unit cube [0, 1]^dims (``ask``) and learns from results (``tell``).
 
     ``ask`` must be repeatable: calling it twice without a ``tell`` in between returns the
-    same point, so any expensive work belongs in ``tell``.
+    same point, so any expensive work belongs in ``tell``. ``dims`` (2 … 6, the landscape's
+    number of knobs) is given by the runner; a strategy never sees the landscape itself.
     """
 
     name: ClassVar[str]
@@ -37,17 +38,25 @@ class Strategy(abc.ABC):
     OPTIONS: ClassVar[tuple[Setting, ...]] = ()
 
     def __init__(
-        self, rng: np.random.Generator, budget: float, cost_model: CostModel, **options: Any
+        self,
+        rng: np.random.Generator,
+        budget: float,
+        cost_model: CostModel,
+        *,
+        dims: int = 2,
+        **options: Any,
     ) -> None:
         #: Every option, checked against ``OPTIONS`` (``SettingError`` if bad), defaults filled.
         self.options = check_options(self.OPTIONS, options, self.title, f"{self.name}.")
         self.rng = rng
         self.budget = float(budget)
         self.cost_model = cost_model
+        #: How many knobs θ has: ``ask`` returns points of shape (dims,).
+        self.dims = int(dims)
 
     @abc.abstractmethod
     def ask(self) -> np.ndarray | None:
-        """The next θ (shape (2,)) to try, or None when the strategy has nothing left."""
+        """The next θ (shape (dims,)) to try, or None when the strategy has nothing left."""
 
     @abc.abstractmethod
     def tell(self, theta: np.ndarray, score: float) -> None:

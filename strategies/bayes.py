@@ -8,10 +8,14 @@ in ``tell`` so ``ask`` is free and repeatable.  Options (all validated, ValueErr
     xi=0.01                EI/PI margin, in units of the observed scores' std (scale-free)
     kappa=2.0              UCB exploration weight
     kernel="matern52"      "matern52" | "rbf"
-    length_scale=None      None: fitted per axis (ARD); a float: fixed on both axes (UI slider)
+    length_scale=None      None: fitted per knob (ARD); a float: fixed on every knob (UI slider)
     edge_prior=True        the GP's prior says the optimum is unlikely on an edge
                            (``edge_prior.BoundaryPrior``): without it a third of the model's trials
                            land within 2 % of an edge; with it about 1 % (bench/bench_peers.py)
+
+With d knobs (2 … 6) the GP has one ARD length scale per knob: a knob that barely matters
+gets a long one (the model learns the score hardly changes along it), which ``state()``
+reports as ``length_scale`` (one per knob, in unit coordinates).
 
 Hyperparameter refit schedule.  The GP is re-conditioned on every observation, but its
 hyperparameters (length scales, signal and noise variance) are re-fitted by ML-II at every
@@ -81,12 +85,12 @@ def refit_due(n: int, last: int) -> bool:
     return n <= REFIT_EVERY_STEP_UNTIL or n - last >= max(1, int(REFIT_FRACTION * n))
 
 
-def _sobol(n: int, rng: np.random.Generator) -> np.ndarray:
+def _sobol(n: int, rng: np.random.Generator, dims: int = 2) -> np.ndarray:
     seed = int(rng.integers(2**32))
     try:
-        engine = qmc.Sobol(2, scramble=True, rng=np.random.default_rng(seed))
+        engine = qmc.Sobol(dims, scramble=True, rng=np.random.default_rng(seed))
     except TypeError:  # scipy < 1.15 spells it ``seed``
-        engine = qmc.Sobol(2, scramble=True, seed=np.random.default_rng(seed))
+        engine = qmc.Sobol(dims, scramble=True, seed=np.random.default_rng(seed))
     return engine.random(n)
 
 
@@ -193,13 +197,14 @@ class BayesStrategy(Strategy):
         self.kernel = kernel
         self.edge_prior = opts["edge_prior"]
         prior = BoundaryPrior() if self.edge_prior else None
-        self.gp = GaussianProcess(kernel, length_scale, prior=prior)
+        d = self.dims
+        self.gp = GaussianProcess(kernel, length_scale, dim=d, prior=prior)
         # Everything random is drawn here or in tell, from this strategy's own rng only.
-        cols = [rng.permutation(n_initial) for _ in range(2)]
-        self._initial = (np.column_stack(cols) + rng.random((n_initial, 2))) / n_initial
-        self._candidates = _sobol(N_CANDIDATES, rng)
+        cols = [rng.permutation(n_initial) for _ in range(d)]
+        self._initial = (np.column_stack(cols) + rng.random((n_initial, d))) / n_initial
+        self._candidates = _sobol(N_CANDIDATES, rng, d)
         self._fit_rng = np.random.default_rng(int(rng.integers(2**63)))
-        self._X = np.zeros((0, 2))
+        self._X = np.zeros((0, d))
         self._y = np.zeros(0)
         self._last_refit = 0  # number of points at the last hyperparameter fit
         self._next = self._initial[0].copy()
@@ -212,7 +217,7 @@ class BayesStrategy(Strategy):
 
     def tell(self, theta: np.ndarray, score: float) -> None:
         """Refit the GP (warm-started) and choose the next point, so ask/explain stay cheap."""
-        theta = np.asarray(theta, float).reshape(2)
+        theta = np.asarray(theta, float).reshape(self.dims)
         score = float(score)
         if not (np.all(np.isfinite(theta)) and math.isfinite(score)):
             raise ValueError(f"theta and score must be finite, got {theta}, {score}")
@@ -256,14 +261,15 @@ class BayesStrategy(Strategy):
     def _too_close(self, P: np.ndarray) -> np.ndarray:
         X = self._X
         d2 = np.square(np.subtract.outer(P[:, 0], X[:, 0]))
-        d2 += np.square(np.subtract.outer(P[:, 1], X[:, 1]))
+        for k in range(1, X.shape[1]):
+            d2 += np.square(np.subtract.outer(P[:, k], X[:, k]))
         return d2.min(axis=1) < MIN_GAP**2
 
     def _propose(self) -> tuple[np.ndarray, dict[str, Any]]:
         """argmax of the acquisition: dense candidates, then L-BFGS-B from the top few."""
         gp, n_sobol = self.gp, len(self._candidates)
         x_best = self._X[int(np.argmax(self._y))]
-        local = x_best + LOCAL_SCALE * self.rng.standard_normal((N_LOCAL, 2))
+        local = x_best + LOCAL_SCALE * self.rng.standard_normal((N_LOCAL, self.dims))
         local = np.clip(local, 0.0, 1.0)
         cands = np.vstack([self._candidates, local])
         # The Sobol set is the same every step: its k* and L⁻¹k* grow by a row per point.
@@ -306,10 +312,10 @@ class BayesStrategy(Strategy):
 
     def _refine(self, starts: np.ndarray, scale: float) -> np.ndarray:
         """Polish all starts jointly (the objective is a sum of independent terms)."""
-        k = len(starts)
+        k, d = starts.shape
 
         def neg(flat: np.ndarray) -> tuple[float, np.ndarray]:
-            P = flat.reshape(k, 2)
+            P = flat.reshape(k, d)
             mu, sd, dmu, dsd = self.gp.predict_with_grad(P)
             a, da_dmu, da_dsd = self._acq(mu, sd, grad=True)
             g = da_dmu[:, None] * dmu + da_dsd[:, None] * dsd
@@ -320,10 +326,10 @@ class BayesStrategy(Strategy):
             starts.ravel(),
             jac=True,
             method="L-BFGS-B",
-            bounds=[(0.0, 1.0)] * (2 * k),
+            bounds=[(0.0, 1.0)] * (d * k),
             options={"maxiter": REFINE_MAXITER},
         )
-        return np.clip(res.x.reshape(k, 2), 0.0, 1.0)
+        return np.clip(res.x.reshape(k, d), 0.0, 1.0)
 
     # -- explaining --------------------------------------------------------------------------
     def _initial_why(self) -> dict[str, Any]:
@@ -374,7 +380,7 @@ class BayesStrategy(Strategy):
         What the model believes right now, for views that draw it (zeros of acquisition
         before the first observation, when there is nothing to improve on).
         """
-        points = np.asarray(points, float).reshape(-1, 2)
+        points = np.asarray(points, float).reshape(-1, self.dims)
         with _one_blas_thread():
             mean, std = self.gp.predict(points)
             acq = self._acq(mean, std) if len(self._y) else np.zeros(len(points))

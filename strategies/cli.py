@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 from hpo_race.strategies.race import run, run_many
 from hpo_race.strategies.registry import RACERS
 from hpo_race.strategies.schema import Setting, SettingError
-from hpo_race.strategies.settings import RACE, REPEATS, VARY_LANDSCAPE
+from hpo_race.strategies.settings import ALL_RACE, REPEATS, VARY_LANDSCAPE
 
 PROG = "hpo-race simulate"
 
@@ -65,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print a race trace (or many, summarised) as JSON on stdout.",
         epilog=f"racers (--strategies):{racers}",
     )
-    for setting in RACE:
+    for setting in ALL_RACE:
         parser.add_argument(
             flag_name(setting),
             dest=setting.name,
@@ -130,6 +130,7 @@ def main(
         "noise": args["noise"],
         "options": options,
         "peaks": args["peaks"],
+        "dims": args["dims"],
     }
     try:
         if args["repeats"] is None:

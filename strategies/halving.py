@@ -150,7 +150,7 @@ class HalvingStrategy(Strategy):
         self.eta = self.options["eta"]
         self.unit = float(cost_model.expected())
         self.s, n = plan(self.budget / self.unit, self.eta, self.options["min_fidelity"])
-        self.configs = self.rng.uniform(0.0, 1.0, size=(n, 2))
+        self.configs = self.rng.uniform(0.0, 1.0, size=(n, self.dims))
         self.rungs = bracket_rungs(n, self.s, self.eta, "ceil")
         self.rung = 0
         self.members = list(range(n))  # candidate indices of the current rung, in run order

@@ -136,7 +136,7 @@ class HyperbandStrategy(Strategy):
 
     def _start_bracket(self) -> None:
         s, n = self._plan(self.budget - self.spent_estimate)
-        configs = self.rng.uniform(0.0, 1.0, size=(n, 2))
+        configs = self.rng.uniform(0.0, 1.0, size=(n, self.dims))
         rungs = bracket_rungs(n, s, self.eta)
         self.brackets.append(
             {

@@ -6,6 +6,11 @@ first k trials, so it is rebuilt here by replaying the trace's trials into a fre
 the posterior mean, std and acquisition are sampled on a res × res lattice of cell centres
 (the same lattice as ``Landscape.grid``), as arrays; the app packs them for the wire
 (``app.transport``).
+
+With more than two knobs (``settings["dims"]``) each frame is the slice through the best
+point observed so far: the extra knobs held at its values (at the middle of their ranges
+before the first observation), recorded per frame in ``slice``; ``length_scale`` holds the
+GP's ARD length scales per frame (one per knob: long on knobs the model finds matter little).
 """
 
 from __future__ import annotations
@@ -41,30 +46,47 @@ def bayes_internals(trace: dict[str, Any], resolution: int = DEFAULT_RESOLUTION)
         settings["landscape_seed"],
         settings["noise"],
         peaks=settings.get("peaks"),  # a drawn landscape's peaks (the custom landscape)
+        dims=settings.get("dims", 2),
     )
+    dims = landscape.dims
     own_rng, _ = strategy_streams(settings["seed"], "bayes")
     options = settings.get("options", {}).get("bayes", {})
-    model = BayesStrategy(own_rng, settings["budget"], landscape.cost_model, **options)
+    model = BayesStrategy(own_rng, settings["budget"], landscape.cost_model, dims=dims, **options)
     axis = (np.arange(resolution) + 0.5) / resolution
     uu, vv = np.meshgrid(axis, axis)
     lattice = np.column_stack([uu.ravel(), vv.ravel()])
     trials = trace["strategies"]["bayes"]["trials"]
     frames: dict[str, list[np.ndarray]] = {view: [] for view in VIEWS}
-    nexts = []
+    nexts: list[list[float]] = []
+    slices: list[list[float]] = []
+    scales: list[list[float]] = []
+    held = np.full(dims - 2, 0.5)  # the extra knobs' values in the slice drawn
 
     def snapshot() -> None:
-        for view, values in zip(VIEWS, model.posterior_on(lattice), strict=True):
+        points = lattice
+        if dims > 2:
+            points = np.hstack([lattice, np.broadcast_to(held, (len(lattice), dims - 2))])
+            slices.append([round(float(v), 6) for v in held])
+            scales.append([float(f"{v:.4g}") for v in model.gp.length_scale])
+        for view, values in zip(VIEWS, model.posterior_on(points), strict=True):
             frames[view].append(np.array(values, dtype=float))
         nexts.append([round(float(v), 6) for v in model.ask()])
 
     snapshot()
+    best = -np.inf
     for trial in trials:
         model.tell(np.array(trial["theta"], dtype=float), trial["score"])
+        if trial["score"] > best:
+            best, held = trial["score"], np.array(trial["theta"][2:], dtype=float)
         snapshot()
-    return {
+    out = {
         "resolution": resolution,
         "axis": [round(float(a), 6) for a in axis],
         "acquisition": model.acquisition,
         "frames": frames,
         "next": nexts,
     }
+    if dims > 2:
+        out["slice"] = slices
+        out["length_scale"] = scales
+    return out

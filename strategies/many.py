@@ -60,6 +60,7 @@ def run_chunk(
     noise: float = 0.0,
     options: Mapping[str, Mapping[str, Any]] | None = None,
     peaks: Any = None,
+    dims: int = 2,
 ) -> list[dict[str, Any]]:
     """Compact records of races ``start … start+count−1`` of ``run_many``'s sequence.
 
@@ -80,6 +81,7 @@ def run_chunk(
         landscape_seed=landscape_seed,
         noise=noise,
         peaks=peaks,
+        dims=dims,
     )
     last = start + count - 1
     if seed + last > MAX_SEED or (
@@ -88,7 +90,7 @@ def run_chunk(
         raise ValueError("seed plus repeats runs past the largest seed")
     fixed = None
     if isinstance(landscape, str) and not vary_landscape:
-        fixed = get_landscape(landscape, landscape_seed, noise, peaks=peaks)  # built once
+        fixed = get_landscape(landscape, landscape_seed, noise, peaks=peaks, dims=dims)
     records = []
     for i in range(start, start + count):
         race = run(
@@ -100,6 +102,7 @@ def run_chunk(
             noise=noise,
             options=options,
             peaks=peaks,
+            dims=dims,
         )
         records.append({"index": i, **compact_race(race, float(budget))})
     return records

@@ -28,10 +28,12 @@ from hpo_race.landscapes.custom import encode_peaks
 from hpo_race.landscapes.fidelity import check_fidelity
 from hpo_race.strategies import STRATEGIES
 from hpo_race.strategies.registry import DEFAULT_RACERS
-from hpo_race.strategies.settings import BUDGET, REPEATS, SEED, check_race
+from hpo_race.strategies.settings import BUDGET, DIMS, REPEATS, SEED, check_race
 from hpo_race.strategies.summary import summarise
 
-TRACE_VERSION = 1
+#: 2: θ has one unit coordinate per knob (2 … 6; ``settings["dims"]`` when not 2). A 2-knob
+#: trace is exactly version 1's but for this number.
+TRACE_VERSION = 2
 DEFAULT_STRATEGIES = DEFAULT_RACERS
 DEFAULT_BUDGET = BUDGET.default
 MIN_BUDGET = BUDGET.low
@@ -59,10 +61,12 @@ def check_settings(
     landscape_seed: int = 0,
     noise: float = 0.0,
     peaks: Any = None,
+    dims: int = 2,
 ) -> None:
     """Refuse settings the runner cannot honour: one ``SettingError`` naming the field."""
     if isinstance(landscape, Landscape):
         name, landscape_seed, noise = landscape.name, landscape.seed, landscape.noise
+        dims = landscape.dims
         peaks = landscape.extra.get("peaks") if name == CUSTOM else None
     else:
         name = landscape
@@ -78,6 +82,7 @@ def check_settings(
             "peaks": peaks,
             "strategies": list(strategies),
             "options": options,
+            "dims": dims,
         }
     )
 
@@ -87,7 +92,9 @@ def race_one(
 ) -> dict[str, Any]:
     """Run one strategy until its next trial would overspend (or it has nothing left)."""
     own_rng, trial_rng = strategy_streams(seed, name)
-    strategy = STRATEGIES[name](own_rng, budget, landscape.cost_model, **options)
+    strategy = STRATEGIES[name](
+        own_rng, budget, landscape.cost_model, dims=landscape.dims, **options
+    )
     trials: list[dict[str, Any]] = []
     clock, best, best_full = 0.0, -np.inf, None
     stopped = "trial limit"
@@ -116,7 +123,7 @@ def race_one(
         if fidelity == 1.0:
             best_full = score if best_full is None else max(best_full, score)
         trial = {
-            "theta": [float(theta[0]), float(theta[1])],
+            "theta": [float(t) for t in theta],
             "score": score,
             "cost": round(cost, 4),
             "clock": round(clock, 4),
@@ -150,12 +157,15 @@ def run(
     noise: float = 0.0,
     options: Mapping[str, Mapping[str, Any]] | None = None,
     peaks: Any = None,
+    dims: int = 2,
 ) -> dict[str, Any]:
     """Race the strategies on one landscape and return the JSON-serialisable trace.
 
     ``peaks`` (list of {u, v, height, width} or the string form) builds the ``custom``
     landscape; the trace then records ``settings["peaks"]`` (the string form), which with
-    the other settings replays the race.
+    the other settings replays the race. ``dims`` (2 … 6) is how many knobs θ has; the
+    trace records ``settings["dims"]`` only when it is not 2, so 2-knob traces keep their
+    old form (bar ``version``).
     """
     options = dict(options or {})
     strategies = list(strategies)
@@ -168,9 +178,10 @@ def run(
         landscape_seed=landscape_seed,
         noise=noise,
         peaks=peaks,
+        dims=dims,
     )
     if isinstance(landscape, str):
-        landscape = get_landscape(landscape, landscape_seed, noise, peaks=peaks)
+        landscape = get_landscape(landscape, landscape_seed, noise, peaks=peaks, dims=dims)
     settings = {
         "landscape": landscape.name,
         "landscape_seed": landscape.seed,
@@ -182,6 +193,8 @@ def run(
     }
     if landscape.name == CUSTOM:
         settings["peaks"] = landscape.extra["peaks"]
+    if landscape.dims != DIMS.default:
+        settings["dims"] = landscape.dims
     with threadpool_limits(1):
         results = {
             name: race_one(landscape, name, float(budget), seed, options.get(name, {}))
@@ -210,6 +223,7 @@ def run_many(
     noise: float = 0.0,
     options: Mapping[str, Mapping[str, Any]] | None = None,
     peaks: Any = None,
+    dims: int = 2,
 ) -> dict[str, Any]:
     """Races with seeds seed…seed+repeats−1 (and landscape seeds too if asked), summarised."""
     repeats = REPEATS.check(repeats)
@@ -225,6 +239,7 @@ def run_many(
             noise=noise,
             options=options,
             peaks=peaks,
+            dims=dims,
         )
         for i in range(repeats)
     ]

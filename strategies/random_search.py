@@ -1,4 +1,8 @@
-"""Random search: independent uniform draws from the unit square, from its own seeded rng."""
+"""Random search: independent uniform draws from the unit cube, from its own seeded rng.
+
+Every trial tries a new value of every knob (Bergstra & Bengio 2012), whatever the number
+of knobs.
+"""
 
 from __future__ import annotations
 
@@ -15,10 +19,10 @@ class RandomStrategy(Strategy):
 
     def __init__(self, rng, budget, cost_model, **options) -> None:  # noqa: ANN001
         super().__init__(rng, budget, cost_model, **options)
-        self._next = self.rng.uniform(0.0, 1.0, size=2)
+        self._next = self.rng.uniform(0.0, 1.0, size=self.dims)
 
     def ask(self) -> np.ndarray | None:
         return self._next.copy()
 
     def tell(self, theta: np.ndarray, score: float) -> None:
-        self._next = self.rng.uniform(0.0, 1.0, size=2)
+        self._next = self.rng.uniform(0.0, 1.0, size=self.dims)

@@ -10,6 +10,9 @@ racers); each racer's options are on its class (``Strategy.OPTIONS``, reached th
   table, shipped to the page by ``table_spec``);
 - the CLI's flags (``strategies.cli``) and the controls' ranges, steps and defaults.
 
+``DIMS`` (how many knobs, 2 … 6) is a race setting of the engine and the CLI only for now
+(``ENGINE_ONLY``): the page races 2 knobs and its links do not carry it yet.
+
 A link is a flat query: race settings by their URL keys (``landscape``, ``layout``,
 ``budget``, ``seed``, ``noise``, ``peaks``, ``racers``) and each racer's options by theirs
 (``acq``, ``xi``, ``ls`` … for Bayesian optimisation). ``hyperband=1`` is kept as an alias
@@ -22,7 +25,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
-from hpo_race.landscapes import CUSTOM, LANDSCAPES, get_landscape
+from hpo_race.landscapes import CUSTOM, LANDSCAPES, MAX_DIMS, MIN_DIMS, get_landscape
 from hpo_race.landscapes.custom import DECIMALS, MAX_PEAKS, RANGES, decode_peaks, encode_peaks
 from hpo_race.strategies.registry import DEFAULT_RACERS, RACERS
 from hpo_race.strategies.schema import Setting, SettingError, check_options
@@ -113,9 +116,29 @@ RACERS_SETTING = Setting(
     high=len(RACERS),
     cli="strategies",
 )
+DIMS = Setting(
+    "dims",
+    "int",
+    MIN_DIMS,
+    "Knobs",
+    "How many knobs the racers tune: the two on the axes plus up to four more that matter "
+    "less (svm-digits and drawn landscapes have 2)",
+    url="dims",
+    low=MIN_DIMS,
+    high=MAX_DIMS,
+    step=1,
+)
 _DEFAULT_LINEUP = ",".join(DEFAULT_RACERS)
 #: Race settings in the order a link writes them.
 RACE: tuple[Setting, ...] = (LANDSCAPE, LANDSCAPE_SEED, BUDGET, SEED, NOISE, PEAKS, RACERS_SETTING)
+#: Race settings the engine and the CLI take but the page does not offer yet: links neither
+#: write nor read them (so the page never shows a race it did not run) until the page has a
+#: control for them (issue 15's knobs control moves ``DIMS`` into ``RACE``).
+ENGINE_ONLY: tuple[Setting, ...] = (DIMS,)
+#: Every race setting ``check_race`` and the CLI know.
+ALL_RACE: tuple[Setting, ...] = (*RACE, *ENGINE_ONLY)
+#: Landscapes with no d-knob form (measured data, drawn peaks).
+TWO_KNOBS_ONLY = ("svm-digits", CUSTOM)
 #: Many seeds: how many races, and whether the layout steps with the seed.
 REPEATS = Setting(
     "repeats",
@@ -171,21 +194,28 @@ def check_race(raw: Mapping[str, Any]) -> dict[str, Any]:
     """Every race setting checked and filled in with its default, in canonical form.
 
     Rules across fields: a drawn landscape needs its peaks and no other landscape takes
-    them; options may be given only for racers that race. The result's keys are the
-    setting names plus ``options`` ({racer: {option: value}}, every option filled in).
+    them; measured and drawn landscapes have 2 knobs only; options may be given only for
+    racers that race. The result's keys are the setting names (``ALL_RACE``) plus
+    ``options`` ({racer: {option: value}}, every option filled in).
     """
     if not isinstance(raw, Mapping):
         raise SettingError("settings", "The race settings were not understood.")
-    known = {s.name for s in RACE} | {"options"}
+    known = {s.name for s in ALL_RACE} | {"options"}
     unknown = sorted(str(k)[:30] for k in raw if k not in known)
     if unknown:
         raise SettingError(unknown[0], f"{unknown[0]} is not a setting of a race.")
-    out = {s.name: s.check(raw[s.name]) if s.name in raw else s.default for s in RACE}
+    out = {s.name: s.check(raw[s.name]) if s.name in raw else s.default for s in ALL_RACE}
     out["strategies"] = list(out["strategies"])
     if out["landscape"] == CUSTOM and out["peaks"] is None:
         raise SettingError("peaks", "The drawn landscape needs its peaks.")
     if out["landscape"] != CUSTOM and out["peaks"] is not None:
         raise SettingError("peaks", f"Peaks are only for the {CUSTOM} landscape.")
+    if out["landscape"] in TWO_KNOBS_ONLY and out["dims"] != DIMS.default:
+        raise SettingError(
+            "dims",
+            f"The {out['landscape']} landscape has {DIMS.default} knobs only "
+            f"(got {out['dims']}); use {DIMS.default}.",
+        )
     given = raw.get("options") or {}
     if not isinstance(given, Mapping):
         raise SettingError("options", "The racers' options were not understood.")
@@ -334,12 +364,15 @@ def table_spec() -> dict[str, Any]:
 
 def decode_settings(raw: Mapping[str, Any]) -> dict[str, Any]:
     """``check_race`` for settings recorded in a trace (``run``'s ``settings``)."""
-    keys = {s.name for s in RACE}
+    keys = {s.name for s in ALL_RACE}
     return check_race({k: v for k, v in raw.items() if k in keys or k == "options"})
 
 
 __all__ = [
+    "ALL_RACE",
     "BUDGET",
+    "DIMS",
+    "ENGINE_ONLY",
     "LANDSCAPE",
     "LANDSCAPE_SEED",
     "MAX_SEED",

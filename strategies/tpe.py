@@ -78,7 +78,15 @@ warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning
 #: The digits the runner rounds θ to (``strategies.race.THETA_DIGITS``; a test keeps them equal).
 THETA_DIGITS = 6
 #: The unit square, as Optuna sees it: θ₁ is "x", θ₂ is "y".
-DISTRIBUTIONS = {"x": FloatDistribution(0.0, 1.0), "y": FloatDistribution(0.0, 1.0)}
+#: Optuna's names for the knobs: x and y on the axes (as always), then k3 … k6.
+PARAM_NAMES = ("x", "y", "k3", "k4", "k5", "k6")
+
+
+def distributions(dims: int) -> dict[str, FloatDistribution]:
+    """One uniform [0, 1] distribution per knob, in knob order (Optuna samples by name)."""
+    return {name: FloatDistribution(0.0, 1.0) for name in PARAM_NAMES[:dims]}
+
+
 DEFAULT_STARTUP = 10
 MAX_STARTUP = 100
 
@@ -173,6 +181,7 @@ class TPEStrategy(Strategy):
             seed=int(self.rng.integers(2**31)),
         )
         self.study = optuna.create_study(direction="maximize", sampler=_Rounded(self.sampler))
+        self.distributions = distributions(self.dims)
         #: Optuna trial number of each told trial, in race order (the race's trial i).
         self.numbers: list[int] = []
         self._scores: list[float] = []
@@ -181,9 +190,9 @@ class TPEStrategy(Strategy):
     def _ask_optuna(self) -> None:
         """Ask Optuna for the next trial; note the split TPE proposes it from."""
         self._good = good_split(self._scores, self.n_startup)
-        self._trial = self.study.ask(DISTRIBUTIONS)
+        self._trial = self.study.ask(self.distributions)
         params = self._trial.params
-        self._next = np.array([params["x"], params["y"]], dtype=float)
+        self._next = np.array([params[name] for name in self.distributions], dtype=float)
 
     # -- ask / tell --------------------------------------------------------------------------
     def ask(self) -> np.ndarray | None:
@@ -192,7 +201,7 @@ class TPEStrategy(Strategy):
 
     def tell(self, theta: np.ndarray, score: float) -> None:
         """Complete the asked trial with ``score`` (see the module docstring), ask the next."""
-        theta = np.asarray(theta, dtype=float).reshape(2)
+        theta = np.asarray(theta, dtype=float).reshape(self.dims)
         score = float(score)
         if not (np.all(np.isfinite(theta)) and math.isfinite(score)):
             raise ValueError(f"theta and score must be finite, got {theta}, {score}")
@@ -201,8 +210,8 @@ class TPEStrategy(Strategy):
             number = self._trial.number
         else:
             self.study.tell(self._trial, state=TrialState.FAIL)
-            params = {"x": float(theta[0]), "y": float(theta[1])}
-            told = create_trial(params=params, distributions=DISTRIBUTIONS, value=score)
+            params = {name: float(t) for name, t in zip(self.distributions, theta, strict=True)}
+            told = create_trial(params=params, distributions=self.distributions, value=score)
             self.study.add_trial(told)
             number = self.study.trials[-1].number
         self.numbers.append(number)

@@ -85,22 +85,24 @@ def rerun(settings: dict) -> dict:
         noise=settings["noise"],
         options=settings["options"],
         peaks=settings.get("peaks"),
+        dims=settings.get("dims", 2),
     )
 
 
 @functools.cache
-def lesson_sweep(landscape: str, racer: str) -> tuple[dict, ...]:
+def lesson_sweep(landscape: str, racer: str, dims: int = 2) -> tuple[dict, ...]:
     """One racer's race on each of the lessons' 30 seeds: ``{"opt": optimum score, "result":
     the trace's result for the racer}``, one per seed, computed once per test session.
 
     Each racer draws from its own random streams, so its race does not depend on who else
     races (tests/test_race.py checks it): tests/test_lessons*.py share these sweeps.
+    ``dims``: how many knobs (tests/test_lessons_dims.py).
     """
     from hpo_race.strategies.race import DEFAULT_BUDGET, run
 
     out = []
     for s in LESSON_SEEDS:
-        trace = run(landscape, [racer], DEFAULT_BUDGET, seed=s, landscape_seed=100 + s)
+        trace = run(landscape, [racer], DEFAULT_BUDGET, seed=s, landscape_seed=100 + s, dims=dims)
         out.append(
             {"opt": trace["landscape"]["optimum"]["score"], "result": trace["strategies"][racer]}
         )
