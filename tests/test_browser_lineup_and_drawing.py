@@ -330,6 +330,18 @@ def test_draw_your_own_landscape(page: Page, app_url: str, artifacts: Path) -> N
         page,
         "document.querySelector('#landscape-random .js-plotly-plot').data[1].x[0] !== null",
     )
+    # (each panel redraws on its own frame: wait for the grid's optimum marker to move there)
+    wait_js(
+        page,
+        f"""(() => {{ const g = document.querySelector('#landscape-grid .js-plotly-plot');
+              const t = g.data.find(d => d.uid === 'optimum'), l = g._fullLayout;
+              if (!t || !t.x || t.x[0] == null) return false;
+              const f = (ax, v) => {{ const r = ax.range;
+                  const w = ax.type === 'log' ? Math.log10(v) : v;
+                  return (w - r[0]) / (r[1] - r[0]); }};
+              return Math.hypot(f(l.xaxis, t.x[0]) - {tall["u"]},
+                                f(l.yaxis, t.y[0]) - {tall["v"]}) < 0.03; }})()""",
+    )
     opt = traces(page, "landscape-grid")["optimum"]
     ou, ov = unit_of(page, "grid", opt["x"][0], opt["y"][0])
     assert math.hypot(ou - tall["u"], ov - tall["v"]) < 0.03
