@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -42,10 +43,20 @@ def run(*args: str | Path, cwd: Path) -> str:
 ENV = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
 
 
+#: What a build must not see: a checkout's own build/ folder keeps files deleted since (pip
+#: builds in the tree, and setuptools never prunes build/lib), venvs, test output.
+NOT_SOURCE = shutil.ignore_patterns(
+    ".git", ".venv", "build", "dist", "*.egg-info", "node_modules", "artifacts", "__pycache__"
+)
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
+    """The wheel of the checkout's sources as they are now (copied, so no stale build/)."""
+    source = tmp_path_factory.mktemp("source") / "hpo-race"
+    shutil.copytree(ROOT, source, ignore=NOT_SOURCE)
     out = tmp_path_factory.mktemp("dist")
-    run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", out, ROOT, cwd=out)
+    run(sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", out, source, cwd=out)
     (built,) = out.glob("hpo_race-*.whl")
     return built
 
