@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import open_app, wait_js, wait_revealed, wait_state, wait_still
+from conftest import open_app, pick_racer, wait_js, wait_revealed, wait_state, wait_still
 from playwright.sync_api import Browser, Page, expect
 
 FIVE = "grid,random,bayes,hyperband,tpe"
@@ -174,7 +174,8 @@ def test_every_screen(screen_page: Page, tag: str, app_url: str, artifacts: Path
     shot = {"full_page": phone}
     errors = open_app(page, f"{app_url}?theme=light")
     check(page, "light, idle", screen)
-    page.screenshot(path=str(artifacts / f"screens-{tag}-idle.png"), **shot)
+    if phone:
+        page.screenshot(path=str(artifacts / f"screens-{tag}-idle.png"), **shot)
     set_mode(page, "#theme-toggle", "theme", "dark")
     check(page, "dark, idle", screen)
     set_mode(page, "#presenter-toggle", "presenter", "true")
@@ -209,7 +210,11 @@ def test_every_screen(screen_page: Page, tag: str, app_url: str, artifacts: Path
         check(page, "light, scrubbed, the Bayesian tab", screen)
 
     # five racers (the picker adds Hyperband and TPE) fit this screen too
-    open_app(page, f"{app_url}?racers={FIVE}&theme=dark")
+    set_mode(page, "#theme-toggle", "theme", "dark")
+    for name in ("hyperband", "tpe"):
+        pick_racer(page, name)
+    wait_js(page, f"document.getElementById('app-root').dataset.strategies === '{FIVE}'")
+    wait_state(page, "idle")  # a new line-up: the old race is dropped
     check(page, "five racers, dark, idle", screen)
     race_to_the_end(page, tap=phone)
     check(page, "five racers, dark, after a race", screen)
