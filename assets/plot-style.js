@@ -25,6 +25,12 @@
     return Math.round(Math.max(1, Math.min(3.2, u)) * 100) / 100;
   }
 
+  // A phone's plots keep their type, margins and the legend above the plot in presenter mode
+  // too (screens.css: < 640 px): the plot area needs the width.
+  function narrow() {
+    return window.innerWidth < 640;
+  }
+
   function get(obj, path) {
     var parts = path.split('.');
     for (var i = 0; i < parts.length; i++) {
@@ -79,7 +85,8 @@
   function styleGraph(g, force) {
     if (!g || !g._fullLayout || !Array.isArray(g.data) || !g.layout) return;
     var vs = viewScale();
-    var sig = (C.presenter ? 'P' : '-') + C.theme + vs;
+    var wide = !narrow();
+    var sig = (C.presenter ? 'P' : '-') + C.theme + vs + wide;
     if (!force && g.__hpoData === g.data && g.__hpoLayout === g.layout && g.__hpoSig === sig) {
       return;
     }
@@ -90,7 +97,7 @@
     var kind = graphKind(host ? host.id : '');
     var L = g.layout;
     var b = L._hpoBase || (L._hpoBase = snapshotLayout(L));
-    var k = (C.presenter ? FONT_SCALE : 1) * vs;
+    var k = (C.presenter && wide ? FONT_SCALE : 1) * vs;
     var cfg = config();
     var ink = colour(cfg ? cfg.plot.light.ink : '#1d2433');
     var lu = {};
@@ -110,7 +117,7 @@
     if (b.legend !== undefined) lu['legend.font.size'] = size(b.legend);
     if (kind === 'best' && b.legendAt) {
       // presenter: the larger legend goes down the right margin, clear of the status line
-      var at = C.presenter ? {orientation: 'v', x: 1.01, xanchor: 'left', y: 0, yanchor: 'bottom'}
+      var at = C.presenter && wide ? {orientation: 'v', x: 1.01, xanchor: 'left', y: 0, yanchor: 'bottom'}
         : b.legendAt;
       Object.keys(at).forEach(function (k) {
         lu['legend.' + k] = at[k];
@@ -137,7 +144,8 @@
     if (b.margin && add) {
       ['l', 'r', 't', 'b'].forEach(function (side) {
         if (typeof b.margin[side] === 'number') {
-          lu['margin.' + side] = Math.round((b.margin[side] + (C.presenter ? add[side] : 0)) * vs);
+          var more = C.presenter && wide ? add[side] : 0;
+          lu['margin.' + side] = Math.round((b.margin[side] + more) * vs);
         }
       });
     }
@@ -206,12 +214,13 @@
   C.styleAll = styleAll;
 
   // A window that crosses a size (a projector plugged in, full screen): restyled once.
-  var lastScale = viewScale();
+  var lastScale = viewScale() + ' ' + narrow();
   window.addEventListener('resize', function () {
     clearTimeout(C.rescale);
     C.rescale = setTimeout(function () {
-      if (viewScale() === lastScale) return;
-      lastScale = viewScale();
+      var now = viewScale() + ' ' + narrow();
+      if (now === lastScale) return;
+      lastScale = now;
       styleAll();
     }, 150);
   });
