@@ -3,12 +3,12 @@ a 4K projector, in light, dark and presenter mode, before and after a race, with
 and with five (issue 12).
 
 The checks are geometry, not presence: nothing scrolls sideways and every control lies inside
-the viewport; no two controls overlap; nothing is cut (the summary, the budget lines, the
-lesson, the narration and the numbers: their text fits their box and every box that clips
-them); the type is large enough for the screen; on the phone every plot is at least 280 px
-each way and a race, the scrubber and drawing work by touch. One page per viewport: the modes
-are switched on that page, never reloaded per combination. Screenshots of each width go to
-tests/artifacts/screens-*.png.
+the viewport (a panel's inside its panel); no two controls overlap; nothing is cut (the
+summary, the budget lines, the lesson, the narration and the numbers: their text fits their
+box and every box that clips them); the type is large enough for the screen; on the phone
+every plot is at least 280 px each way and a race, the scrubber and drawing work by touch.
+One page per viewport: the modes are switched on that page, never reloaded per combination.
+Screenshots of each width go to tests/artifacts/screens-*.png.
 """
 
 from __future__ import annotations
@@ -64,6 +64,14 @@ GEOMETRY = """([controls, whole, phone]) => {
         if (r.left < -0.5 || r.right > vw + 0.5)
             problems.push('off screen: ' + name(e) + ' x ' + Math.round(r.left) + '..'
                           + Math.round(r.right));
+    }
+    // a panel's controls stay in their panel (⚙ never spills into the next one)
+    for (const e of list) {
+        const panel = e.closest('.panel');
+        if (!panel) continue;
+        const r = e.getBoundingClientRect(), q = panel.getBoundingClientRect();
+        if (r.left < q.left - 0.5 || r.right > q.right + 0.5)
+            problems.push('out of its panel: ' + name(e));
     }
     const boxes = list.map(e => [e, e.getBoundingClientRect()]);
     for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
