@@ -50,8 +50,8 @@
     }
   });
 
-  // a click (or tap) outside ⚙ folds it
-  document.addEventListener('click', function (e) {
+  // a press (mouse, pen or touch) outside ⚙ folds it; a script's click() on a button does not
+  document.addEventListener('pointerdown', function (e) {
     var gear = document.querySelector('details.bayes-settings[open]');
     var t = e.target;
     if (!gear || !t || !t.closest) return;
