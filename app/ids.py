@@ -48,6 +48,9 @@ TAIL = {name: f"tail-{name}" for name in PANEL_ORDER}  # best-so-far from last t
 #: The line under each panel: what the strategy just did and why (assets/narration.js).
 NARRATION = {name: f"narration-{name}" for name in PANEL_ORDER}
 SCRUBBER = "scrubber"  # the race clock's timeline over the best-score plot
+#: On a phone one panel shows at a time: a tab per racer picks it (assets/screens.js).
+RACER_TABS = "racer-tabs"
+RACER_TAB = {name: f"racer-tab-{name}" for name in PANEL_ORDER}
 
 # Read-outs
 ALERT = "alert"

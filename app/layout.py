@@ -104,7 +104,13 @@ def budget_bar(name: str, budget: float, available: bool) -> html.Div:
 
 
 def panel(
-    name: str, landscape: Any, probes: Any, budget: float, available: bool, racing: bool
+    name: str,
+    landscape: Any,
+    probes: Any,
+    budget: float,
+    available: bool,
+    racing: bool,
+    tab_shown: bool = False,
 ) -> html.Section:
     """One strategy: the landscape (back), the fog that hides it, the probes (front), its budget."""
     style = STRATEGY_STYLE[name]
@@ -147,6 +153,8 @@ def panel(
     return html.Section(
         className=f"panel panel-{name}" + ("" if available else " unavailable"),
         style={"--accent": style.colour},
+        # the panel a phone shows (its racer's tab; assets/screens.js)
+        **{"data-tab-shown": "true" if tab_shown else "false"},
         # only the picked racers show (assets/racers.js)
         **{"data-racing": "true" if racing else "false"},
         children=[
@@ -178,6 +186,39 @@ def panel(
 def narration_line(name: str) -> html.P:
     """One line under a panel: what the strategy just did and why (filled by narration.js)."""
     return html.P(id=ids.NARRATION[name], className="narration", **{"aria-live": "off"})
+
+
+def racer_tabs(available: Sequence[str]) -> html.Div:
+    """A phone shows one panel at a time (screens.css): a tab per racer picks which one
+    (assets/screens.js; only the racing ones show). Hidden on wider screens."""
+    first = available[0] if available else ids.PANEL_ORDER[0]
+    return html.Div(
+        id=ids.RACER_TABS,
+        className="racer-tabs",
+        role="tablist",
+        **{"aria-label": "Racer panel shown"},
+        children=[
+            html.Button(
+                [
+                    html.Span(STRATEGY_STYLE[name].glyph, className="racer-tab-glyph"),
+                    html.Span(STRATEGY_STYLE[name].short, className="racer-tab-name"),
+                ],
+                id=ids.RACER_TAB[name],
+                className="racer-tab",
+                role="tab",
+                title=STRATEGY_STYLE[name].label,
+                style={"--accent": STRATEGY_STYLE[name].colour},
+                n_clicks=0,
+                **{
+                    "data-tab": name,
+                    "aria-selected": "true" if name == first else "false",
+                    "tabIndex": "0" if name == first else "-1",
+                    "data-racing": "true" if name in available else "false",
+                },
+            )
+            for name in ids.PANEL_ORDER
+        ],
+    )
 
 
 def scrubber() -> html.Div:
@@ -233,23 +274,28 @@ def best_card(figure: Any, strategies: Sequence[str]) -> html.Div:
     return html.Div(
         className="best-card",
         children=[
+            # the summary is a line of its own over the plot: it wraps, never cut
             html.Div(
                 "Ready: press ▷ Run search.",
                 id=ids.STATUS,
                 className="status",
-                style={"right": f"{margin['r']}px"},
                 # not live: the race summary is announced at milestones by #race-live
             ),
-            dcc.Graph(
-                id=ids.BEST_PLOT,
-                figure=figure,
-                config=GRAPH_CONFIG,
-                className="best-graph",
-                responsive=True,
+            html.Div(
+                className="best-stage",
+                children=[
+                    dcc.Graph(
+                        id=ids.BEST_PLOT,
+                        figure=figure,
+                        config=GRAPH_CONFIG,
+                        className="best-graph",
+                        responsive=True,
+                    ),
+                    overlay,
+                    scrubber(),
+                    many_panel.many_plot(),
+                ],
             ),
-            overlay,
-            scrubber(),
-            many_panel.many_plot(),
         ],
     )
 
@@ -340,6 +386,7 @@ def build_layout(
             ),
             info_bar(view),
             draw.draw_bar(unseeded_landscapes()),
+            racer_tabs(available),
             html.Main(
                 className="panels",
                 children=[
@@ -350,6 +397,7 @@ def build_layout(
                         budget,
                         name in RACERS,
                         name in available,
+                        tab_shown=bool(available) and name == available[0],
                     )
                     for name in ids.PANEL_ORDER
                 ],

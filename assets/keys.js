@@ -89,8 +89,9 @@
     if (tag === 'input' || tag === 'textarea' || tag === 'select' || (t && t.isContentEditable)) {
       return;
     }
-    if (t && t.closest && t.closest('[role="listbox"], .dash-dropdown-wrapper, [role="dialog"]')) {
-      return; // a menu or a dialog (dialogs.js) has the keys
+    if (t && t.closest && t.closest('[role="listbox"], .dash-dropdown-wrapper, [role="dialog"], ' +
+        '[role="slider"]')) {
+      return; // a menu, a dialog (dialogs.js) or a slider (its Home / End / arrows) has the keys
     }
     var onButton = tag === 'button' || tag === 'label';
     if (onButton && (e.key === ' ' || e.key === 'Enter')) return; // the browser presses it

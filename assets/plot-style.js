@@ -18,6 +18,19 @@
     best: {l: 12, r: 36, t: 8, b: 14},
   };
 
+  // Large screens: the plots' type, markers and margins grow with the viewport like the
+  // page's type (scale.css: 1 at 1366 x 768 and below, up to 3.2 on a 4K projector).
+  function viewScale() {
+    var u = Math.min(window.innerWidth, window.innerHeight * 1.778) / 1366;
+    return Math.round(Math.max(1, Math.min(3.2, u)) * 100) / 100;
+  }
+
+  // A phone's plots keep their type, margins and the legend above the plot in presenter mode
+  // too (screens.css: < 640 px): the plot area needs the width.
+  function narrow() {
+    return window.innerWidth < 640;
+  }
+
   function get(obj, path) {
     var parts = path.split('.');
     for (var i = 0; i < parts.length; i++) {
@@ -71,7 +84,9 @@
 
   function styleGraph(g, force) {
     if (!g || !g._fullLayout || !Array.isArray(g.data) || !g.layout) return;
-    var sig = (C.presenter ? 'P' : '-') + C.theme;
+    var vs = viewScale();
+    var wide = !narrow();
+    var sig = (C.presenter ? 'P' : '-') + C.theme + vs + wide;
     if (!force && g.__hpoData === g.data && g.__hpoLayout === g.layout && g.__hpoSig === sig) {
       return;
     }
@@ -82,7 +97,7 @@
     var kind = graphKind(host ? host.id : '');
     var L = g.layout;
     var b = L._hpoBase || (L._hpoBase = snapshotLayout(L));
-    var k = C.presenter ? FONT_SCALE : 1;
+    var k = (C.presenter && wide ? FONT_SCALE : 1) * vs;
     var cfg = config();
     var ink = colour(cfg ? cfg.plot.light.ink : '#1d2433');
     var lu = {};
@@ -102,13 +117,13 @@
     if (b.legend !== undefined) lu['legend.font.size'] = size(b.legend);
     if (kind === 'best' && b.legendAt) {
       // presenter: the larger legend goes down the right margin, clear of the status line
-      var at = C.presenter ? {orientation: 'v', x: 1.01, xanchor: 'left', y: 0, yanchor: 'bottom'}
+      var at = C.presenter && wide ? {orientation: 'v', x: 1.01, xanchor: 'left', y: 0, yanchor: 'bottom'}
         : b.legendAt;
       Object.keys(at).forEach(function (k) {
         lu['legend.' + k] = at[k];
       });
       // four racers must fit under the optimum's labels in the margin
-      if (C.presenter && b.legend !== undefined) lu['legend.font.size'] = Math.round(b.legend * 1.15);
+      if (C.presenter && b.legend !== undefined) lu['legend.font.size'] = Math.round(b.legend * 1.15 * vs);
     }
     if (b.plotBg !== undefined && !/rgba\(0, ?0, ?0, ?0\)|transparent/.test(String(b.plotBg))) {
       lu.plot_bgcolor = colour(b.plotBg);
@@ -129,20 +144,21 @@
     if (b.margin && add) {
       ['l', 'r', 't', 'b'].forEach(function (side) {
         if (typeof b.margin[side] === 'number') {
-          lu['margin.' + side] = b.margin[side] + (C.presenter ? add[side] : 0);
+          var more = C.presenter && wide ? add[side] : 0;
+          lu['margin.' + side] = Math.round((b.margin[side] + more) * vs);
         }
       });
     }
     // markers and lines: scaled from each trace's own size (array sizes are race.js's)
     var sizes = [], lines = [], rims = [], idx = [];
-    var m = C.presenter ? MARK_SCALE : 1;
+    var m = (C.presenter ? MARK_SCALE : 1) * vs;
     g.data.forEach(function (t, i) {
       if (t.type && t.type !== 'scatter' && t.type !== 'scattergl') return;
       var base = t._hpoBase || (t._hpoBase = {size: get(t, 'marker.size'),
         rim: get(t, 'marker.line.width'), line: get(t, 'line.width')});
       idx.push(i);
       sizes.push(typeof base.size === 'number' ? base.size * m : undefined);
-      rims.push(typeof base.rim === 'number' ? base.rim * (C.presenter ? 1.3 : 1) : undefined);
+      rims.push(typeof base.rim === 'number' ? base.rim * (C.presenter ? 1.3 : 1) * vs : undefined);
       lines.push(typeof base.line === 'number' ? base.line * m : undefined);
     });
     var tu = {};
@@ -196,6 +212,18 @@
   }
 
   C.styleAll = styleAll;
+
+  // A window that crosses a size (a projector plugged in, full screen): restyled once.
+  var lastScale = viewScale() + ' ' + narrow();
+  window.addEventListener('resize', function () {
+    clearTimeout(C.rescale);
+    C.rescale = setTimeout(function () {
+      var now = viewScale() + ' ' + narrow();
+      if (now === lastScale) return;
+      lastScale = now;
+      styleAll();
+    }, 150);
+  });
 
   // New graphs (a fourth panel, a new figure): a light scan.
   setInterval(hookGraphs, 1000);

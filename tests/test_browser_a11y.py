@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 from conftest import axe_script, wait_a11y_patched, wait_js, wait_revealed, wait_still
 from conftest import open_app as open_page
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 
 def open_app(page: Page, url: str) -> None:
@@ -179,3 +179,51 @@ def test_every_control_is_reachable_by_keyboard_and_named(a11y_page: Page, app_u
     page.keyboard.press("Enter")
     page.wait_for_function("() => document.getElementById('race-clock').dataset.state === 'paused'")
     expect(page.locator("#race-live")).not_to_be_empty()
+
+
+@pytest.mark.parametrize(
+    ("width", "height"), [(390, 844), (1024, 768)], ids=["phone", "projector-1024"]
+)
+def test_axe_finds_no_serious_violation_on_a_phone_or_an_old_projector(
+    browser: Browser, app_url: str, width: int, height: int
+) -> None:
+    """The phone's layout (one panel, its racer tabs, the menus across the screen) and the
+    1024-wide one (wrapped heads) pass axe too: idle, with the menus open, after a race, in
+    presenter mode and dark."""
+    axe_script()
+    phone = width < 640
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        bypass_csp=True,
+        has_touch=phone,
+        is_mobile=phone,
+    )
+    page = context.new_page()
+    open_app(page, app_url + "?theme=light")
+    assert_clean(page, f"{width}, idle")
+
+    page.click("#export-menu summary")
+    expect(page.locator("#export-csv")).to_be_visible()
+    assert_clean(page, f"{width}, export menu")
+    page.keyboard.press("Escape")
+
+    if phone:
+        page.click("#racer-tab-bayes")
+        expect(page.locator(".panel-bayes")).to_be_visible()
+    page.click("#bayes-settings summary")
+    expect(page.locator(".bs-pop")).to_be_visible()
+    assert_clean(page, f"{width}, Bayesian settings")
+    page.keyboard.press("Escape")
+    expect(page.locator(".bs-pop")).to_be_hidden()
+
+    finish_race(page)
+    assert_clean(page, f"{width}, race finished")
+
+    page.keyboard.press("p")
+    wait_js(page, "document.documentElement.dataset.presenter === 'true'")
+    page.keyboard.press("t")
+    wait_js(page, "document.documentElement.dataset.theme === 'dark'")
+    wait_still(page)
+    wait_a11y_patched(page)
+    assert_clean(page, f"{width}, presenter mode, dark")
+    context.close()

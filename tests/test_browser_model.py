@@ -254,6 +254,8 @@ def test_bayesian_settings_change_only_the_bayesian_race(
     page.click("#run-button")
     expect(page.locator("#race-status")).to_contain_text("Could not race")
     expect(page.locator("#race-status")).to_contain_text("κ")
+    expect(page.locator(".bs-pop")).to_be_hidden()  # a click outside ⚙ folds it
+    page.click("#bayes-settings summary")
     page.fill("#bayes-kappa", "2")
     page.press("#bayes-kappa", "Enter")
     expect(page.locator("#alert")).to_be_empty()
