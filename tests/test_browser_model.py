@@ -3,8 +3,8 @@
 Covers the Bayesian view switcher (each view's heatmap z is the decoded frame of the model at
 the current step, with its own colours and legend), the Bayesian settings (they change the
 Bayesian race and only it), the timeline scrubber (drag: clock, panels, budget bars and
-narration follow), narration, and many-seeds mode (bands and table agree with Python's
-summarise for the same settings). Screenshots of each view go to tests/artifacts/.
+narration follow) and narration. Many-seeds mode is in tests/test_browser_many.py.
+Screenshots of each view go to tests/artifacts/.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from hpo_race.app.model_data import BAYES_DEFAULTS, model_resolution
 from hpo_race.app.narration import narrate_trace
 from hpo_race.app.transport import dequantise, packed
 from hpo_race.strategies.internals import bayes_internals
-from hpo_race.strategies.race import DEFAULT_BUDGET, run, run_many
+from hpo_race.strategies.race import DEFAULT_BUDGET, run
 
 # ---------------------------------------------------------------- helpers
 
@@ -406,118 +406,3 @@ def test_the_model_view_follows_the_scrubber(page: Page, app_url: str, default_r
 
 
 # ---------------------------------------------------------------- many seeds
-
-
-def many_summary(page: Page) -> dict:
-    return page.evaluate("window.hpoMany.summary")
-
-
-def assert_summaries_agree(browser: dict, python: dict) -> None:
-    assert set(browser) == set(python)
-    for name, want in python.items():
-        got = browser[name]
-        assert got["relative"] == want["relative"]
-        assert got["minutes"] == want["minutes"]
-        for key in ("median", "q1", "q3"):
-            for a, b in zip(got[key], want[key], strict=True):
-                assert (a is None) == (b is None), (name, key)
-                if a is not None:
-                    assert math.isclose(a, b, abs_tol=2e-6), (name, key, a, b)
-        for target, reach in want["reach"].items():
-            assert got["reach"][target]["share"] == reach["share"], (name, target)
-            if reach["median_minutes"] is None:
-                assert got["reach"][target]["median_minutes"] is None
-            else:
-                assert math.isclose(
-                    got["reach"][target]["median_minutes"], reach["median_minutes"], abs_tol=1e-4
-                )
-        assert math.isclose(got["median_final_regret"], want["median_final_regret"], abs_tol=2e-6)
-
-
-def test_many_seeds_bands_and_table_agree_with_python(
-    page: Page, app_url: str, artifacts: Path
-) -> None:
-    errors = open_app(page, app_url)
-    posts = count_posts(page)
-    page.fill("#seed-input", "3")
-    page.press("#seed-input", "Enter")
-    choose(page, "side-tab", "Many seeds")
-    expect(page.locator("#many-card")).to_be_visible()
-    expect(page.locator("#help")).to_be_hidden()
-    expect(page.locator("#many-plot")).to_be_visible()
-    page.fill("#many-n", "12")
-    page.click("#many-run")
-    expect(page.locator("#many-run")).to_contain_text("Stop")
-    # progress is visible while it computes
-    wait_js(
-        page,
-        "(() => { const p = document.getElementById('many-progress');"
-        " return Number(p.dataset.done) > 0 && Number(p.dataset.done) < 12; })()",
-    )
-    expect(page.locator("#many-progress .mp-text")).to_contain_text("/12 races")
-    wait_js(page, "document.getElementById('app-root').dataset.many === 'done'", 60_000)
-    expect(page.locator("#many-progress .mp-text")).to_contain_text("12 races")
-    chunk_posts = posts_to(posts, "many-request")
-    assert 2 <= len(chunk_posts) <= 12
-    assert all(p["inputs"][0]["value"]["count"] <= 10 for p in chunk_posts)
-
-    python = run_many("smooth", RACING, DEFAULT_BUDGET, 3, repeats=12)["summary"]
-    browser = many_summary(page)
-    assert_summaries_agree(browser, python)
-
-    # the bands: median line and interquartile band per strategy, in the strategy's colour
-    plot = page.evaluate(
-        """() => Object.fromEntries(document.querySelector('#many-plot .js-plotly-plot')
-               .data.map(d => [d.uid, {y: Array.from(d.y), fill: d.fill || null,
-                                      colour: (d.line && d.line.color) || d.fillcolor}]))"""
-    )
-    for name in RACING:
-        assert plot[f"median-{name}"]["y"] == python[name]["median"]
-        assert plot[f"q1-{name}"]["y"] == python[name]["q1"]
-        assert plot[f"q3-{name}"]["fill"] == "tonexty"
-        assert plot[f"q3-{name}"]["y"] == python[name]["q3"]
-    # the table: median minutes to 90/95/99% and the share of races that got there
-    from hpo_race.app.theme import STRATEGY_STYLE
-
-    for name in RACING:
-        first = page.locator(f"#many-table tr[data-strategy={name}] td").first.inner_text()
-        assert first.strip() == STRATEGY_STYLE[name].glyph + STRATEGY_STYLE[name].short, first
-        for target in ("0.9", "0.95", "0.99"):
-            cell = page.locator(f"#many-table tr[data-strategy={name}] td[data-target='{target}']")
-            want = python[name]["reach"][target]
-            assert float(cell.get_attribute("data-share")) == want["share"]
-            minutes = cell.get_attribute("data-minutes")
-            if want["median_minutes"] is None:
-                assert minutes == ""
-                expect(cell).to_contain_text("—")
-            else:
-                assert math.isclose(float(minutes), want["median_minutes"], abs_tol=1e-4)
-                expect(cell).to_contain_text(f"{round(want['median_minutes'])} min")
-            expect(cell).to_contain_text(f"{round(100 * want['share'])}%")
-    page.screenshot(path=str(artifacts / "many-seeds.png"))
-
-    # vary the layout too: scores become fractions of each race's optimum
-    page.fill("#many-n", "4")
-    page.click("#many-vary label")
-    first = page.evaluate("window.hpoMany.run.nonce")
-    page.click("#many-run")
-    wait_js(
-        page,
-        f"window.hpoMany.run.nonce !== {first} && "
-        "document.getElementById('app-root').dataset.many === 'done'",
-        60_000,
-    )
-    python = run_many("smooth", RACING, DEFAULT_BUDGET, 3, repeats=4, vary_landscape=True)
-    assert_summaries_agree(many_summary(page), python["summary"])
-    assert many_summary(page)["bayes"]["relative"] is True
-    expect(page.locator("#many-progress .mp-text")).to_contain_text("4 races")
-
-    # a bad number of seeds gets a clear message
-    page.fill("#many-n", "500")
-    page.click("#many-run")
-    expect(page.locator("#alert")).to_contain_text("number of races must be a whole number")
-    expect(page.locator("#many-progress .mp-text")).to_contain_text("Could not race")
-    choose(page, "side-tab", "Guide")
-    expect(page.locator("#help")).to_be_visible()
-    expect(page.locator("#many-plot")).to_be_hidden()
-    assert errors == []

@@ -22,7 +22,8 @@ import pytest
 from conftest import open_app
 from playwright.sync_api import Page, expect
 from served import gunicorn, request
-from test_browser_classroom import export, race_to_the_end
+from test_browser_classroom import race_to_the_end
+from test_browser_predict_and_export import export
 
 ROOT = Path(__file__).resolve().parents[1]
 ASSETS = ROOT / "assets"
