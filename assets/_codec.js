@@ -220,6 +220,10 @@
     T.race.forEach(function (s) {
       settings[s.name] = raw[s.name] !== undefined ? raw[s.name] : defaults(s);
     });
+    // settings no link carries yet (the number of knobs): their defaults, as check_race fills
+    (T.engine_only || []).forEach(function (s) {
+      settings[s.name] = defaults(s);
+    });
     settings.strategies = racers.slice();
     settings.options = {};
     racers.forEach(function (name) {

@@ -345,6 +345,9 @@ def table_spec() -> dict[str, Any]:
     """The whole table as JSON, for the page's controls and its link codec."""
     return {
         "race": [s.spec() for s in RACE],
+        # settings links do not carry yet (the number of knobs): the page fills their
+        # defaults, as ``check_race`` does, so its settings read as Python's
+        "engine_only": [s.spec() for s in ENGINE_ONLY],
         "repeats": REPEATS.spec(),
         "vary_landscape": VARY_LANDSCAPE.spec(),
         "hyperband_alias": HYPERBAND_ALIAS.spec(),
