@@ -6,6 +6,8 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import brotli
 import pytest
@@ -141,3 +143,20 @@ def test_the_page_names_no_bundle_it_never_runs(client):
     # what it does run is all there: Dash's renderer, dcc, html, and plotly.js
     for part in ("dash_renderer", "/dcc/", "/html/", "/plotly-hpo-", "/page."):
         assert any(part in u for u in urls), part
+
+
+def test_a_fresh_app_serves_bundles_to_many_first_requests_at_once():
+    """Threaded workers (app/hall.py) may get several first requests at once: none is a 500."""
+    app = create_app()
+    urls = [u for u in page_urls(app.server.test_client()) if "_dash-component-suites" in u]
+    urls.append("/_dash-component-suites/dash/dcc/async-graph.js")
+    fresh = create_app()
+    start = threading.Barrier(8)
+
+    def first_request(i: int) -> int:
+        client = fresh.server.test_client()
+        start.wait(timeout=20)
+        return client.get(urls[i % len(urls)]).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert list(pool.map(first_request, range(8))) == [200] * 8
