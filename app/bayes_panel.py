@@ -81,12 +81,41 @@ def _row(label: str, html_for: str | None, control: Any, **extra: Any) -> html.D
     return html.Div(className="bs-row", children=[head, control], **extra)
 
 
+#: A number box of the settings panel (its id, value and bounds are added per option).
+_NUMBER = {"type": "number", "debounce": True, "className": "num-input bs-num"}
+
+
+def _explore_row(label: str, control_id: str, option: str, title: str) -> html.Div:
+    """A number row for an acquisition's exploration knob (ξ or κ): its box, its range."""
+    setting = OPTION[option]
+    return _row(
+        label,
+        control_id,
+        html.Div(
+            className="bs-inline",
+            children=[
+                dcc.Input(
+                    id=control_id,
+                    value=BAYES_DEFAULTS[option],
+                    min=setting.low,
+                    max=setting.high,
+                    step="any",
+                    **_NUMBER,
+                ),
+                html.Span(f"{setting.span()} · higher explores more", className="bs-hint"),
+            ],
+        ),
+        id=f"bs-row-{option}",
+        title=title,
+    )
+
+
 def settings_panel() -> html.Details:
     """Acquisition (+ ξ or κ), kernel, length scale, the edge prior and initial trials,
     folded behind ⚙."""
     initial = OPTION["n_initial"]
 
-    number = {"type": "number", "debounce": True, "className": "num-input bs-num"}
+    number = _NUMBER
     return html.Details(
         id=BAYES_SETTINGS,
         className="bayes-settings",
@@ -113,52 +142,18 @@ def settings_panel() -> html.Details:
                             BAYES_DEFAULTS["acquisition"],
                         ),
                     ),
-                    _row(
+                    _explore_row(
                         "ξ margin",
                         BAYES_XI,
-                        html.Div(
-                            className="bs-inline",
-                            children=[
-                                dcc.Input(
-                                    id=BAYES_XI,
-                                    value=BAYES_DEFAULTS["xi"],
-                                    min=OPTION["xi"].low,
-                                    max=OPTION["xi"].high,
-                                    step="any",
-                                    **number,
-                                ),
-                                html.Span(
-                                    f"{OPTION['xi'].span()} · higher explores more",
-                                    className="bs-hint",
-                                ),
-                            ],
-                        ),
-                        id="bs-row-xi",
-                        title="EI/PI only count improvements beyond the best by ξ "
+                        "xi",
+                        "EI/PI only count improvements beyond the best by ξ "
                         "(in units of the scores' spread): higher ξ explores more",
                     ),
-                    _row(
+                    _explore_row(
                         "κ weight",
                         BAYES_KAPPA,
-                        html.Div(
-                            className="bs-inline",
-                            children=[
-                                dcc.Input(
-                                    id=BAYES_KAPPA,
-                                    value=BAYES_DEFAULTS["kappa"],
-                                    min=OPTION["kappa"].low,
-                                    max=OPTION["kappa"].high,
-                                    step="any",
-                                    **number,
-                                ),
-                                html.Span(
-                                    f"{OPTION['kappa'].span()} · higher explores more",
-                                    className="bs-hint",
-                                ),
-                            ],
-                        ),
-                        id="bs-row-kappa",
-                        title="UCB = mean + κ · std: higher κ favours uncertain places",
+                        "kappa",
+                        "UCB = mean + κ · std: higher κ favours uncertain places",
                     ),
                     _row(
                         "Kernel",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from dash import Dash
@@ -34,7 +35,7 @@ class Bundle:
     name: str
     body: bytes
 
-    @property
+    @cached_property
     def url(self) -> str:
         digest = hashlib.blake2b(self.body, digest_size=8).hexdigest()
         stem, dot, ext = self.name.rpartition(".")

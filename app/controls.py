@@ -34,39 +34,43 @@ def segmented(component_id: str, options: list[tuple[Any, str, str]], value: Any
     )
 
 
+def _transport_button(
+    glyph: str, label: str, button_id: str, title: str, cls: str = "btn", glyph_cls: str = "glyph"
+) -> html.Button:
+    """One of the race's transport buttons: a glyph, its label, a tooltip saying what it does."""
+    return html.Button(
+        [html.Span(glyph, className=glyph_cls), label],
+        id=button_id,
+        className=cls,
+        title=title,
+        n_clicks=0,
+    )
+
+
 def transport() -> html.Div:
     """Run / Pause (one shows at a time), Step and Reset."""
     return html.Div(
         className="transport",
         children=[
-            html.Button(
-                [html.Span("▷", className="glyph"), "Run search"],
-                id=ids.RUN_BUTTON,
-                className="btn btn-primary",
-                title="Run the race (or carry on after a pause)",
-                n_clicks=0,
+            _transport_button(
+                "▷",
+                "Run search",
+                ids.RUN_BUTTON,
+                "Run the race (or carry on after a pause)",
+                "btn btn-primary",
             ),
-            html.Button(
-                [html.Span("❚❚", className="glyph glyph-pause"), "Pause"],
-                id=ids.PAUSE_BUTTON,
-                className="btn btn-primary",
-                title="Stop the clock",
-                n_clicks=0,
+            _transport_button(
+                "❚❚",
+                "Pause",
+                ids.PAUSE_BUTTON,
+                "Stop the clock",
+                "btn btn-primary",
+                "glyph glyph-pause",
             ),
-            html.Button(
-                [html.Span("▷|", className="glyph"), "Step"],
-                id=ids.STEP_BUTTON,
-                className="btn",
-                title="Move the shared clock on to the next finished trial",
-                n_clicks=0,
+            _transport_button(
+                "▷|", "Step", ids.STEP_BUTTON, "Move the shared clock on to the next finished trial"
             ),
-            html.Button(
-                [html.Span("↺", className="glyph"), "Reset"],
-                id=ids.RESET_BUTTON,
-                className="btn",
-                title="Clear the panels and start again",
-                n_clicks=0,
-            ),
+            _transport_button("↺", "Reset", ids.RESET_BUTTON, "Clear the panels and start again"),
         ],
     )
 

@@ -6,10 +6,10 @@ import json
 import numpy as np
 import pytest
 from conftest import rerun
+from test_cli import simulate_here
 
 from hpo_race.landscapes import get_landscape
 from hpo_race.strategies import STRATEGIES
-from hpo_race.strategies.cli import main
 from hpo_race.strategies.internals import bayes_internals
 from hpo_race.strategies.many import run_chunk
 from hpo_race.strategies.race import TRACE_VERSION, run, run_many
@@ -109,17 +109,10 @@ def test_links_do_not_carry_dims_until_the_page_has_a_control():
     assert read["dims"] == 2 and not problems
 
 
-def cli(capsys, *args):
-    try:
-        status = main(list(args))
-    except SystemExit as stop:
-        status = stop.code
-    out = capsys.readouterr()
-    return status, out.out, out.err
-
-
 def test_simulate_races_more_knobs(capsys):
-    status, out, err = cli(capsys, "--dims", "4", "--strategies", "grid,random", "--budget", "200")
+    status, out, err = simulate_here(
+        capsys, "--dims", "4", "--strategies", "grid,random", "--budget", "200"
+    )
     assert status == 0, err
     trace = json.loads(out)
     assert trace["settings"]["dims"] == 4 and len(trace["landscape"]["knobs"]) == 4
@@ -132,7 +125,7 @@ def test_simulate_races_more_knobs(capsys):
     ids=["too-many", "not-a-number", "measured"],
 )
 def test_simulate_refuses_bad_dims_in_one_line(capsys, args):
-    status, out, err = cli(capsys, *args)
+    status, out, err = simulate_here(capsys, *args)
     assert status == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and "knobs" in err.lower()
 
