@@ -1,7 +1,7 @@
 """Generic controls and the top bar's: transport buttons, race settings, a segmented switch.
 
 Layout pieces only: ``transport`` (Run / Pause / Step / Reset), ``settings_controls``
-(landscape, budget, seed, speed, Reveal) and ``segmented``, the small switch other pieces
+(landscape, knobs, budget, seed, speed, Reveal) and ``segmented``, the small switch other pieces
 build on. assets/race-player.js drives them.
 """
 
@@ -13,6 +13,7 @@ from typing import Any
 from dash import dcc, html
 
 from hpo_race.app import ids
+from hpo_race.strategies.settings import DIMS
 
 #: Animation speeds offered in the toolbar (1× plays the whole budget in BASE_SECONDS).
 SPEEDS = (0.5, 1, 2, 4)
@@ -75,6 +76,26 @@ def transport() -> html.Div:
     )
 
 
+def knobs_control() -> html.Div:
+    """How many knobs the racers tune (``DIMS``): the two on the axes plus extra ones."""
+    low, high = int(DIMS.low), int(DIMS.high)
+    return html.Div(
+        className="control control-knobs",
+        title=DIMS.help,
+        children=[
+            _label("Knobs", ids.DIMS_SELECT),
+            dcc.Dropdown(
+                id=ids.DIMS_SELECT,
+                options=[{"label": str(d), "value": d} for d in range(low, high + 1)],
+                value=DIMS.default,
+                clearable=False,
+                searchable=False,
+                className="knobs-select",
+            ),
+        ],
+    )
+
+
 def settings_controls(
     landscapes: Sequence[str],
     titles: Mapping[str, str],
@@ -85,7 +106,7 @@ def settings_controls(
     seed: int,
     max_seed: int,
 ) -> html.Div:
-    """Landscape, budget, speed, seed (+ the dice for a new landscape) and Reveal."""
+    """Landscape, knobs, budget, speed, seed (+ the dice for a new landscape) and Reveal."""
     return html.Div(
         className="settings",
         children=[
@@ -103,6 +124,7 @@ def settings_controls(
                     ),
                 ],
             ),
+            knobs_control(),
             html.Div(
                 className="control",
                 title=f"GPU minutes each search may spend "

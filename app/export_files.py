@@ -16,10 +16,13 @@ from typing import Any
 
 
 def export_name(settings: Mapping[str, Any], extension: str) -> str:
-    """A file name that says which race it is: hpo-race_smooth_layout0_800min_seed0.csv."""
+    """A file name that says which race it is: hpo-race_smooth_layout0_800min_seed0.csv
+    (…_layout0_4knobs_800min… when it has more than two knobs)."""
     budget = float(settings["budget"])
+    dims = int(settings.get("dims", 2))
+    knobs = f"_{dims}knobs" if dims != 2 else ""
     return (
-        f"hpo-race_{settings['landscape']}_layout{int(settings['landscape_seed'])}"
+        f"hpo-race_{settings['landscape']}_layout{int(settings['landscape_seed'])}{knobs}"
         f"_{budget:g}min_seed{int(settings['seed'])}.{extension}"
     )
 
@@ -35,8 +38,16 @@ def _real(knob: Mapping[str, Any], u: float) -> float:
     return float(f"{value:.6g}")
 
 
+def unit_columns(dims: int) -> list[str]:
+    """Names of the unit-coordinate columns: u, v for the axes, then u3 … ud."""
+    return ["u", "v", *(f"u{k}" for k in range(3, dims + 1))]
+
+
 def trials_csv(trace: Mapping[str, Any]) -> str:
-    """One row per trial, strategies in panel order, trials in the order they finished."""
+    """One row per trial, strategies in panel order, trials in the order they finished.
+
+    One real-unit column per knob (the two axes first) and one unit-coordinate column each.
+    """
     knobs = trace["landscape"]["knobs"]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -46,27 +57,23 @@ def trials_csv(trace: Mapping[str, Any]) -> str:
             "trial",
             "finished_at_gpu_minute",
             "cost_gpu_minutes",
-            _column(knobs[0]["name"]),
-            _column(knobs[1]["name"]),
-            "u",
-            "v",
+            *(_column(knob["name"]) for knob in knobs),
+            *unit_columns(len(knobs)),
             "score",
             "best_so_far",
         ]
     )
     for name, result in trace["strategies"].items():
         for i, trial in enumerate(result["trials"]):
-            u, v = trial["theta"]
+            theta = trial["theta"]
             writer.writerow(
                 [
                     name,
                     i + 1,
                     repr(float(trial["clock"])),
                     repr(float(trial["cost"])),
-                    repr(_real(knobs[0], u)),
-                    repr(_real(knobs[1], v)),
-                    repr(float(u)),
-                    repr(float(v)),
+                    *(repr(_real(knob, u)) for knob, u in zip(knobs, theta, strict=True)),
+                    *(repr(float(u)) for u in theta),
                     repr(float(trial["score"])),
                     repr(float(trial["best"])),
                 ]

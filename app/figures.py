@@ -26,7 +26,7 @@ from hpo_race.app.views import TARGET_SHARE
 from hpo_race.strategies import STRATEGIES
 
 #: Trace uids of a panel's front (probe) figure and back (landscape) figure, in trace order.
-PROBE_UIDS = ("ghosts", "halo", "probes", "latest", "best")
+PROBE_UIDS = ("ghosts", "halo", "probes", "latest", "best", "stack")
 LANDSCAPE_UIDS = ("landscape", "optimum")
 #: Extra trace of a racer with a good/bad split (TPE): rings round the trials counted good.
 GOOD_UID = "good"
@@ -280,6 +280,21 @@ def probe_figure(view: Mapping[str, Any], strategy: str) -> go.Figure:
             },
             text=[],
             hovertemplate="<b>best so far</b><br>%{text}<extra></extra>",
+        )
+    )
+    # With more than two knobs, how many trials share one (knob 1, knob 2) point of the
+    # projection: "×4" beside it (a grid in 4 knobs stacks its trials on a few points)
+    fig.add_trace(
+        go.Scatter(
+            uid="stack",
+            x=[],
+            y=[],
+            text=[],
+            mode="text",
+            textposition="top right",
+            textfont={"color": "#ffffff", "size": 13, "weight": 700, "shadow": "0 0 3px #000"},
+            cliponaxis=False,
+            hoverinfo="skip",
         )
     )
     fig.update_layout(**_panel_layout(view, show_axes=False))

@@ -30,6 +30,7 @@ LANDSCAPE_SELECT = "landscape-select"
 BUDGET_INPUT = "budget-input"
 SPEED_SELECT = "speed-select"
 SEED_INPUT = "seed-input"
+DIMS_SELECT = "dims-select"  # how many knobs the racers tune (2 … 6)
 DICE_BUTTON = "dice-button"
 LANDSCAPE_SEED = "landscape-seed"  # dcc.Store holding the drawn landscape seed
 LANDSCAPE_SEED_LABEL = "landscape-seed-label"
@@ -47,6 +48,8 @@ NOW_LABEL = "now-label"
 TAIL = {name: f"tail-{name}" for name in PANEL_ORDER}  # best-so-far from last trial to now
 #: The line under each panel: what the strategy just did and why (assets/narration.js).
 NARRATION = {name: f"narration-{name}" for name in PANEL_ORDER}
+#: Under each panel with more than two knobs: a strip per extra knob (assets/knobs.js).
+STRIPS = {name: f"strips-{name}" for name in PANEL_ORDER}
 SCRUBBER = "scrubber"  # the race clock's timeline over the best-score plot
 #: On a phone one panel shows at a time: a tab per racer picks it (assets/screens.js).
 RACER_TABS = "racer-tabs"

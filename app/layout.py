@@ -177,6 +177,8 @@ def panel(
                 ],
             ),
             html.Div(className="panel-stage", children=stage),
+            # one strip per knob off the axes, when there are more than two (assets/knobs.js)
+            html.Div(id=ids.STRIPS[name], className="knob-strips", hidden=True),
             budget_bar(name, budget, available),
             narration_line(name),
         ],

@@ -45,6 +45,7 @@ def model_key(settings: dict) -> dict:
         "peaks": settings["peaks"],
         "racers": settings["strategies"],
         "options": settings["options"],
+        "dims": settings["dims"],
     }
 
 

@@ -90,6 +90,7 @@ def _compute_race(settings: dict[str, Any]) -> dict[str, Any]:
         settings["landscape_seed"],
         settings.get("noise", 0.0),
         peaks=settings["peaks"],
+        dims=settings["dims"],
     )
     trace = run(
         scape,
@@ -141,9 +142,12 @@ def _compute_model(settings: dict[str, Any]) -> dict[str, Any]:
     n = len(trace["strategies"]["bayes"]["trials"])
     internals = packed(bayes_internals(trace, resolution=model_resolution(n)))
     scape = get_landscape(
-        settings["landscape"], settings["landscape_seed"], peaks=settings["peaks"]
+        settings["landscape"],
+        settings["landscape_seed"],
+        peaks=settings["peaks"],
+        dims=settings["dims"],
     )
-    ku, kv = scape.knobs
+    ku, kv = scape.knobs[:2]  # the axes; frames at d > 2 are slices (``internals["slice"]``)
     # the probes' colour range, so the GP mean and the probes share one score scale
     shown = cached_landscape_view(
         settings["landscape"], settings["landscape_seed"], settings["peaks"]
@@ -218,6 +222,7 @@ def many_chunk(settings: dict[str, Any]) -> dict[str, Any]:
             "options": settings["options"],
             "strategies": strategies,
             "peaks": peaks,
+            "dims": settings["dims"],
         }
 
         def compute(i: int = i) -> dict[str, Any]:
@@ -233,6 +238,7 @@ def many_chunk(settings: dict[str, Any]) -> dict[str, Any]:
                 noise=settings.get("noise", 0.0),
                 options=settings["options"],
                 peaks=peaks,
+                dims=settings["dims"],
             )
             return record
 

@@ -18,12 +18,18 @@ SCORE_DIGITS = 3
 ROUNDING = 5.01e-7
 
 
-def format_knob(value: float, log: bool) -> str:
-    """Real knob value as a person writes it: 3e-4 on log knobs, 0.25 on linear ones."""
+def format_knob(value: float, log: bool, digits: int = 1) -> str:
+    """Real knob value as a person writes it: 3e-4 on log knobs, 0.25 on linear ones, and a
+    whole number from 10 up on log knobs (a batch size of 38, not 4e1).
+
+    ``digits`` significant digits on log knobs, one more on linear ones.
+    """
+    if log and value >= 10:
+        return f"{value:.0f}"
     if log:
-        mantissa, exponent = f"{value:.0e}".split("e")
+        mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
         return f"{mantissa}e{int(exponent)}"
-    return f"{value:.2g}"
+    return f"{value:.{digits + 1}g}"
 
 
 def knob_point(theta: list[float], knobs: list[dict[str, Any]]) -> str:

@@ -151,6 +151,15 @@ def register_race_callbacks(app: Dash) -> None:
         prevent_initial_call=True,
     )
     app.clientside_callback(
+        clientside("knobsFor"),
+        Output(ids.DIMS_SELECT, "options"),
+        Output(ids.DIMS_SELECT, "value", allow_duplicate=True),
+        Input(ids.LANDSCAPE_SELECT, "value"),
+        State(ids.DIMS_SELECT, "value"),
+        State(ids.DIMS_SELECT, "options"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
         clientside("speed"),
         Output(ids.SINK["speed"], "data"),
         Input(ids.SPEED_SELECT, "value"),
@@ -171,6 +180,7 @@ def register_race_callbacks(app: Dash) -> None:
         Output(ids.LANDSCAPE_SEED_LABEL, "children"),
         Output(ids.BUDGET_INPUT, "value"),
         Output(ids.SEED_INPUT, "value"),
+        Output(ids.DIMS_SELECT, "value"),
         Input(ids.URL, "search"),
         Input(ids.DICE_BUTTON, "n_clicks"),
         State(ids.LANDSCAPE_SELECT, "options"),

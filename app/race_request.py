@@ -5,8 +5,9 @@ seeds, the exports) reads them through ``check_request``, so a bound or a messag
 once, in the table; the preview checks its few values with ``check_landscape``,
 ``check_budget``, ``check_seed`` and ``check_peaks``. Requests carry ``landscape``,
 ``landscape_seed``, ``budget``, ``seed``, ``peaks`` (the drawn landscape), ``racers`` (the
-line-up, 2–5 names), ``bayes`` (the Bayesian settings panel) and ``options`` (other racers'
-options, from a link). ``reply`` turns a server callback's work into its answer.
+line-up, 2–5 names), ``bayes`` (the Bayesian settings panel), ``options`` (other racers'
+options, from a link) and ``dims`` (how many knobs; absent or None means 2). ``reply`` turns a
+server callback's work into its answer.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from hpo_race.strategies.registry import DEFAULT_RACERS, RACERS
 from hpo_race.strategies.schema import SettingError
 from hpo_race.strategies.settings import (
     BUDGET,
+    DIMS,
     LANDSCAPE,
     LANDSCAPE_SEED,
     PAGE_RACERS,
@@ -52,6 +54,7 @@ REQUEST_KEYS = (
     "peaks",
     "racers",
     "options",
+    "dims",
 )
 
 
@@ -65,6 +68,7 @@ REQUEST_PROPS = (
     (ids.PEAKS, "data"),
     (ids.RACER_PICKER, "value"),
     (ids.RACER_OPTIONS, "data"),
+    (ids.DIMS_SELECT, "value"),
 )
 
 
@@ -125,6 +129,7 @@ def check_request(request: Any, what: str = "race") -> dict[str, Any]:
             "peaks": peaks,
             "strategies": racers,
             "options": options,
+            "dims": DIMS.default if request.get("dims") is None else request["dims"],
         }
     )
     settings["options"] = {k: v for k, v in settings["options"].items() if v}

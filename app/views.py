@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from hpo_race.app.narration import format_knob as narration_knob
 from hpo_race.app.narration import why_text
 from hpo_race.app.theme import STRATEGY_STYLE
 
@@ -29,11 +30,8 @@ FULL_SIZE = 12.0
 
 
 def format_knob(value: float, log: bool) -> str:
-    """A knob value as a teacher would write it: 3.2e-3 on log knobs, 0.25 otherwise."""
-    if log:
-        mantissa, exponent = f"{value:.1e}".split("e")
-        return f"{mantissa}e{int(exponent)}"
-    return f"{value:.3g}"
+    """A knob value for hover text, one digit finer than the narration's: 3.2e-3, 0.25, 38."""
+    return narration_knob(value, log, digits=2)
 
 
 def fidelity_label(fidelity: float) -> str:
@@ -71,7 +69,7 @@ def landscape_view(landscape: Any, resolution: int = HEATMAP_RESOLUTION) -> dict
     """What the panels need about a landscape: knobs, a real-unit heatmap, the optimum."""
     u_axis, v_axis, z = landscape.grid(resolution)
     edges = np.linspace(0.0, 1.0, resolution + 1)
-    ku, kv = landscape.knobs
+    ku, kv = landscape.knobs[:2]
     optimum = landscape.optimum
     z_list = [_round(row, 4) for row in np.asarray(z).tolist()]
     return {
@@ -105,18 +103,20 @@ def _running_best_index(scores: Sequence[float]) -> list[int]:
     return out
 
 
+def _knob_text(knob: Any, unit: float) -> str:
+    return f"{knob.short or knob.name} = {format_knob(float(knob.to_real(unit)), knob.log)}"
+
+
 def _hover(
     label: str, index: int, trial: Mapping[str, Any], knobs: Sequence[Any], why: str | None
 ) -> str:
-    ku, kv = knobs
-    x = float(ku.to_real(trial["theta"][0]))
-    y = float(kv.to_real(trial["theta"][1]))
-    text = (
-        f"<b>{label}</b> · trial {index + 1}<br>"
-        f"{ku.short or ku.name} = {format_knob(x, ku.log)} · "
-        f"{kv.short or kv.name} = {format_knob(y, kv.log)}<br>"
-        f"f(θ) = {trial['score']:.3f} · took {trial['cost']:.0f} GPU min"
-    )
+    theta = trial["theta"]
+    axes = " · ".join(_knob_text(k, u) for k, u in zip(knobs[:2], theta[:2], strict=True))
+    text = f"<b>{label}</b> · trial {index + 1}<br>{axes}<br>"
+    if len(knobs) > 2:  # the knobs off the axes, on a line of their own
+        extra = zip(knobs[2:], theta[2:], strict=True)
+        text += " · ".join(_knob_text(k, u) for k, u in extra) + "<br>"
+    text += f"f(θ) = {trial['score']:.3f} · took {trial['cost']:.0f} GPU min"
     fidelity = trial.get("fidelity")
     if isinstance(fidelity, int | float) and fidelity < 1:  # Hyperband stopped it early
         text += f"<br>stopped early: {fidelity_label(float(fidelity))} of full training"
@@ -156,12 +156,24 @@ def best_found(trace: Mapping[str, Any], order: Sequence[str]) -> dict[str, Any]
     return top
 
 
+def distinct_pairs(trials: Sequence[Mapping[str, Any]]) -> int:
+    """How many different (knob 1, knob 2) points the trials tried: what the panel's
+    projection shows (a grid in 4 knobs stacks many trials on each of a few points)."""
+    return len({(t["theta"][0], t["theta"][1]) for t in trials})
+
+
 def race_view(trace: Mapping[str, Any], landscape: Any) -> dict[str, Any]:
-    """The race as the animation plays it: per strategy, trials in real units, in clock order."""
+    """The race as the animation plays it: per strategy, trials in real units, in clock order.
+
+    With more than two knobs the panels show the projection onto the two axis knobs:
+    ``x``/``y`` are the axis knobs, ``extra`` one list of real values per further knob
+    (``knobs`` names all d, axes first), ``distinct`` the number of different axis points tried.
+    """
     settings = trace["settings"]
     optimum = float(trace["landscape"]["optimum"]["score"])
     target = TARGET_SHARE * optimum
-    ku, kv = landscape.knobs
+    knobs = landscape.knobs
+    ku, kv = knobs[:2]
     strategies: dict[str, Any] = {}
     for name, result in trace["strategies"].items():
         trials = result["trials"]
@@ -181,8 +193,7 @@ def race_view(trace: Mapping[str, Any], landscape: Any) -> dict[str, Any]:
             "best": best,
             "best_index": _running_best_index([float(t["score"]) for t in trials]),
             "text": [
-                _hover(label, i, t, (ku, kv), why_text(name, result, i))
-                for i, t in enumerate(trials)
+                _hover(label, i, t, knobs, why_text(name, result, i)) for i, t in enumerate(trials)
             ],
             "hit": hit,
             "spent": float(result["spent"]),
@@ -191,6 +202,13 @@ def race_view(trace: Mapping[str, Any], landscape: Any) -> dict[str, Any]:
             "ghost_y": _real(kv, [p[1] for p in unreached]),
             "shape": result.get("shape"),
         }
+        if len(knobs) > 2:
+            strategies[name]["extra"] = [
+                _real(knob, [t["theta"][k] for t in trials])
+                for k, knob in enumerate(knobs)
+                if k >= 2
+            ]
+            strategies[name]["distinct"] = distinct_pairs(trials)
         if any("good" in t for t in trials):  # TPE: its good/bad split at each proposal
             strategies[name]["good"] = [list(t.get("good", [])) for t in trials]
         if any("fidelity" in t for t in trials):  # Hyperband: runs stopped early
@@ -203,6 +221,8 @@ def race_view(trace: Mapping[str, Any], landscape: Any) -> dict[str, Any]:
         "landscape_seed": settings["landscape_seed"],
         "budget": float(settings["budget"]),
         "seed": settings["seed"],
+        "dims": len(knobs),
+        "knobs": [k.as_dict() for k in knobs],
         "end": max(clocks, default=0.0),
         "optimum": round(optimum, 6),
         "target": round(target, 6),

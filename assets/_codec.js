@@ -201,6 +201,16 @@
       problem(race.landscape_seed.url, 'does not apply: ' + what + ' with one layout', '0');
       raw.landscape_seed = 0;
     }
+    var knobs = race.dims;
+    if ((T.two_knobs_only || []).indexOf(landscape) >= 0 && raw.dims !== undefined &&
+      raw.dims !== knobs.default) {
+      var which = landscape === T.custom ? 'your drawn landscape'
+        : landscape + ' is measured data';
+      problem(knobs.url, 'does not apply: ' + which + ' with ' + knobs.default + ' knobs only',
+        encode(knobs, knobs.default));
+      raw.dims = knobs.default;
+      delete given.dims;
+    }
     var options = {};
     T.racers.forEach(function (r) {
       r.options.forEach(function (s) {
@@ -220,7 +230,7 @@
     T.race.forEach(function (s) {
       settings[s.name] = raw[s.name] !== undefined ? raw[s.name] : defaults(s);
     });
-    // settings no link carries yet (the number of knobs): their defaults, as check_race fills
+    // settings no link carries yet (ENGINE_ONLY): their defaults, as check_race fills them
     (T.engine_only || []).forEach(function (s) {
       settings[s.name] = defaults(s);
     });
@@ -276,7 +286,7 @@
   }
 
   // The page's race request (race.js: landscape, landscape_seed, budget, seed, bayes, peaks,
-  // racers, options) as codec settings.
+  // racers, options, dims) as codec settings.
   function fromRequest(req) {
     var T = table();
     var options = Object.assign({}, req.options || {});
@@ -288,6 +298,7 @@
       landscape_seed: req.landscape_seed,
       budget: req.budget,
       seed: req.seed,
+      dims: req.dims,
       peaks: req.landscape === T.custom ? req.peaks : null,
       strategies: racers,
       options: options,

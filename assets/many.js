@@ -326,7 +326,7 @@
     // Run × N (or Stop while running): the first chunk request.
     // peaks: a drawn landscape (draw.js); racers, options: the picker and other racers' options
     start: function (clicks, n, vary, landscape, lseed, budget, seed, bayes, peaks, racers,
-      options) {
+      options, dims) {
       if (MY.run && MY.run.active) {
         MY.run.active = false;
         setState('stopped');
@@ -344,6 +344,7 @@
         peaks: landscape === 'custom' ? peaks : null,
         racers: racers,
         options: options || {},
+        dims: dims,
         vary: Array.isArray(vary) && vary.indexOf('on') >= 0,
       };
       var run = {

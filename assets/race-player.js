@@ -63,8 +63,9 @@
     R.renderer.applyReveal();
   }
 
-  function pageSettings(landscape, lseed, budget, seed, bayes, peaks, racers, options) {
-    return R.request.pageSettings(landscape, lseed, budget, seed, bayes, peaks, racers, options);
+  function pageSettings(landscape, lseed, budget, seed, bayes, peaks, racers, options, dims) {
+    return R.request.pageSettings(landscape, lseed, budget, seed, bayes, peaks, racers, options,
+      dims);
   }
 
   function racingOptions(s) {
@@ -260,11 +261,11 @@
   window.dash_clientside.hpoRace = {
     // Run or Step: play/step the loaded race, or ask the server for the race of these settings.
     request: function (runClicks, stepClicks, landscape, lseed, budget, seed, bayes, peaks,
-      racers, options) {
+      racers, options, dims) {
       var trig = window.dash_clientside.callback_context.triggered;
       var action = trig.length && trig[0].prop_id.indexOf('step-button') === 0 ? 'step' : 'play';
       hookGraphs();
-      R.settings = pageSettings(landscape, lseed, budget, seed, bayes, peaks, racers, options);
+      R.settings = pageSettings(landscape, lseed, budget, seed, bayes, peaks, racers, options, dims);
       R.settingsKey = settingsKey(R.settings);
       if (R.view && R.viewKey === R.settingsKey) {
         if (action === 'step') step(); else play();
@@ -306,8 +307,8 @@
     },
 
     // Any setting changed: the loaded race no longer matches; clear and wait for a new Run.
-    settings: function (landscape, lseed, budget, seed, bayes, peaks, racers, options) {
-      R.settings = pageSettings(landscape, lseed, budget, seed, bayes, peaks, racers, options);
+    settings: function (landscape, lseed, budget, seed, bayes, peaks, racers, options, dims) {
+      R.settings = pageSettings(landscape, lseed, budget, seed, bayes, peaks, racers, options, dims);
       shareableUrl(R.settings);
       R.settingsKey = settingsKey(R.settings);
       if (R.view && R.viewKey === R.settingsKey) return noUpdate();
@@ -321,6 +322,19 @@
       }
       setStatus('Settings changed: press ▷ Run search to race.');
       return noUpdate();
+    },
+
+    // Measured and drawn landscapes have two knobs only: offer 2 alone and set it.
+    knobsFor: function (landscape, dims, options) {
+      var T = window.hpoCodec && window.hpoCodec.table();
+      var only = T && (T.two_knobs_only || []).indexOf(landscape) >= 0;
+      var low = T ? T.race.filter(function (s) {
+        return s.name === 'dims';
+      })[0].default : 2;
+      var next = (options || []).map(function (o) {
+        return {label: o.label, value: o.value, disabled: Boolean(only && o.value !== low)};
+      });
+      return [next, only && dims !== low ? low : noUpdate()];
     },
 
     speed: function (value) {
@@ -361,13 +375,13 @@
       if (byDice) {
         var seed = current;
         while (seed === current) seed = 1 + Math.floor(Math.random() * 99999);
-        return [nu, seed, 'layout #' + seed, nu, nu];
+        return [nu, seed, 'layout #' + seed, nu, nu, nu];
       }
       // one parser for links (link.js), which also says what it could not use
       if (window.hpoClassroom && window.hpoClassroom.raceFromLink) {
         return window.hpoClassroom.raceFromLink(search, options);
       }
-      var out = [nu, nu, nu, nu, nu];
+      var out = [nu, nu, nu, nu, nu, nu];
       var params = new URLSearchParams(search || '');
       var names = (options || []).map(function (o) {
         return o.value;

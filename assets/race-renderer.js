@@ -88,7 +88,45 @@
       colour.push(undefined);
     }
     if (idx.partial !== undefined) splitPartial(s, n, idx, data, traces);
+    if (idx.stack !== undefined) stackLabels(s, n, idx, data, traces);
     Plotly.update(g, data, {}, traces);
+  }
+
+  // How many of the first n trials share each (knob 1, knob 2) point, and the first trial at
+  // each point (in trial order).
+  function pointCounts(s, n) {
+    var counts = {};
+    var first = [];
+    for (var i = 0; s && i < n; i++) {
+      var key = s.x[i] + ',' + s.y[i];
+      if (!counts[key]) {
+        counts[key] = 0;
+        first.push(i);
+      }
+      counts[key] += 1;
+    }
+    return {counts: counts, first: first};
+  }
+  R.pointCounts = pointCounts; // knobs.js counts the distinct points the same way
+
+  // More than two knobs: the panel is a projection, so several trials can land on one
+  // (knob 1, knob 2) point; label each such point with how many share it ("×4").
+  function stackLabels(s, n, idx, data, traces) {
+    var points = s && s.extra ? pointCounts(s, n) : {counts: {}, first: []};
+    var sx = [], sy = [], st = [];
+    points.first.forEach(function (i) {
+      var c = points.counts[s.x[i] + ',' + s.y[i]];
+      if (c < 2) return;
+      sx.push(s.x[i]);
+      sy.push(s.y[i]);
+      st.push('×' + c);
+    });
+    traces.push(idx.stack);
+    data.x.push(sx);
+    data.y.push(sy);
+    data.text.push(st);
+    data['marker.color'].push(undefined);
+    if (data['marker.size']) data['marker.size'].push(undefined);
   }
 
   // A multi-fidelity racer (Hyperband): full runs stay in the probes trace, runs stopped

@@ -10,10 +10,10 @@ racers); each racer's options are on its class (``Strategy.OPTIONS``, reached th
   table, shipped to the page by ``table_spec``);
 - the CLI's flags (``strategies.cli``) and the controls' ranges, steps and defaults.
 
-``DIMS`` (how many knobs, 2 … 6) is a race setting of the engine and the CLI only for now
-(``ENGINE_ONLY``): the page races 2 knobs and its links do not carry it yet.
+``ENGINE_ONLY`` holds race settings the engine and the CLI take before the page has a
+control for them (none at the moment): links neither write nor read those.
 
-A link is a flat query: race settings by their URL keys (``landscape``, ``layout``,
+A link is a flat query: race settings by their URL keys (``landscape``, ``layout``, ``dims``,
 ``budget``, ``seed``, ``noise``, ``peaks``, ``racers``) and each racer's options by theirs
 (``acq``, ``xi``, ``ls`` … for Bayesian optimisation). ``hyperband=1`` is kept as an alias
 for adding Hyperband to the racers.
@@ -130,11 +130,20 @@ DIMS = Setting(
 )
 _DEFAULT_LINEUP = ",".join(DEFAULT_RACERS)
 #: Race settings in the order a link writes them.
-RACE: tuple[Setting, ...] = (LANDSCAPE, LANDSCAPE_SEED, BUDGET, SEED, NOISE, PEAKS, RACERS_SETTING)
+RACE: tuple[Setting, ...] = (
+    LANDSCAPE,
+    LANDSCAPE_SEED,
+    DIMS,
+    BUDGET,
+    SEED,
+    NOISE,
+    PEAKS,
+    RACERS_SETTING,
+)
 #: Race settings the engine and the CLI take but the page does not offer yet: links neither
 #: write nor read them (so the page never shows a race it did not run) until the page has a
-#: control for them (issue 15's knobs control moves ``DIMS`` into ``RACE``).
-ENGINE_ONLY: tuple[Setting, ...] = (DIMS,)
+#: control for them; then they move into ``RACE``.
+ENGINE_ONLY: tuple[Setting, ...] = ()
 #: Every race setting ``check_race`` and the CLI know.
 ALL_RACE: tuple[Setting, ...] = (*RACE, *ENGINE_ONLY)
 #: Landscapes with no d-knob form (measured data, drawn peaks).
@@ -310,6 +319,11 @@ def from_query(query: Mapping[str, str]) -> tuple[dict[str, Any], list[dict[str,
         what = "your drawn landscape" if landscape == CUSTOM else f"{landscape} is measured data,"
         problem(LANDSCAPE_SEED.url, f"does not apply: {what} with one layout", "0")
         raw["landscape_seed"] = 0
+    if landscape in TWO_KNOBS_ONLY and raw.get("dims", DIMS.default) != DIMS.default:
+        what = "your drawn landscape" if landscape == CUSTOM else f"{landscape} is measured data"
+        default = DIMS.encode(DIMS.default)
+        problem(DIMS.url, f"does not apply: {what} with {default} knobs only", default)
+        raw["dims"] = DIMS.default
     by_url = option_by_url()
     options: dict[str, dict[str, Any]] = {}
     for key, (name, setting) in by_url.items():
@@ -355,6 +369,7 @@ def table_spec() -> dict[str, Any]:
         "racers_allowed": _page_allowed(RACERS_SETTING),
         "racers": [r.spec() for r in RACERS.values()],
         "unseeded": [name for name in (*LANDSCAPES, CUSTOM) if not seeded(name)],
+        "two_knobs_only": list(TWO_KNOBS_ONLY),
         "custom": CUSTOM,
         # what a drawn landscape's peaks string may be (landscapes/custom.py)
         "peaks": {

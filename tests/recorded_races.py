@@ -28,6 +28,7 @@ LINKS = (
     "landscape=smooth&seed=9&kernel=rbf&ls=0.1&racers=grid,bayes,tpe,halving"
     "&tpe_init=5&sh_eta=2&hb_eta=2",
     "landscape=bumpy&layout=4&budget=300&seed=2&racers=bayes,hyperband,halving&acq=pi&xi=0.05",
+    "landscape=smooth&dims=4&seed=3&racers=grid,random,bayes,tpe",
 )
 
 

@@ -102,11 +102,31 @@ def test_two_knob_landscapes_refuse_more_knobs_as_a_setting(landscape):
     assert err.value.field == "dims"
 
 
-def test_links_do_not_carry_dims_until_the_page_has_a_control():
-    settings = check_race({"dims": 2})
-    assert "dims" not in to_query(settings)
-    read, problems = from_query({"dims": "4"})
-    assert read["dims"] == 2 and not problems
+def test_a_link_carries_the_number_of_knobs():
+    settings = check_race({"dims": 4})
+    query = to_query(settings)
+    assert query["dims"] == "4"
+    read, problems = from_query(query)
+    assert read == settings and not problems
+
+
+@pytest.mark.parametrize("landscape", ["svm-digits", "custom"])
+def test_a_link_with_knobs_on_a_two_knob_landscape_says_so_and_races_two(landscape):
+    query = {"landscape": landscape, "dims": "4"}
+    if landscape == "custom":
+        query["peaks"] = "0.5,0.5,0.9,0.2"
+    read, problems = from_query(query)
+    assert read["dims"] == 2
+    (problem,) = problems
+    assert problem["param"] == "dims" and problem["fallback"] == "2"
+    assert "2 knobs only" in problem["why"]
+
+
+@pytest.mark.parametrize("text", ["7", "1", "four", "4.5"])
+def test_a_link_with_a_nonsense_number_of_knobs_falls_back_to_two(text):
+    read, problems = from_query({"dims": text})
+    assert read["dims"] == 2
+    assert [p["param"] for p in problems] == ["dims"]
 
 
 def test_simulate_races_more_knobs(capsys):
