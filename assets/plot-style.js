@@ -150,22 +150,25 @@
       });
     }
     // markers and lines: scaled from each trace's own size (array sizes are race.js's)
-    var sizes = [], lines = [], rims = [], idx = [];
+    var sizes = [], lines = [], rims = [], texts = [], idx = [];
     var m = (C.presenter ? MARK_SCALE : 1) * vs;
     g.data.forEach(function (t, i) {
       if (t.type && t.type !== 'scatter' && t.type !== 'scattergl') return;
       var base = t._hpoBase || (t._hpoBase = {size: get(t, 'marker.size'),
-        rim: get(t, 'marker.line.width'), line: get(t, 'line.width')});
+        rim: get(t, 'marker.line.width'), line: get(t, 'line.width'),
+        text: get(t, 'textfont.size')});
       idx.push(i);
       sizes.push(typeof base.size === 'number' ? base.size * m : undefined);
       rims.push(typeof base.rim === 'number' ? base.rim * (C.presenter ? 1.3 : 1) * vs : undefined);
       lines.push(typeof base.line === 'number' ? base.line * m : undefined);
+      texts.push(typeof base.text === 'number' ? size(base.text) : undefined);
     });
     var tu = {};
     if (idx.length) {
       tu['marker.size'] = sizes;
       tu['marker.line.width'] = rims;
       tu['line.width'] = lines;
+      tu['textfont.size'] = texts; // the "×4" labels of stacked points (a text trace)
     }
     try {
       if (idx.length) Plotly.update(g, tu, lu, idx);

@@ -59,6 +59,8 @@ def sample_settings(n: int, seed: int = 7) -> list[dict]:
                 r: {o.name: option_value(o, rng) for o in RACERS[r].options} for r in racers
             },
         }
+        if landscape in ("smooth", "bumpy", "one-knob"):
+            raw["dims"] = 2 + i % 5  # every number of knobs somewhere
         if landscape == "custom":
             raw["peaks"] = encode_peaks(
                 [{"u": 0.3, "v": 0.6, "height": 0.8, "width": 0.1 + 0.01 * i}]
@@ -117,6 +119,11 @@ def test_the_page_codec_reads_links_as_python_does(page: Page, app_url: str) -> 
         {"racers": "grid,random,bayes,tpe,halving", "hyperband": "1"},
         {"xi": "99", "tpe_init": "0", "sh_eta": "9", "hb_smax": "auto", "acq": "UCB"},
         {"racers": "halving,grid", "sh_rmin": "0.05", "kernel": "RBF"},
+        {"dims": "5"},
+        {"dims": "9", "landscape": "bumpy"},
+        {"dims": "3.0"},
+        {"landscape": "svm-digits", "dims": "3"},
+        {"landscape": "custom", "dims": "4", "peaks": "0.5,0.5,0.9,0.2"},
     ]
     for query in links:
         expected, problems = from_query(query)
@@ -140,6 +147,8 @@ def test_the_page_codec_reads_links_as_python_does(page: Page, app_url: str) -> 
         ("landscape=svm-digits&layout=7", "layout", "measured data"),
         ("hyperband=on", "hyperband", "must be 1 (on) or 0 (off)"),
         ("racers=grid", "racers", "2 to 5 different names"),
+        ("dims=8", "dims", "must be a whole number from 2 to 6"),
+        ("landscape=svm-digits&dims=4", "dims", "2 knobs only"),
     ],
 )
 def test_every_broken_link_gets_its_notice(page: Page, app_url: str, query, param, says) -> None:
