@@ -385,3 +385,28 @@ def clipboard_page(browser: Browser, app_url: str) -> Iterator[Page]:
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app_url.rstrip("/"))
     yield context.new_page()
     context.close()
+
+
+# ---------------------------------------------------------------- every screen in the room
+
+#: Each viewport: its size, and the least font size (px) of the summary, the budget lines and
+#: the narration, and of the Bayesian view switcher, in normal and in presenter mode.
+SCREENS = {
+    "phone": {"size": (390, 844), "text": (13, 13), "switch": (12, 12)},
+    "1024": {"size": (1024, 768), "text": (12, 15), "switch": (12, 12)},
+    "1366": {"size": (1366, 768), "text": (12, 15), "switch": (12, 12)},
+    "1920": {"size": (1920, 1080), "text": (16, 24), "switch": (16, 18)},
+    "4k": {"size": (3840, 2160), "text": (32, 45), "switch": (32, 36)},
+}
+
+
+@pytest.fixture
+def screen_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A page at the screen's size; the phone's context emulates touch."""
+    width, height = SCREENS[request.param]["size"]
+    phone = width < 640
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, has_touch=phone, is_mobile=phone
+    )
+    yield context.new_page()
+    context.close()

@@ -13,9 +13,9 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
-from conftest import open_app, wait_js, wait_state
+from conftest import SCREENS, open_app, wait_js, wait_state
 from playwright.sync_api import Page, expect
-from test_browser_screens import SCREENS, check, race_to_the_end, screen_page  # noqa: F401
+from test_browser_screens import check, race_to_the_end
 
 from hpo_race.app.model_data import model_payload, race_payload
 from hpo_race.strategies.settings import from_query

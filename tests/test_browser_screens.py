@@ -14,24 +14,21 @@ Screenshots of each width go to tests/artifacts/screens-*.png.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import open_app, pick_racer, wait_js, wait_revealed, wait_state, wait_still
+from conftest import (
+    SCREENS,
+    open_app,
+    pick_racer,
+    wait_js,
+    wait_revealed,
+    wait_state,
+    wait_still,
+)
 from playwright.sync_api import Browser, Page, expect
 
 FIVE = "grid,random,bayes,hyperband,tpe"
-
-#: Each viewport: its size, and the least font size (px) of the summary, the budget lines and
-#: the narration, and of the Bayesian view switcher, in normal and in presenter mode.
-SCREENS = {
-    "phone": {"size": (390, 844), "text": (13, 13), "switch": (12, 12)},
-    "1024": {"size": (1024, 768), "text": (12, 15), "switch": (12, 12)},
-    "1366": {"size": (1366, 768), "text": (12, 15), "switch": (12, 12)},
-    "1920": {"size": (1920, 1080), "text": (16, 24), "switch": (16, 18)},
-    "4k": {"size": (3840, 2160), "text": (32, 45), "switch": (32, 36)},
-}
 
 #: What the user can press, drag, type into or pick (Plotly's hover toolbar aside).
 CONTROLS = (
@@ -159,18 +156,6 @@ def race_to_the_end(page: Page, tap: bool) -> None:
     page.evaluate("window.hpoRace.api.setSpeed(40)")
     wait_state(page, "finished")
     wait_revealed(page)
-
-
-@pytest.fixture
-def screen_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
-    """A page at the screen's size; the phone's context emulates touch."""
-    width, height = SCREENS[request.param]["size"]
-    phone = width < 640
-    context = browser.new_context(
-        viewport={"width": width, "height": height}, has_touch=phone, is_mobile=phone
-    )
-    yield context.new_page()
-    context.close()
 
 
 @pytest.mark.parametrize(
