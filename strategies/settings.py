@@ -10,8 +10,9 @@ racers); each racer's options are on its class (``Strategy.OPTIONS``, reached th
   table, shipped to the page by ``table_spec``);
 - the CLI's flags (``strategies.cli``) and the controls' ranges, steps and defaults.
 
-``DIMS`` (how many knobs, 2 … 6) is a race setting of the engine and the CLI only for now
-(``ENGINE_ONLY``): the page races 2 knobs and its links do not carry it yet.
+``DIMS`` (how many knobs, 2 … 6) and ``WORKERS`` (how many trials a racer runs at once,
+1 … 32) are race settings of the engine and the CLI only for now (``ENGINE_ONLY``): the page
+races 2 knobs on one worker and its links do not carry them yet.
 
 A link is a flat query: race settings by their URL keys (``landscape``, ``layout``,
 ``budget``, ``seed``, ``noise``, ``peaks``, ``racers``) and each racer's options by theirs
@@ -128,13 +129,29 @@ DIMS = Setting(
     high=MAX_DIMS,
     step=1,
 )
+#: How many trials each racer may run at once (GPUs): the budget stays GPU minutes summed over
+#: them (issue 16, ``strategies.race``).
+MAX_WORKERS = 32
+WORKERS = Setting(
+    "workers",
+    "int",
+    1,
+    "Workers (GPUs)",
+    "How many trials each racer runs at once, one per GPU; the budget is GPU minutes summed "
+    "over all of them",
+    url="workers",
+    low=1,
+    high=MAX_WORKERS,
+    step=1,
+)
 _DEFAULT_LINEUP = ",".join(DEFAULT_RACERS)
 #: Race settings in the order a link writes them.
 RACE: tuple[Setting, ...] = (LANDSCAPE, LANDSCAPE_SEED, BUDGET, SEED, NOISE, PEAKS, RACERS_SETTING)
 #: Race settings the engine and the CLI take but the page does not offer yet: links neither
 #: write nor read them (so the page never shows a race it did not run) until the page has a
-#: control for them (issue 15's knobs control moves ``DIMS`` into ``RACE``).
-ENGINE_ONLY: tuple[Setting, ...] = (DIMS,)
+#: control for them (issue 15's knobs control moves ``DIMS`` into ``RACE``, issue 16's
+#: workers control ``WORKERS``).
+ENGINE_ONLY: tuple[Setting, ...] = (DIMS, WORKERS)
 #: Every race setting ``check_race`` and the CLI know.
 ALL_RACE: tuple[Setting, ...] = (*RACE, *ENGINE_ONLY)
 #: Landscapes with no d-knob form (measured data, drawn peaks).
@@ -345,7 +362,7 @@ def table_spec() -> dict[str, Any]:
     """The whole table as JSON, for the page's controls and its link codec."""
     return {
         "race": [s.spec() for s in RACE],
-        # settings links do not carry yet (the number of knobs): the page fills their
+        # settings links do not carry yet (knobs, workers): the page fills their
         # defaults, as ``check_race`` does, so its settings read as Python's
         "engine_only": [s.spec() for s in ENGINE_ONLY],
         "repeats": REPEATS.spec(),
@@ -387,6 +404,7 @@ __all__ = [
     "REPEATS",
     "SEED",
     "VARY_LANDSCAPE",
+    "WORKERS",
     "check_race",
     "from_query",
     "to_query",
