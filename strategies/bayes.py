@@ -284,7 +284,8 @@ class BayesStrategy(Strategy):
         from every pending point (a space-filling extra initial point; no randomness)."""
         d2 = np.square(self._candidates[:, None, :] - pending[None, :, :]).sum(axis=2)
         self._next = self._candidates[int(np.argmax(d2.min(axis=1)))].copy()
-        return self._next.copy(), {**self._initial_why(), "pending": len(pending)}
+        why = {**self._initial_why(), "fill": "farthest", "pending": len(pending)}
+        return self._next.copy(), why
 
     def _believe(self, pending: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
         """Kriging believer: propose as if every pending point had scored the GP's posterior
@@ -433,7 +434,8 @@ class BayesStrategy(Strategy):
     def explain_next(self) -> dict[str, Any]:
         """Why ``ask`` proposes what it does, as facts (computed in ``tell``); the app words
         them (``app.narration``). With trials pending, ``pending`` says how many points the
-        choice conditioned on.
+        choice conditioned on; an extra space-filling initial point (no result in yet, the
+        initial design all running) has ``fill: "farthest"``.
 
         ``mean_rank`` / ``std_rank`` are the fractions of the candidate set with a lower
         posterior mean / std than the proposal; ``mode`` is "exploit" when its mean stands out
