@@ -19,8 +19,8 @@ Rules (each one tested):
   at that moment: both non-decreasing down the list, so best-so-far against GPU minutes is
   ``(clock, best)``. With k > 1 each trial also records ``start`` and ``end`` (wall-clock
   minutes) and ``worker`` (0 … k−1), so best-so-far against the wall clock is ``(end,
-  best)``. ``clock`` is also the smallest budget with which the same race gets that result
-  at the same minute (every trial started before it still fits).
+  best)``. A budget of ``clock`` would have been enough for the same race to get that
+  result at the same minute (every trial started before it still fits).
 - With one worker each trial starts when the previous ends, ``end`` equals ``clock``, and
   the fields are left out: a one-worker trace is byte-identical to one from before workers
   existed (tests/test_workers.py compares with traces recorded then).
