@@ -190,6 +190,36 @@ def drive_in_parallel(strategy, landscape, workers: int, trials: int, rng) -> li
 
 
 @pytest.mark.parametrize("dims", [2, 4])
+@pytest.mark.parametrize("name", ALL)
+def test_every_racer_keeps_ask_start_tell_with_trials_pending(name, dims):
+    """Up to 4 trials pending, results told in a shuffled order: ask is repeatable until a
+    start or a tell, a start moves it to another point (or to None: nothing to start until a
+    result is in), and nothing pending is ever asked again while it is pending."""
+    land = get_landscape("smooth", dims=dims)
+    budget = 100.0 if name == "halving" else 300.0  # halving: a first rung of under 40
+    strategy = STRATEGIES[name](np.random.default_rng(3), budget, land.cost_model, dims=dims)
+    rng, told, waits = np.random.default_rng(4), 0, 0
+    while told < 40:
+        theta = strategy.ask()
+        if theta is not None and len(strategy.pending) < 4:
+            info = strategy.trial_info()
+            assert np.array_equal(theta, strategy.ask()) and info == strategy.trial_info()
+            assert not any(np.array_equal(theta, p) for p in strategy.pending_points())
+            strategy.start(theta)
+            assert not np.array_equal(theta, strategy.ask())
+            continue
+        if not strategy.pending:
+            break  # done (grid's lattice, halving's schedule)
+        waits += theta is None
+        point, _ = strategy.pending[int(rng.integers(len(strategy.pending)))]
+        strategy.tell(point, float(land.score(point)[0]))
+        told += 1
+    assert told == 40 or (strategy.ask() is None and name in ("grid", "halving"))
+    if name in ("hyperband", "halving"):
+        assert waits > 0  # synchronous rungs: workers wait while a rung drains
+
+
+@pytest.mark.parametrize("dims", [2, 4])
 def test_the_bayesian_racer_never_proposes_a_pending_point(dims):
     land = get_landscape("bumpy", dims=dims)
     bayes = STRATEGIES["bayes"](np.random.default_rng(1), 800.0, land.cost_model, dims=dims)
