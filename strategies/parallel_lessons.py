@@ -87,18 +87,3 @@ def first_share(
     mine = np.array(reach_times(landscape, racer, workers, tuple(seeds), float(budget))["wall"])
     theirs = np.array(reach_times(landscape, other, workers, tuple(seeds), float(budget))["wall"])
     return float(np.mean(mine < theirs))
-
-
-def wall_ratio(
-    landscape: str,
-    racer: str,
-    other: str,
-    workers: int,
-    seeds: Sequence[int] = LESSON_SEEDS,
-    budget: float = DEFAULT_BUDGET,
-) -> float | None:
-    """``racer``'s median wall-clock minutes to the target over ``other``'s (below 1: a
-    lead); None when either median is (fewer than half of its races got there)."""
-    facts = reach_facts(landscape, [racer, other], [workers], seeds, budget)
-    a, b = facts[racer][workers]["median_wall"], facts[other][workers]["median_wall"]
-    return None if a is None or b is None else a / b

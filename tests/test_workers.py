@@ -29,7 +29,12 @@ from hpo_race.strategies.settings import (
     table_spec,
     to_query,
 )
-from hpo_race.strategies.summary import compact_race, minutes_to_reach, wall_minutes_to_reach
+from hpo_race.strategies.summary import (
+    compact_race,
+    minutes_to_reach,
+    summarise_compact,
+    wall_minutes_to_reach,
+)
 
 ALL = list(RACERS)
 ROUNDING = 1e-3  # start, end, cost and clock are each rounded to 4 decimals
@@ -332,3 +337,19 @@ def test_simulate_refuses_bad_workers_in_one_line(capsys, value):
     status, out, err = simulate_here(capsys, "--workers", value)
     assert status == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and "workers" in err.lower()
+
+
+def test_many_seeds_on_workers_also_summarise_the_wall_clock():
+    many = run_many("one-knob", ["random", "hyperband"], 400.0, seed=2, repeats=4, workers=8)
+    for row in many["summary"].values():
+        for target, gpu in row["reach"].items():  # the same races get there, on either clock
+            assert row["reach_wall"][target]["share"] == gpu["share"]
+    hyperband = many["summary"]["hyperband"]
+    gpu, wall = hyperband["reach"]["0.9"], hyperband["reach_wall"]["0.9"]
+    assert gpu["share"] == 1.0 and wall["median_minutes"] < gpu["median_minutes"]
+    one = run_many("one-knob", ["random"], 400.0, seed=2, repeats=2)
+    assert "reach_wall" not in one["summary"]["random"]
+    records = [compact_race(r) for r in many["races"]]
+    records[1]["strategies"]["random"].pop("reach_wall")
+    with pytest.raises(ValueError, match="wall-clock"):
+        summarise_compact(records)
