@@ -284,6 +284,14 @@ def test_a_synchronous_rung_asks_nothing_while_its_runs_are_pending():
     assert halving.rung == 1 and halving.ask() is not None
 
 
+def test_the_model_view_refuses_a_race_on_workers_rather_than_replay_it_wrongly():
+    from hpo_race.strategies.internals import bayes_internals
+
+    with pytest.raises(ValueError, match="one worker"):
+        bayes_internals(run("smooth", ["bayes"], 100.0, workers=2), resolution=4)
+    assert bayes_internals(run("smooth", ["bayes"], 100.0), resolution=4)["frames"]
+
+
 # ---------------------------------------------------------------- the clocks
 
 
