@@ -36,8 +36,8 @@ optimization", in *Computational Intelligence in Expensive Optimization Problems
 2010): each pending point is given the GP's posterior mean there as a fantasy observation,
 the GP is re-conditioned with its fitted hyperparameters (never fitted on fantasies), and
 the acquisition is maximised as usual; the fantasies count as observations throughout
-(the incumbent, the local candidates, ``MIN_GAP``), so a pending point is never proposed
-again, and its fantasy's zero-ish std makes its neighbourhood unattractive. The initial
+(the incumbent, the local candidates, ``MIN_GAP``, ``why``'s ``distance_to_best``), so a
+pending point is never proposed again, and its fantasy's zero-ish std makes its neighbourhood unattractive. The initial
 design goes out first (one Latin-hypercube point per worker while they last); if every
 initial point is pending and no result is in yet, a free worker gets the Sobol candidate
 farthest from the pending points. With one worker nothing is pending at a ``tell`` and
