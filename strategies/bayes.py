@@ -37,11 +37,11 @@ optimization", in *Computational Intelligence in Expensive Optimization Problems
 the GP is re-conditioned with its fitted hyperparameters (never fitted on fantasies), and
 the acquisition is maximised as usual; the fantasies count as observations throughout
 (the incumbent, the local candidates, ``MIN_GAP``, ``why``'s ``distance_to_best``), so a
-pending point is never proposed again, and its fantasy's zero-ish std makes its neighbourhood unattractive. The initial
-design goes out first (one Latin-hypercube point per worker while they last); if every
-initial point is pending and no result is in yet, a free worker gets the Sobol candidate
-farthest from the pending points. With one worker nothing is pending at a ``tell`` and
-every choice is exactly the sequential one.
+pending point is never proposed again, and its fantasy's near-zero std makes its
+neighbourhood unattractive. The initial design goes out first (one Latin-hypercube point
+per worker while they last); if every initial point is pending and no result is in yet, a
+free worker gets the Sobol candidate farthest from the pending points. With one worker
+nothing is pending at a ``tell`` and every choice is exactly the sequential one.
 
 Cost of a step (≈ 1–1.3 ms at n = 30–100 on one core, flat in n; it was 3–4 ms at n = 80):
 the 1,024 Sobol candidates are scored through ``GaussianProcess.predict_fixed``, which
