@@ -29,6 +29,20 @@ seed): the same share of races reaching 95 % / 99 % of the optimum and the same 
 regret as refitting every step (bumpy 0.91 vs 0.90 at 95 %), while svm-digits, whose cheap
 ridge gives Bayes ~90 trials, spends ~25 % less time per race.
 
+Several workers (issue 16): ``ask`` may be called for a free worker while other trials are
+still running (pending, ``Strategy.start``). The choice then conditions on them with the
+kriging believer (Ginsbourger, Le Riche & Carraro, "Kriging is well-suited to parallelize
+optimization", in *Computational Intelligence in Expensive Optimization Problems*, Springer
+2010): each pending point is given the GP's posterior mean there as a fantasy observation,
+the GP is re-conditioned with its fitted hyperparameters (never fitted on fantasies), and
+the acquisition is maximised as usual; the fantasies count as observations throughout
+(the incumbent, the local candidates, ``MIN_GAP``, ``why``'s ``distance_to_best``), so a
+pending point is never proposed again, and its fantasy's near-zero std makes its
+neighbourhood unattractive. The initial design goes out first (one Latin-hypercube point
+per worker while they last); if every initial point is pending and no result is in yet, a
+free worker gets the Sobol candidate farthest from the pending points. With one worker
+nothing is pending at a ``tell`` and every choice is exactly the sequential one.
+
 Cost of a step (≈ 1–1.3 ms at n = 30–100 on one core, flat in n; it was 3–4 ms at n = 80):
 the 1,024 Sobol candidates are scored through ``GaussianProcess.predict_fixed``, which
 extends k* and L⁻¹k* by one row per new point between refits instead of re-solving; the top
@@ -38,6 +52,7 @@ which land a median 2e-4 from the converged maximiser (100-seed reach shares as 
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import Any
 
@@ -209,11 +224,25 @@ class BayesStrategy(Strategy):
         self._last_refit = 0  # number of points at the last hyperparameter fit
         self._next = self._initial[0].copy()
         self._why = self._initial_why()
+        self._stale = False  # a start moved past _next: the next ask chooses again
 
-    # -- ask / tell --------------------------------------------------------------------------
+    # -- ask / start / tell ------------------------------------------------------------------
     def ask(self) -> np.ndarray | None:
-        """The point chosen in the last ``tell`` (a copy): free, and the same until the next."""
+        """The point chosen for the next trial (a copy): the same until the next start/tell.
+
+        Chosen in ``tell``; after a ``start`` (another worker took the last point) the first
+        ``ask`` chooses again, conditioning on the pending points, and caches the choice.
+        """
+        self._refresh()
         return self._next.copy()
+
+    def _started(self, theta: np.ndarray) -> None:
+        self._stale = True
+
+    def _refresh(self) -> None:
+        if self._stale:
+            self._next, self._why = self._choose()
+            self._stale = False
 
     def tell(self, theta: np.ndarray, score: float) -> None:
         """Refit the GP (warm-started) and choose the next point, so ask/explain stay cheap."""
@@ -221,6 +250,7 @@ class BayesStrategy(Strategy):
         score = float(score)
         if not (np.all(np.isfinite(theta)) and math.isfinite(score)):
             raise ValueError(f"theta and score must be finite, got {theta}, {score}")
+        self._finish(theta)
         self._X = np.vstack([self._X, theta])
         self._y = np.append(self._y, score)
         n = len(self._y)
@@ -230,11 +260,49 @@ class BayesStrategy(Strategy):
             self.gp.fit(self._X, self._y, optimize=refit, n_restarts=restarts, rng=self._fit_rng)
             if refit:
                 self._last_refit = n
-            if n < self.n_initial:
-                self._next = self._initial[n].copy()
-                self._why = self._initial_why()
-            else:
-                self._next, self._why = self._propose()
+        # With trials still pending the next ask chooses, knowing every result in by then.
+        self._stale = True
+        if not self.pending:
+            self._refresh()
+
+    def _choose(self) -> tuple[np.ndarray, dict[str, Any]]:
+        """The next point given the observations and the pending points (module docstring)."""
+        pending = self.pending_points()
+        index = len(self._y) + len(pending)
+        if index < self.n_initial:
+            self._next = self._initial[index].copy()
+            return self._next.copy(), self._initial_why()
+        if len(self._y) == 0:
+            return self._farthest(pending)
+        with _one_blas_thread():
+            if len(pending) == 0:
+                return self._propose()
+            return self._believe(pending)
+
+    def _farthest(self, pending: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
+        """No result in yet and the initial design all running: the Sobol candidate farthest
+        from every pending point (a space-filling extra initial point; no randomness)."""
+        d2 = np.square(self._candidates[:, None, :] - pending[None, :, :]).sum(axis=2)
+        self._next = self._candidates[int(np.argmax(d2.min(axis=1)))].copy()
+        why = {**self._initial_why(), "fill": "farthest", "pending": len(pending)}
+        return self._next.copy(), why
+
+    def _believe(self, pending: np.ndarray) -> tuple[np.ndarray, dict[str, Any]]:
+        """Kriging believer: propose as if every pending point had scored the GP's posterior
+        mean there (fitted hyperparameters kept), so the acquisition drops around them and
+        the proposal keeps ``MIN_GAP`` from each of them as from observations."""
+        fantasy, _ = self.gp.predict(pending)
+        real = self.gp, self._X, self._y
+        believer = copy.copy(self.gp)
+        believer._fixed = None  # its own predict_fixed cache: never touch the real one's
+        X, y = np.vstack([self._X, pending]), np.append(self._y, fantasy)
+        believer.fit(X, y, optimize=False)
+        self.gp, self._X, self._y = believer, X, y
+        try:
+            point, why = self._propose()
+        finally:
+            self.gp, self._X, self._y = real
+        return point, {**why, "pending": len(pending)}
 
     def state(self) -> dict[str, Any]:
         """Settings and fitted hyperparameters (variances in score units²) for the trace."""
@@ -365,12 +433,15 @@ class BayesStrategy(Strategy):
 
     def explain_next(self) -> dict[str, Any]:
         """Why ``ask`` proposes what it does, as facts (computed in ``tell``); the app words
-        them (``app.narration``).
+        them (``app.narration``). With trials pending, ``pending`` says how many points the
+        choice conditioned on; an extra space-filling initial point (no result in yet, the
+        initial design all running) has ``fill: "farthest"``.
 
         ``mean_rank`` / ``std_rank`` are the fractions of the candidate set with a lower
         posterior mean / std than the proposal; ``mode`` is "exploit" when its mean stands out
         at least as much as its uncertainty, else "explore" ("initial" before the model).
         """
+        self._refresh()
         return dict(self._why)
 
     # -- what the model believes ------------------------------------------------------------

@@ -131,6 +131,7 @@ def main(
         "options": options,
         "peaks": args["peaks"],
         "dims": args["dims"],
+        "workers": args["workers"],
     }
     try:
         if args["repeats"] is None:

@@ -17,6 +17,9 @@ Visiting order: nested loops with the first knob outermost, exactly as ``for lr 
 for wd in wds: …`` in a tuning script. Actual costs are jittered, so the budget may run out
 before the lattice ends; the points never reached are reported in ``state()["unreached"]``
 and drawn as ghosts by the UI.
+
+With several workers the grid is embarrassingly parallel: each free worker takes the next
+lattice point (``start``), whatever the scores; ``unreached`` holds the points never started.
 """
 
 from __future__ import annotations
@@ -82,8 +85,11 @@ class GridStrategy(Strategy):
             return None
         return self.lattice[self.next_index].copy()
 
+    def _started(self, theta: np.ndarray) -> None:
+        self.next_index += 1  # every free worker takes the next lattice point
+
     def tell(self, theta: np.ndarray, score: float) -> None:
-        self.next_index += 1
+        self._finish(theta)
 
     def state(self) -> dict[str, Any]:
         facts = {

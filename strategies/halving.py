@@ -45,6 +45,13 @@ bound n₀ (only with a small given ``min_fidelity`` and a large budget). Drawn 
 run over the expectation: then the runner ends the race mid-rung (``stopped="budget"``), and
 because every rung is visited best first, the runs it loses are the least promising.
 
+Several workers: the rungs stay synchronous, as scikit-learn's are (its ``n_jobs`` runs one
+rung's fits in parallel): free workers take the rung's runs in order, and once all of them
+have started ``ask`` returns None until every score of the rung is in, so workers sit idle
+while a rung drains, which the trace's ``start``/``end``/``worker`` show. The simpler of
+the two correct forms; ASHA (Li et al., "A System for Massively Parallel Hyperparameter
+Tuning", MLSys 2020) would promote asynchronously instead.
+
 Trace: each trial carries ``rung`` (0 = first), ``candidates`` (how many the rung holds) and
 ``candidate`` (the index of its θ among the n₀ drawn, so a θ can be followed up the rungs);
 ``why`` is ``explain_next()``; ``state()`` records η, s, n₀ and the planned rungs.
@@ -154,27 +161,33 @@ class HalvingStrategy(Strategy):
         self.rungs = bracket_rungs(n, self.s, self.eta, "ceil")
         self.rung = 0
         self.members = list(range(n))  # candidate indices of the current rung, in run order
-        self.scores: list[float] = []
+        self.scores: list[float | None] = [None] * n  # by position in the rung, once told
+        self.told = 0  # results in for the current rung
+        self.next_position = 0  # the position in the rung of the next run to start
         self.previous: dict[int, float] = {}  # candidate -> its score in the previous rung
         self.history: list[tuple[list[int], list[float]]] = []  # finished rungs
         self.done = False
 
-    # -- ask / tell ----------------------------------------------------------------------
+    # -- ask / start / tell --------------------------------------------------------------
+    def _waiting(self) -> bool:
+        """Every run of the rung has started: the next rung waits for all their scores."""
+        return self.done or self.next_position >= len(self.members)
+
     def ask(self) -> np.ndarray | None:
-        if self.done:
+        if self._waiting():
             return None
-        return self.configs[self.members[len(self.scores)]].copy()
+        return self.configs[self.members[self.next_position]].copy()
 
     def fidelity(self) -> float:
         return self.rungs[min(self.rung, len(self.rungs) - 1)][0]
 
     def trial_info(self) -> dict[str, Any]:
-        if self.done:
+        if self._waiting():
             return {}
         return {
             "rung": self.rung,
             "candidates": len(self.members),
-            "candidate": self.members[len(self.scores)],
+            "candidate": self.members[self.next_position],
         }
 
     def explain_next(self) -> dict[str, Any]:
@@ -182,7 +195,7 @@ class HalvingStrategy(Strategy):
         run, or a ``full`` run; its rung, fidelity, ``position`` in the rung (1 = first, the
         best of the previous rung for promotions) ``of`` the rung's size, and for promotions
         ``previous_score`` (its score in the rung below)."""
-        if self.done:
+        if self._waiting():
             return {}
         r = self.fidelity()
         kind = "full" if r >= 1.0 else "candidate" if self.rung == 0 else "promotion"
@@ -190,26 +203,35 @@ class HalvingStrategy(Strategy):
             "kind": kind,
             "rung": self.rung,
             "fidelity": round(r, 6),
-            "position": len(self.scores) + 1,
+            "position": self.next_position + 1,
             "of": len(self.members),
         }
         if self.rung > 0:
-            out["previous_score"] = self.previous[self.members[len(self.scores)]]
+            out["previous_score"] = self.previous[self.members[self.next_position]]
         return out
 
+    def _started(self, theta: np.ndarray) -> int:
+        self.next_position += 1
+        return self.next_position - 1
+
     def tell(self, theta: np.ndarray, score: float) -> None:
-        self.scores.append(float(score))
-        if len(self.scores) < len(self.members):
+        position = self._finish(theta)
+        self.scores[position] = float(score)
+        self.told += 1
+        if self.told < len(self.members):
             return
-        self.history.append((list(self.members), list(self.scores)))
+        scores = [float(x) for x in self.scores]
+        self.history.append((list(self.members), scores))
         if self.rung + 1 >= len(self.rungs):
             self.done = True
             return
         keep = self.rungs[self.rung + 1][1]  # = ⌈len(members) / η⌉
-        order = np.argsort(-np.asarray(self.scores), kind="stable")[:keep]
-        self.previous = {self.members[k]: self.scores[k] for k in order}
+        order = np.argsort(-np.asarray(scores), kind="stable")[:keep]
+        self.previous = {self.members[k]: scores[k] for k in order}
         self.members = [self.members[k] for k in order]
-        self.scores = []
+        self.scores = [None] * len(self.members)
+        self.told = 0
+        self.next_position = 0
         self.rung += 1
 
     # -- trace ---------------------------------------------------------------------------

@@ -22,6 +22,14 @@ fit, it is shrunk (fewer configurations, keeping n ≥ η^s so one survives to t
 or replaced by the deepest smaller bracket that fits, down to single full trials. The race
 runner still enforces the hard rule: a run that does not fit ends the race.
 
+Several workers: synchronous, one bracket at a time. Free workers take the current rung's
+runs in order; once all have started, ``ask`` returns None until every score of the rung is
+in (then the top 1/η are promoted), and a bracket's last rung ends before the next bracket is
+planned, so workers sit idle while a rung drains and the trace's ``start``/``end``/``worker``
+show it honestly. The simpler of the two correct forms; ASHA (Li, Jamieson, Rostamizadeh,
+Gonina, Ben-tzur, Hardt, Recht & Talwalkar, "A System for Massively Parallel Hyperparameter
+Tuning", MLSys 2020) promotes asynchronously instead and keeps every worker busy.
+
 Trace: each trial carries ``bracket`` (0, 1, … in race order) and ``rung`` (0 = first);
 ``fidelity`` is recorded by the runner when r < 1.
 """
@@ -145,7 +153,9 @@ class HyperbandStrategy(Strategy):
                 "rungs": rungs,
                 "rung": 0,
                 "members": list(range(n)),  # config indices of the current rung, in run order
-                "scores": [],
+                "scores": [None] * n,  # by position in the rung, once told
+                "next": 0,  # the position in the rung of the next run to start
+                "in": 0,  # results in for the current rung
                 "history": [],  # per finished rung: (members, scores)
                 "told": 0,
             }
@@ -155,10 +165,12 @@ class HyperbandStrategy(Strategy):
     def _current(self) -> dict[str, Any]:
         return self.brackets[-1]
 
-    # -- ask / tell ----------------------------------------------------------------------
+    # -- ask / start / tell ----------------------------------------------------------------
     def ask(self) -> np.ndarray | None:
         b = self._current
-        return b["configs"][b["members"][len(b["scores"])]].copy()
+        if b["next"] >= len(b["members"]):
+            return None  # the rung's runs have all started: wait for their scores
+        return b["configs"][b["members"][b["next"]]].copy()
 
     def fidelity(self) -> float:
         b = self._current
@@ -167,22 +179,32 @@ class HyperbandStrategy(Strategy):
     def trial_info(self) -> dict[str, Any]:
         return {"bracket": len(self.brackets) - 1, "rung": self._current["rung"]}
 
+    def _started(self, theta: np.ndarray) -> int:
+        b = self._current
+        b["next"] += 1
+        return b["next"] - 1
+
     def tell(self, theta: np.ndarray, score: float) -> None:
+        position = self._finish(theta)
         b = self._current
         r = b["rungs"][b["rung"]][0]
         self.spent_estimate += r * float(self.cost_model.mean(np.asarray(theta)[None, :])[0])
-        b["scores"].append(float(score))
+        b["scores"][position] = float(score)
         b["told"] += 1
-        if len(b["scores"]) < len(b["members"]):
+        b["in"] += 1
+        if b["in"] < len(b["members"]):
             return
-        b["history"].append((list(b["members"]), list(b["scores"])))
+        scores = [float(x) for x in b["scores"]]
+        b["history"].append((list(b["members"]), scores))
         if b["rung"] + 1 >= len(b["rungs"]):
             self._start_bracket()
             return
         keep = b["rungs"][b["rung"] + 1][1]
-        order = np.argsort(-np.asarray(b["scores"]), kind="stable")[:keep]
+        order = np.argsort(-np.asarray(scores), kind="stable")[:keep]
         b["members"] = [b["members"][k] for k in order]
-        b["scores"] = []
+        b["scores"] = [None] * len(b["members"])
+        b["next"] = 0
+        b["in"] = 0
         b["rung"] += 1
 
     # -- trace ---------------------------------------------------------------------------

@@ -11,6 +11,9 @@ With more than two knobs (``settings["dims"]``) each frame is the slice through 
 point observed so far: the extra knobs held at its values (at the middle of their ranges
 before the first observation), recorded per frame in ``slice``; ``length_scale`` holds the
 GP's ARD length scales per frame (one per knob: long on knobs the model finds matter little).
+
+Races on several workers (``settings["workers"]``) are refused for now: their choices were
+made with trials pending, which a one-after-another replay does not rebuild.
 """
 
 from __future__ import annotations
@@ -41,6 +44,10 @@ def bayes_internals(trace: dict[str, Any], resolution: int = DEFAULT_RESOLUTION)
     settings = trace["settings"]
     if "bayes" not in trace["strategies"]:
         raise ValueError("this race has no Bayesian strategy to look inside")
+    if settings.get("workers", 1) != 1:
+        # Replaying ask/tell one trial after another would not rebuild the choices a racer
+        # made with trials pending (they used the kriging believer and its own draws).
+        raise ValueError("the model view replays races on one worker only, for now")
     landscape = get_landscape(
         settings["landscape"],
         settings["landscape_seed"],

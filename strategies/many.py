@@ -61,11 +61,13 @@ def run_chunk(
     options: Mapping[str, Mapping[str, Any]] | None = None,
     peaks: Any = None,
     dims: int = 2,
+    workers: int = 1,
 ) -> list[dict[str, Any]]:
     """Compact records of races ``start … start+count−1`` of ``run_many``'s sequence.
 
     Equal, race for race, to ``compact_race`` of ``run_many(..., repeats=R)["races"][i]``
     for any R > i (plus ``"index": i``). ``start + count`` may not exceed ``MAX_REPEATS``.
+    ``workers``: as ``run``'s (the records' minutes stay GPU minutes).
     """
     start = _whole("start", start, 0, MAX_REPEATS - 1)
     count = _whole("count", count, 1, MAX_REPEATS - start)
@@ -82,6 +84,7 @@ def run_chunk(
         noise=noise,
         peaks=peaks,
         dims=dims,
+        workers=workers,
     )
     last = start + count - 1
     if seed + last > MAX_SEED or (
@@ -103,6 +106,7 @@ def run_chunk(
             options=options,
             peaks=peaks,
             dims=dims,
+            workers=workers,
         )
         records.append({"index": i, **compact_race(race, float(budget))})
     return records

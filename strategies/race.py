@@ -1,9 +1,29 @@
 """The race runner: where strategies meet the landscape, the cost model and the clock.
 
 Rules (each one tested):
-- Every strategy runs its trials one after another on its own GPU-minute clock, starting at 0.
-- A trial starts only if its (already drawn) cost fits in what is left of the budget; the
-  first one that does not fit ends that strategy's race, so nobody ever overspends.
+- Every strategy races on its own k workers (``workers``, 1 … 32; GPUs), all free at
+  wall-clock minute 0. An event-driven simulation: the next trial goes to the worker that is
+  free earliest (the lowest index among workers free at that same minute), after every trial
+  that has ended by then has been told to the strategy (``Strategy.tell``, earlier ends
+  first, equal ends in start order); the strategy is asked (``ask``), told the point is
+  pending (``start``) and the trial runs for its cost in minutes. When ``ask`` has nothing
+  to start while trials run, the worker idles until the next one ends.
+- The budget is GPU minutes summed over the workers. A trial starts only if its (already
+  drawn) cost fits in what is left of the budget once every started trial's whole cost is
+  counted (committed), so it can never be exceeded; the first trial that does not fit ends
+  that strategy's race: nothing more starts, and the trials still running finish and are
+  told. ``MAX_TRIALS`` bounds the trials started.
+- The trace lists trials in the order their results came in (= the order of ``tell``).
+  ``clock`` is the GPU minutes committed when the result came in (every trial started
+  before that moment, whole; the budget bar's reading then), ``best`` the best score known
+  at that moment: both non-decreasing down the list, so best-so-far against GPU minutes is
+  ``(clock, best)``. With k > 1 each trial also records ``start`` and ``end`` (wall-clock
+  minutes) and ``worker`` (0 … k−1), so best-so-far against the wall clock is ``(end,
+  best)``. A budget of ``clock`` would have been enough for the same race to get that
+  result at the same minute (every trial started before it still fits).
+- With one worker each trial starts when the previous ends, ``end`` equals ``clock``, and
+  the fields are left out: a one-worker trace is byte-identical to one from before workers
+  existed (tests/test_workers.py compares with traces recorded then).
 - Each strategy draws from its own random streams, seeded by (race seed, strategy name):
   changing one strategy's settings, or which strategies race, never changes another's race.
 - The trace is plain JSON-serialisable data and the same settings give a bit-identical trace.
@@ -16,6 +36,7 @@ Rules (each one tested):
 
 from __future__ import annotations
 
+import heapq
 import zlib
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -28,7 +49,7 @@ from hpo_race.landscapes.custom import encode_peaks
 from hpo_race.landscapes.fidelity import check_fidelity
 from hpo_race.strategies import STRATEGIES
 from hpo_race.strategies.registry import DEFAULT_RACERS
-from hpo_race.strategies.settings import BUDGET, DIMS, REPEATS, SEED, check_race
+from hpo_race.strategies.settings import BUDGET, DIMS, REPEATS, SEED, WORKERS, check_race
 from hpo_race.strategies.summary import summarise
 
 #: 2: θ has one unit coordinate per knob (2 … 6; ``settings["dims"]`` when not 2). A 2-knob
@@ -62,6 +83,7 @@ def check_settings(
     noise: float = 0.0,
     peaks: Any = None,
     dims: int = 2,
+    workers: int = 1,
 ) -> None:
     """Refuse settings the runner cannot honour: one ``SettingError`` naming the field."""
     if isinstance(landscape, Landscape):
@@ -83,26 +105,79 @@ def check_settings(
             "strategies": list(strategies),
             "options": options,
             "dims": dims,
+            "workers": workers,
         }
     )
 
 
 def race_one(
-    landscape: Landscape, name: str, budget: float, seed: int, options: Mapping[str, Any]
+    landscape: Landscape,
+    name: str,
+    budget: float,
+    seed: int,
+    options: Mapping[str, Any],
+    workers: int = 1,
 ) -> dict[str, Any]:
-    """Run one strategy until its next trial would overspend (or it has nothing left)."""
+    """Run one strategy on ``workers`` workers until a trial would overspend (or it is done).
+
+    An event-driven simulation of the wall clock (module docstring): the next trial goes to
+    the worker free earliest (lowest index among equals), after every result in by then has
+    been told to the strategy.
+    """
     own_rng, trial_rng = strategy_streams(seed, name)
     strategy = STRATEGIES[name](
         own_rng, budget, landscape.cost_model, dims=landscape.dims, **options
     )
+    parallel = workers > 1
     trials: list[dict[str, Any]] = []
-    clock, best, best_full = 0.0, -np.inf, None
-    stopped = "trial limit"
-    for _ in range(MAX_TRIALS):
+    free_at = [0.0] * workers  # when each worker is next free, wall-clock minutes
+    running: list[tuple[float, int, int, dict[str, Any]]] = []  # heap of (end, n, worker, …)
+    committed, best, best_full = 0.0, -np.inf, None
+    started, stopped = 0, None
+
+    def deliver() -> None:
+        """The earliest-ending running trial ends: tell the strategy, record the trial."""
+        nonlocal best, best_full
+        end, _, worker, run_ = heapq.heappop(running)
+        strategy.tell(run_["theta"], run_["score"])
+        score, fidelity = run_["score"], run_["fidelity"]
+        best = max(best, score)
+        if fidelity == 1.0:
+            best_full = score if best_full is None else max(best_full, score)
+        trial = {
+            "theta": [float(t) for t in run_["theta"]],
+            "score": score,
+            "cost": round(run_["cost"], 4),
+            "clock": round(committed, 4),
+            "best": round(best, 6),
+        }
+        if parallel:
+            trial.update(start=round(run_["start"], 4), end=round(end, 4), worker=worker)
+        if fidelity < 1.0:
+            trial["fidelity"] = round(fidelity, 6)
+        if strategy.multi_fidelity:
+            trial["best_full"] = None if best_full is None else round(best_full, 6)
+        if run_["info"]:
+            trial.update(run_["info"])
+        if run_["why"]:
+            trial["why"] = run_["why"]
+        trials.append(trial)
+
+    while stopped is None:
+        worker = min(range(workers), key=lambda w: (free_at[w], w))
+        now = free_at[worker]
+        while running and running[0][0] <= now:
+            deliver()
+        if started >= MAX_TRIALS:
+            stopped = "trial limit"
+            break
         theta = strategy.ask()
         if theta is None:
-            stopped = "exhausted"
-            break
+            if not running:
+                stopped = "exhausted"
+                break
+            free_at[worker] = running[0][0]  # idle until the next result is in
+            continue
         # Round θ and the score to what the trace records *before* anyone uses them, so the
         # trace is exactly what the strategy saw and replaying it rebuilds the same model.
         theta = np.round(np.clip(np.asarray(theta, dtype=float), 0.0, 1.0), THETA_DIGITS)
@@ -111,37 +186,32 @@ def race_one(
         cost = float(landscape.cost_model.sample(theta[None, :], trial_rng)[0])
         if fidelity < 1.0:
             cost *= fidelity
-        if clock + cost > budget:
+        if committed + cost > budget:
             stopped = "budget"
             break
+        # The score is drawn now (the same stream order as one worker's) and told at the end.
         observed = landscape.observe_at(theta[None, :], fidelity, trial_rng)[0]
-        score = round(float(observed), SCORE_DIGITS)
         why = strategy.explain_next() if hasattr(strategy, "explain_next") else None
-        strategy.tell(theta, score)
-        clock += cost
-        best = max(best, score)
-        if fidelity == 1.0:
-            best_full = score if best_full is None else max(best_full, score)
-        trial = {
-            "theta": [float(t) for t in theta],
-            "score": score,
-            "cost": round(cost, 4),
-            "clock": round(clock, 4),
-            "best": round(best, 6),
+        strategy.start(theta)
+        committed += cost
+        run_ = {
+            "theta": theta,
+            "score": round(float(observed), SCORE_DIGITS),
+            "fidelity": fidelity,
+            "cost": cost,
+            "start": now,
+            "info": info,
+            "why": why,
         }
-        if fidelity < 1.0:
-            trial["fidelity"] = round(fidelity, 6)
-        if strategy.multi_fidelity:
-            trial["best_full"] = None if best_full is None else round(best_full, 6)
-        if info:
-            trial.update(info)
-        if why:
-            trial["why"] = why
-        trials.append(trial)
+        heapq.heappush(running, (now + cost, started, worker, run_))
+        free_at[worker] = now + cost
+        started += 1
+    while running:  # no more starts: the running trials still finish and are told
+        deliver()
     return {
         "title": strategy.title,
         "trials": trials,
-        "spent": round(clock, 4),
+        "spent": round(committed, 4),
         "stopped": stopped,
         **strategy.state(),
     }
@@ -158,6 +228,7 @@ def run(
     options: Mapping[str, Mapping[str, Any]] | None = None,
     peaks: Any = None,
     dims: int = 2,
+    workers: int = 1,
 ) -> dict[str, Any]:
     """Race the strategies on one landscape and return the JSON-serialisable trace.
 
@@ -165,7 +236,9 @@ def run(
     landscape; the trace then records ``settings["peaks"]`` (the string form), which with
     the other settings replays the race. ``dims`` (2 … 6) is how many knobs θ has; the
     trace records ``settings["dims"]`` only when it is not 2, so 2-knob traces keep their
-    old form (bar ``version``).
+    old form (bar ``version``). ``workers`` (1 … 32) is how many trials each racer runs
+    at once; recorded as ``settings["workers"]`` only when it is not 1, and with 1 the trace
+    is exactly what it was before workers existed.
     """
     options = dict(options or {})
     strategies = list(strategies)
@@ -179,6 +252,7 @@ def run(
         noise=noise,
         peaks=peaks,
         dims=dims,
+        workers=workers,
     )
     if isinstance(landscape, str):
         landscape = get_landscape(landscape, landscape_seed, noise, peaks=peaks, dims=dims)
@@ -195,9 +269,11 @@ def run(
         settings["peaks"] = landscape.extra["peaks"]
     if landscape.dims != DIMS.default:
         settings["dims"] = landscape.dims
+    if workers != WORKERS.default:
+        settings["workers"] = workers
     with threadpool_limits(1):
         results = {
-            name: race_one(landscape, name, float(budget), seed, options.get(name, {}))
+            name: race_one(landscape, name, float(budget), seed, options.get(name, {}), workers)
             for name in strategies
         }
     return {
@@ -224,6 +300,7 @@ def run_many(
     options: Mapping[str, Mapping[str, Any]] | None = None,
     peaks: Any = None,
     dims: int = 2,
+    workers: int = 1,
 ) -> dict[str, Any]:
     """Races with seeds seed…seed+repeats−1 (and landscape seeds too if asked), summarised."""
     repeats = REPEATS.check(repeats)
@@ -240,6 +317,7 @@ def run_many(
             options=options,
             peaks=peaks,
             dims=dims,
+            workers=workers,
         )
         for i in range(repeats)
     ]

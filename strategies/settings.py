@@ -11,7 +11,8 @@ racers); each racer's options are on its class (``Strategy.OPTIONS``, reached th
 - the CLI's flags (``strategies.cli``) and the controls' ranges, steps and defaults.
 
 ``ENGINE_ONLY`` holds race settings the engine and the CLI take before the page has a
-control for them (none at the moment): links neither write nor read those.
+control for them: ``WORKERS`` (how many trials a racer runs at once, 1 … 32) for now. Links
+neither write nor read those.
 
 A link is a flat query: race settings by their URL keys (``landscape``, ``layout``, ``dims``,
 ``budget``, ``seed``, ``noise``, ``peaks``, ``racers``) and each racer's options by theirs
@@ -128,6 +129,21 @@ DIMS = Setting(
     high=MAX_DIMS,
     step=1,
 )
+#: How many trials each racer may run at once (GPUs): the budget stays GPU minutes summed over
+#: them (issue 16, ``strategies.race``).
+MAX_WORKERS = 32
+WORKERS = Setting(
+    "workers",
+    "int",
+    1,
+    "Workers (GPUs)",
+    "How many trials each racer runs at once, one per GPU; the budget is GPU minutes summed "
+    "over all of them",
+    url="workers",
+    low=1,
+    high=MAX_WORKERS,
+    step=1,
+)
 _DEFAULT_LINEUP = ",".join(DEFAULT_RACERS)
 #: Race settings in the order a link writes them.
 RACE: tuple[Setting, ...] = (
@@ -142,8 +158,8 @@ RACE: tuple[Setting, ...] = (
 )
 #: Race settings the engine and the CLI take but the page does not offer yet: links neither
 #: write nor read them (so the page never shows a race it did not run) until the page has a
-#: control for them; then they move into ``RACE``.
-ENGINE_ONLY: tuple[Setting, ...] = ()
+#: control for them; then they move into ``RACE`` (issue 16's workers control ``WORKERS``).
+ENGINE_ONLY: tuple[Setting, ...] = (WORKERS,)
 #: Every race setting ``check_race`` and the CLI know.
 ALL_RACE: tuple[Setting, ...] = (*RACE, *ENGINE_ONLY)
 #: Landscapes with no d-knob form (measured data, drawn peaks).
@@ -359,7 +375,7 @@ def table_spec() -> dict[str, Any]:
     """The whole table as JSON, for the page's controls and its link codec."""
     return {
         "race": [s.spec() for s in RACE],
-        # settings links do not carry yet (the number of knobs): the page fills their
+        # settings links do not carry yet (knobs, workers): the page fills their
         # defaults, as ``check_race`` does, so its settings read as Python's
         "engine_only": [s.spec() for s in ENGINE_ONLY],
         "repeats": REPEATS.spec(),
@@ -402,6 +418,7 @@ __all__ = [
     "REPEATS",
     "SEED",
     "VARY_LANDSCAPE",
+    "WORKERS",
     "check_race",
     "from_query",
     "to_query",

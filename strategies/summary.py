@@ -1,4 +1,5 @@
-"""Statistics over many races: best-so-far on a common GPU-minute axis, and time to a target.
+"""Statistics over many races: best-so-far on a common GPU-minute axis, and time to a target
+(in GPU minutes, or on the wall clock when racers have several workers).
 
 One race can be luck; these are what the app's lessons and the tests rest on.
 """
@@ -32,6 +33,21 @@ def minutes_to_reach(trials: Sequence[dict[str, Any]], target: float) -> float:
     return float("inf")
 
 
+def wall_clock(trial: dict[str, Any]) -> float:
+    """Wall-clock minute a trial's result came in: its ``end``, or with one worker (no
+    ``end`` recorded) its ``clock``, as each trial then starts when the previous ends."""
+    return float(trial.get("end", trial["clock"]))
+
+
+def wall_minutes_to_reach(trials: Sequence[dict[str, Any]], target: float) -> float:
+    """Wall-clock minutes until the best score first reached ``target`` (inf if never):
+    time to a result, where ``minutes_to_reach`` is its cost in GPU minutes."""
+    for trial in trials:  # listed in the order results came in: ``end`` never decreases
+        if trial["best"] >= target:
+            return wall_clock(trial)
+    return float("inf")
+
+
 def _quantiles(values: np.ndarray) -> tuple[list, list, list]:
     """Per-column quartiles; a race with no finished trial yet counts as the lowest score.
 
@@ -54,45 +70,58 @@ def axis(budget: float) -> np.ndarray:
     return np.linspace(0.0, float(budget), AXIS_POINTS)
 
 
-def compact_strategy(trials: Sequence[dict[str, Any]], minutes: np.ndarray, optimum: float) -> dict:
+def _reach(trials: Sequence[dict[str, Any]], optimum: float, clock: Any) -> dict[str, Any]:
+    """Minutes (by ``clock``) until the best reached each target fraction (None if never)."""
+    out = {}
+    for t in TARGETS:
+        at = clock(trials, t * optimum)
+        out[f"{t:g}"] = at if np.isfinite(at) else None
+    return out
+
+
+def compact_strategy(
+    trials: Sequence[dict[str, Any]], minutes: np.ndarray, optimum: float, *, wall: bool = False
+) -> dict:
     """One strategy's race reduced to what a summary needs (JSON-able, exact floats).
 
     ``curve``: best-so-far at each minute of the axis (None before the first trial ends);
     ``reach``: minutes until the best reached each target fraction of ``optimum`` (None if
     never); ``final``: the last best score (None without trials); ``final_regret``:
-    optimum − final (optimum without trials); ``trials``: how many ran.
+    optimum − final (optimum without trials); ``trials``: how many ran. With ``wall`` (a
+    race on several workers) also ``reach_wall``: the same on the wall clock.
     """
     curve = best_curve(trials, minutes)
-    reach = {}
-    for t in TARGETS:
-        at = minutes_to_reach(trials, t * optimum)
-        reach[f"{t:g}"] = at if np.isfinite(at) else None
     final = float(trials[-1]["best"]) if trials else None
-    return {
+    out = {
         "curve": [None if np.isnan(x) else float(x) for x in curve.tolist()],
-        "reach": reach,
+        "reach": _reach(trials, optimum, minutes_to_reach),
         "final": final,
         "final_regret": optimum - final if trials else optimum,
         "trials": len(trials),
     }
+    if wall:
+        out["reach_wall"] = _reach(trials, optimum, wall_minutes_to_reach)
+    return out
 
 
 def compact_race(race: dict[str, Any], budget: float | None = None) -> dict[str, Any]:
     """A full race trace reduced to the compact form ``summarise_compact`` reads.
 
     ``{seed, landscape_seed, budget, optimum, strategies: {name: compact_strategy(...)}}``;
-    ``budget`` defaults to the race's own.
+    ``budget`` defaults to the race's own. A race on several workers also gets wall-clock
+    reach times (``reach_wall``).
     """
     budget = float(race["settings"]["budget"] if budget is None else budget)
     optimum = float(race["landscape"]["optimum"]["score"])
     minutes = axis(budget)
+    wall = race["settings"].get("workers", 1) > 1
     return {
         "seed": race["settings"]["seed"],
         "landscape_seed": race["settings"]["landscape_seed"],
         "budget": budget,
         "optimum": optimum,
         "strategies": {
-            name: compact_strategy(result["trials"], minutes, optimum)
+            name: compact_strategy(result["trials"], minutes, optimum, wall=wall)
             for name, result in race["strategies"].items()
         },
     }
@@ -125,7 +154,6 @@ def summarise_compact(results: Sequence[dict[str, Any]]) -> dict[str, Any]:
         curves = np.array([row["curve"] for row in rows], dtype=float)  # None -> NaN
         if relative:
             curves = curves / np.array(optima)[:, None]
-        reach = {t: [_inf_if_none(row["reach"][f"{t:g}"]) for row in rows] for t in TARGETS}
         regrets = [float(row["final_regret"]) for row in rows]
         q1, median, q3 = _quantiles(curves)
         summary[name] = {
@@ -134,16 +162,24 @@ def summarise_compact(results: Sequence[dict[str, Any]]) -> dict[str, Any]:
             "q1": q1,
             "q3": q3,
             "relative": relative,
-            "reach": {
-                f"{t:g}": {
-                    "median_minutes": _finite_or_none(np.median(reach[t])),
-                    "share": round(float(np.mean(np.isfinite(reach[t]))), 4),
-                }
-                for t in TARGETS
-            },
+            "reach": _reach_summary([row["reach"] for row in rows]),
             "median_final_regret": round(float(np.median(regrets)), 6),
         }
+        if "reach_wall" in rows[0]:  # races on several workers (check_compact: all or none)
+            summary[name]["reach_wall"] = _reach_summary([row["reach_wall"] for row in rows])
     return summary
+
+
+def _reach_summary(reaches: Sequence[dict[str, float | None]]) -> dict[str, dict[str, Any]]:
+    """Median minutes to each target over the races (None if under half got there), share."""
+    out = {}
+    for t in TARGETS:
+        times = [_inf_if_none(r[f"{t:g}"]) for r in reaches]
+        out[f"{t:g}"] = {
+            "median_minutes": _finite_or_none(np.median(times)),
+            "share": round(float(np.mean(np.isfinite(times))), 4),
+        }
+    return out
 
 
 #: At most this many races in one summary (the runner's repeat limit).
@@ -185,15 +221,21 @@ def check_compact(results: Any) -> None:
         for name, row in race["strategies"].items():
             if not isinstance(row, dict):
                 raise ValueError(f"compact race {i}: {name} is not a record")
-            curve, reach = row.get("curve"), row.get("reach")
+            curve = row.get("curve")
             if not isinstance(curve, list) or len(curve) != AXIS_POINTS:
                 raise ValueError(f"compact race {i}: {name} curve needs {AXIS_POINTS} points")
             for x in curve:
                 _number(x, "a curve point", none=True)
-            if not isinstance(reach, dict) or set(reach) != targets:
-                raise ValueError(f"compact race {i}: {name} reach needs {sorted(targets)}")
-            for x in reach.values():
-                _number(x, "a reach time", none=True, low=0.0)
+            if ("reach_wall" in row) != ("reach_wall" in first["strategies"][names[0]]):
+                raise ValueError("compact races must all have wall-clock reach times or none")
+            for key in ("reach", "reach_wall"):
+                if key == "reach_wall" and key not in row:
+                    continue
+                reach = row.get(key)
+                if not isinstance(reach, dict) or set(reach) != targets:
+                    raise ValueError(f"compact race {i}: {name} {key} needs {sorted(targets)}")
+                for x in reach.values():
+                    _number(x, "a reach time", none=True, low=0.0)
             _number(row.get("final_regret"), "final_regret")
 
 

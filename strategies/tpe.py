@@ -23,8 +23,16 @@ Options (``OPTIONS``; validated by ``Strategy.__init__``):
                         ICML 2018), which sees their interaction; off: one per knob, as in
                         Bergstra et al. 2011. Optuna's default is on for one objective.
 
-Everything else is Optuna's default (prior weight 1, magic clip, 24 EI candidates, constant
-liar — which never matters here because each trial is told before the next is asked).
+Everything else is Optuna's default (prior weight 1, magic clip, 24 EI candidates, and the
+constant liar, on by default in Optuna 5).
+
+Several workers (issue 16): a started trial stays RUNNING in the study until its ``tell``,
+and Optuna's constant liar (``TPESampler(constant_liar=True)``, its default) puts every
+running trial among the bad ones when it splits, i.e. lies that it scored the worst, so
+TPE's density l(θ) / g(θ) drops where workers are already busy. ``good`` still lists
+completed trials only (running ones are never good), and ``explain_next`` adds
+``pending``. Optuna is asked lazily, at the first ``ask`` after a start or tell, so the
+proposal knows every result in by then; with one worker nothing else changes.
 
 Determinism. The sampler is seeded from the strategy's own generator
 (``int(rng.integers(2**31))``), the study lives in memory, so the same race seed gives a
@@ -194,40 +202,58 @@ class TPEStrategy(Strategy):
         params = self._trial.params
         self._next = np.array([params[name] for name in self.distributions], dtype=float)
 
-    # -- ask / tell --------------------------------------------------------------------------
+    def _asked(self) -> None:
+        """Ask Optuna only when the next proposal is wanted, knowing every result in by then."""
+        if self._trial is None:
+            self._ask_optuna()
+
+    # -- ask / start / tell ------------------------------------------------------------------
     def ask(self) -> np.ndarray | None:
-        """The trial asked in the last ``tell`` (a copy): free, and the same until the next."""
+        """The trial asked of Optuna (a copy): free, and the same until the next start/tell."""
+        self._asked()
         return self._next.copy()
 
+    def _started(self, theta: np.ndarray) -> tuple[Any, np.ndarray]:
+        """The asked trial stays RUNNING in the study (Optuna's constant liar sees it); the
+        next ``ask`` asks Optuna for a new one."""
+        self._asked()
+        token = (self._trial, self._next)
+        self._trial = None
+        return token
+
     def tell(self, theta: np.ndarray, score: float) -> None:
-        """Complete the asked trial with ``score`` (see the module docstring), ask the next."""
+        """Complete the trial started at θ with ``score`` (see the module docstring)."""
         theta = np.asarray(theta, dtype=float).reshape(self.dims)
         score = float(score)
         if not (np.all(np.isfinite(theta)) and math.isfinite(score)):
             raise ValueError(f"theta and score must be finite, got {theta}, {score}")
-        if np.array_equal(theta, self._next):
-            self.study.tell(self._trial, score)
-            number = self._trial.number
+        trial, asked = self._finish(theta)
+        if np.array_equal(theta, asked):
+            self.study.tell(trial, score)
+            number = trial.number
         else:
-            self.study.tell(self._trial, state=TrialState.FAIL)
+            self.study.tell(trial, state=TrialState.FAIL)
             params = {name: float(t) for name, t in zip(self.distributions, theta, strict=True)}
             told = create_trial(params=params, distributions=self.distributions, value=score)
             self.study.add_trial(told)
             number = self.study.trials[-1].number
         self.numbers.append(number)
         self._scores.append(score)
-        self._ask_optuna()
 
     # -- explaining --------------------------------------------------------------------------
     def explain_next(self) -> dict[str, Any]:
-        """``{"kind": "startup"}`` or ``{"kind": "model", "n_good": k, "n_bad": m}``."""
+        """``{"kind": "startup"}`` or ``{"kind": "model", "n_good": k, "n_bad": m}``; with
+        trials running, ``pending``: how many the constant liar counted as bad."""
+        self._asked()
+        pending = {"pending": len(self.pending)} if self.pending else {}
         if len(self._scores) < self.n_startup:
-            return {"kind": "startup"}
+            return {"kind": "startup", **pending}
         k = len(self._good)
-        return {"kind": "model", "n_good": k, "n_bad": len(self._scores) - k}
+        return {"kind": "model", "n_good": k, "n_bad": len(self._scores) - k, **pending}
 
     def trial_info(self) -> dict[str, Any]:
         """``good``: indices of the earlier trials TPE counted as good for this proposal."""
+        self._asked()
         return {"good": list(self._good)}
 
     def state(self) -> dict[str, Any]:

@@ -86,6 +86,7 @@ def rerun(settings: dict) -> dict:
         options=settings["options"],
         peaks=settings.get("peaks"),
         dims=settings.get("dims", 2),
+        workers=settings.get("workers", 1),
     )
 
 
