@@ -13,6 +13,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State
 
 from hpo_race.app.many_panel import (
     MANY_CHUNK,
+    MANY_KNOBS,
     MANY_N,
     MANY_REQUEST,
     MANY_RUN,
@@ -50,6 +51,7 @@ def register_many_callbacks(app: Dash) -> None:
         Input(MANY_RUN, "n_clicks"),
         State(MANY_N, "value"),
         State(MANY_VARY, "value"),
+        State(MANY_KNOBS, "value"),
         *request_states(),
         prevent_initial_call=True,
     )

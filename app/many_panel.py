@@ -23,6 +23,7 @@ SIDE_TAB = "side-tab"  # guide | many
 MANY_CARD = "many-card"
 MANY_N = "many-n"
 MANY_VARY = "many-vary"
+MANY_KNOBS = "many-knobs"  # "every knob count": the run with 2, 3, 4 and 6 knobs
 MANY_RUN = "many-run"
 MANY_PROGRESS = "many-progress"
 MANY_TABLE = "many-table"
@@ -97,6 +98,22 @@ def many_card() -> html.Div:
                         ],
                         value=[],
                         className="many-vary",
+                    ),
+                    dcc.Checklist(
+                        id=MANY_KNOBS,
+                        options=[
+                            {
+                                "label": html.Span(
+                                    "2–6 knobs",
+                                    title="Repeat the run with 2, 3, 4 and 6 knobs (the same "
+                                    "seeds each time) and plot each racer's median final "
+                                    "regret against the number of knobs",
+                                ),
+                                "value": "on",
+                            }
+                        ],
+                        value=[],
+                        className="many-vary many-knobs",
                     ),
                     html.Button(
                         [html.Span("▷", className="glyph"), html.Span("Run", className="mr")],

@@ -268,6 +268,7 @@
     table.appendChild(cell('caption', 'Median GPU minutes until the best so far reached that ' +
       'share of the optimum; grey %: share of races that got there at all.'));
     box.appendChild(table);
+    if (window.hpoManyKnobs) window.hpoManyKnobs.decorate(run, summary, box, style);
     MY.verdict = best
       ? 'fastest to 95%: ' + best.name + ', ' + Math.round(best.minutes) + ' min'
       : 'none reached 95% in most races';
@@ -302,8 +303,10 @@
     var seeds = 'seeds ' + s.seed + '–' + (s.seed + run.total - 1);
     var layout = s.vary ? 'layouts #' + s.landscape_seed + '–' + (s.landscape_seed + run.total - 1)
       : 'layout #' + s.landscape_seed;
+    var knobs = run.sweep ? run.sweep.join(', ') + ' knobs'
+      : window.hpoManyKnobs.knobsWord(Number(s.dims) || 2);
     return run.total + ' races each: ' + seeds + ', ' + layout + ' of ' + s.landscape + ', ' +
-      s.budget + ' GPU min; computed in ' + run.seconds.toFixed(1) + ' s';
+      knobs + ', ' + s.budget + ' GPU min; computed in ' + run.seconds.toFixed(1) + ' s';
   }
 
   function draw(run) {
@@ -311,6 +314,27 @@
     MY.summary = races.length ? summarise(races, run.minutes) : null;
     drawPlot(run, MY.summary);
     drawTable(run, MY.summary);
+  }
+
+  function progressText(run) {
+    var knobs = run.sweep ? window.hpoManyKnobs.knobsWord(run.settings.dims) + ': ' : '';
+    return knobs + run.received + '/' + run.total + ' races…';
+  }
+
+  // Ask for the next chunk. set_props, not a callback's output: Dash does not re-fire a
+  // chain that loops back (many-request -> many-chunk -> many-request).
+  function ask(run, start, count) {
+    var request = Object.assign({}, run.settings, {
+      total: run.total,
+      start: start,
+      count: count,
+      nonce: run.nonce,
+    });
+    setTimeout(function () {
+      if (MY.run === run && run.active) {
+        window.dash_clientside.set_props('many-request', {data: request});
+      }
+    }, 0);
   }
 
   function chunkSize(budget) {
@@ -325,8 +349,8 @@
   window.dash_clientside.hpoMany = {
     // Run × N (or Stop while running): the first chunk request.
     // peaks: a drawn landscape (draw.js); racers, options: the picker and other racers' options
-    start: function (clicks, n, vary, landscape, lseed, budget, seed, bayes, peaks, racers,
-      options, dims) {
+    start: function (clicks, n, vary, sweep, landscape, lseed, budget, seed, bayes, peaks,
+      racers, options, dims) {
       if (MY.run && MY.run.active) {
         MY.run.active = false;
         setState('stopped');
@@ -358,14 +382,18 @@
         started: performance.now(),
         seconds: null,
         active: true,
+        // "every knob count": the same seeds with 2, 3, 4 and 6 knobs, one after another
+        sweep: window.hpoManyKnobs.plan(sweep, settings),
+        byDims: [],
       };
+      if (run.sweep) settings.dims = run.sweep[0];
       MY.run = run;
       MY.summary = null;
       drawPlot(null, null);
       drawTable(run, null);
       setState('running');
       runLabel('Stop', '■');
-      drawProgress(run, '0/' + run.total + ' races…');
+      drawProgress(run, progressText(run));
       var request = Object.assign({}, settings, {
         total: n === null || n === undefined || n === '' ? null : total,
         start: 0,
@@ -390,7 +418,19 @@
       for (var i = 0; i < data.races.length; i++) run.races[data.start + i] = data.races[i];
       run.received = run.races.filter(Boolean).length;
       draw(run);
+      if (run.received >= run.total && run.sweep && run.byDims.length < run.sweep.length - 1) {
+        // one knob count done: the same seeds with the next
+        window.hpoManyKnobs.record(run, MY.summary);
+        run.settings.dims = run.sweep[run.byDims.length];
+        run.races = [];
+        run.received = 0;
+        drawProgress(run, progressText(run));
+        ask(run, 0, chunkSize(run.budget));
+        return noUpdate();
+      }
       if (run.received >= run.total) {
+        if (run.sweep) window.hpoManyKnobs.record(run, MY.summary);
+        draw(run);
         run.active = false;
         run.seconds = (performance.now() - run.started) / 1000;
         setState('done');
@@ -398,21 +438,9 @@
         drawProgress(run, run.total + ' races · ' + MY.verdict, describe(run));
         return noUpdate();
       }
-      drawProgress(run, run.received + '/' + run.total + ' races…');
+      drawProgress(run, progressText(run));
       var next = data.start + data.count;
-      var request = Object.assign({}, run.settings, {
-        total: run.total,
-        start: next,
-        count: Math.max(1, Math.min(data.next_count || 1, run.total - next)),
-        nonce: run.nonce,
-      });
-      // set_props, not this callback's output: Dash does not re-fire a chain that loops back
-      // (many-request -> many-chunk -> many-request)
-      setTimeout(function () {
-        if (MY.run === run && run.active) {
-          window.dash_clientside.set_props('many-request', {data: request});
-        }
-      }, 0);
+      ask(run, next, Math.max(1, Math.min(data.next_count || 1, run.total - next)));
       return noUpdate();
     },
 

@@ -18,7 +18,9 @@ from playwright.sync_api import Page, expect
 from test_browser_screens import check, race_to_the_end
 
 from hpo_race.app.model_data import model_payload, race_payload
+from hpo_race.strategies.race import run_many
 from hpo_race.strategies.settings import from_query
+from hpo_race.strategies.summary import compact_race, head_to_head
 
 LINK = "dims=4&seed=3&racers=grid,random,bayes,tpe"
 
@@ -168,6 +170,38 @@ def test_measured_and_drawn_landscapes_offer_two_knobs_only(page: Page, app_url:
     item = page.locator("#link-notice li").filter(has_text="dims=4")
     expect(item).to_contain_text("2 knobs only")
     expect(page.locator("#dims-select")).to_contain_text("2")
+
+
+def test_many_seeds_over_every_knob_count(page: Page, app_url: str) -> None:
+    """ "2–6 knobs" repeats the run with 2, 3, 4 and 6 knobs: each racer's regret-by-knobs plot
+    and the random-against-grid shares are the engine's for the same seeds."""
+    budget, repeats = 300, 5
+    errors = open_app(page, f"{app_url}?budget={budget}")
+    page.locator("#side-tab label").filter(has_text="Many seeds").click()
+    page.fill("#many-n", str(repeats))
+    page.locator("#many-knobs label").click()
+    page.click("#many-run")
+    wait_js(page, "document.getElementById('app-root').dataset.many === 'done'", 180_000)
+    shares, regrets = [], {}
+    for dims in (2, 3, 4, 6):
+        many = run_many("smooth", budget=budget, repeats=repeats, dims=dims)
+        h2h = head_to_head([compact_race(r) for r in many["races"]], "grid", "random")
+        shares.append(f"{round(100 * h2h['second'] / repeats)}% with {dims}")
+        for name, summary in many["summary"].items():
+            regrets.setdefault(name, []).append([dims, summary["median_final_regret"]])
+    shown = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('#many-table tbody tr')]
+               .map(tr => [tr.dataset.strategy,
+                           JSON.parse(tr.querySelector('.knob-trend').dataset.regrets)]))"""
+    )
+    assert shown == regrets
+    line = page.locator("#many-table .many-h2h")
+    expect(line).to_contain_text(
+        f"Random ended closer to the optimum than Grid in {h2h['second']} of {repeats} races"
+    )
+    expect(line).to_contain_text("By knobs: " + ", ".join(shares) + ".")
+    expect(page.locator("#many-progress")).to_contain_text(f"{repeats} races")
+    assert errors == []
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,13 @@ import pytest
 from hpo_race.app.model_data import MAX_REPEATS, chunk_limit
 from hpo_race.strategies.many import run_chunk
 from hpo_race.strategies.race import run_many
-from hpo_race.strategies.summary import AXIS_POINTS, compact_race, summarise, summarise_compact
+from hpo_race.strategies.summary import (
+    AXIS_POINTS,
+    compact_race,
+    head_to_head,
+    summarise,
+    summarise_compact,
+)
 
 SETTINGS = {"landscape": "bumpy", "strategies": ["grid", "random", "bayes"], "budget": 300.0}
 
@@ -153,3 +159,18 @@ def test_forged_compact_records_are_refused(chunks):
     for bad in cases:
         with pytest.raises(ValueError):
             summarise_compact(bad)
+
+
+def test_head_to_head_counts_who_ended_closer_to_the_optimum(chunks):
+    """Each race goes to the racer with the lower final regret; equal regrets are a tie."""
+    records = [copy.deepcopy(r) for chunk in chunks for r in chunk]
+    regrets = [(0.1, 0.2), (0.3, 0.05), (0.2, 0.2 + 1e-12), (0.4, 0.1), (0.0, 0.5)]
+    for record, (grid, rand) in zip(records, regrets, strict=False):
+        record["strategies"]["grid"]["final_regret"] = grid
+        record["strategies"]["random"]["final_regret"] = rand
+    got = head_to_head(records[: len(regrets)], "grid", "random")
+    assert got == {"first": 2, "second": 2, "ties": 1, "races": 5}
+    swapped = head_to_head(records[: len(regrets)], "random", "grid")
+    assert swapped == {"first": 2, "second": 2, "ties": 1, "races": 5}
+    with pytest.raises(ValueError):
+        head_to_head([], "grid", "random")
