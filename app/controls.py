@@ -1,8 +1,8 @@
 """Generic controls and the top bar's: transport buttons, race settings, a segmented switch.
 
 Layout pieces only: ``transport`` (Run / Pause / Step / Reset), ``settings_controls``
-(landscape, knobs, budget, seed, speed, Reveal) and ``segmented``, the small switch other pieces
-build on. assets/race-player.js drives them.
+(landscape, knobs, GPUs, budget, seed, speed, Reveal) and ``segmented``, the small switch
+other pieces build on. assets/race-player.js drives them.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 from dash import dcc, html
 
 from hpo_race.app import ids
-from hpo_race.strategies.settings import DIMS
+from hpo_race.strategies.settings import DIMS, WORKERS
 
 #: Animation speeds offered in the toolbar (1× plays the whole budget in BASE_SECONDS).
 SPEEDS = (0.5, 1, 2, 4)
@@ -96,6 +96,27 @@ def knobs_control() -> html.Div:
     )
 
 
+def workers_control() -> html.Div:
+    """How many GPUs each racer runs trials on at once (``WORKERS``)."""
+    return html.Div(
+        className="control",
+        title=f"{WORKERS.help} ({WORKERS.low:g}–{WORKERS.high:g})",
+        children=[
+            _label("GPUs", ids.WORKERS_INPUT),
+            dcc.Input(
+                id=ids.WORKERS_INPUT,
+                type="number",
+                value=WORKERS.default,
+                min=WORKERS.low,
+                max=WORKERS.high,
+                step=1,
+                debounce=True,
+                className="num-input num-workers",
+            ),
+        ],
+    )
+
+
 def settings_controls(
     landscapes: Sequence[str],
     titles: Mapping[str, str],
@@ -106,7 +127,8 @@ def settings_controls(
     seed: int,
     max_seed: int,
 ) -> html.Div:
-    """Landscape, knobs, budget, speed, seed (+ the dice for a new landscape) and Reveal."""
+    """Landscape, knobs, GPUs, budget, speed, seed (+ the dice for a new landscape) and
+    Reveal."""
     return html.Div(
         className="settings",
         children=[
@@ -125,6 +147,7 @@ def settings_controls(
                 ],
             ),
             knobs_control(),
+            workers_control(),
             html.Div(
                 className="control",
                 title=f"GPU minutes each search may spend "

@@ -31,6 +31,7 @@ BUDGET_INPUT = "budget-input"
 SPEED_SELECT = "speed-select"
 SEED_INPUT = "seed-input"
 DIMS_SELECT = "dims-select"  # how many knobs the racers tune (2 … 6)
+WORKERS_INPUT = "workers-input"  # how many GPUs each racer runs trials on at once (1 … 32)
 DICE_BUTTON = "dice-button"
 LANDSCAPE_SEED = "landscape-seed"  # dcc.Store holding the drawn landscape seed
 LANDSCAPE_SEED_LABEL = "landscape-seed-label"
@@ -50,6 +51,10 @@ TAIL = {name: f"tail-{name}" for name in PANEL_ORDER}  # best-so-far from last t
 NARRATION = {name: f"narration-{name}" for name in PANEL_ORDER}
 #: Under each panel with more than two knobs: a strip per extra knob (assets/knobs.js).
 STRIPS = {name: f"strips-{name}" for name in PANEL_ORDER}
+#: Under each panel with several GPUs: one row per GPU, a bar per trial (assets/workers.js).
+GANTT = {name: f"gantt-{name}" for name in PANEL_ORDER}
+#: The shared plot's clock: GPU minutes (cost) or the wall clock (time to a result).
+TIME_AXIS = "time-axis"
 SCRUBBER = "scrubber"  # the race clock's timeline over the best-score plot
 #: On a phone one panel shows at a time: a tab per racer picks it (assets/screens.js).
 RACER_TABS = "racer-tabs"
@@ -72,4 +77,4 @@ RACE_REQUEST = "race-request"  # settings of the race the browser asks for (clie
 RACE_STORE = "race-store"  # the computed race, ready to animate (server -> clientside)
 
 #: Effect-only outputs of the clientside callbacks (each callback gets its own, so no duplicates).
-SINK = {name: f"sink-{name}" for name in ("reveal", "settings", "speed", "race")}
+SINK = {name: f"sink-{name}" for name in ("reveal", "settings", "speed", "race", "axis")}

@@ -8,7 +8,7 @@ from typing import Any
 from dash import dcc, html
 
 from hpo_race.app import bayes_panel, classroom, draw, ids, many_panel, racers
-from hpo_race.app.controls import BASE_SECONDS, settings_controls, transport
+from hpo_race.app.controls import BASE_SECONDS, segmented, settings_controls, transport
 from hpo_race.app.figures import BEST_MARGIN, GRAPH_CONFIG, PANEL_MARGIN
 from hpo_race.app.landscape_views import unseeded_landscapes
 from hpo_race.app.theme import FOG, STRATEGY_STYLE, VIRIDIS_CSS
@@ -177,8 +177,15 @@ def panel(
                 ],
             ),
             html.Div(className="panel-stage", children=stage),
-            # one strip per knob off the axes, when there are more than two (assets/knobs.js)
-            html.Div(id=ids.STRIPS[name], className="knob-strips", hidden=True),
+            # with several GPUs: when each trial ran on which (assets/workers.js); with more
+            # than two knobs: one strip per knob off the axes (assets/knobs.js)
+            html.Div(
+                [
+                    html.Div(id=ids.GANTT[name], className="gantt", hidden=True),
+                    html.Div(id=ids.STRIPS[name], className="knob-strips", hidden=True),
+                ],
+                className="panel-extras",
+            ),
             budget_bar(name, budget, available),
             narration_line(name),
         ],
@@ -278,10 +285,29 @@ def best_card(figure: Any, strategies: Sequence[str]) -> html.Div:
         children=[
             # the summary is a line of its own over the plot: it wraps, never cut
             html.Div(
-                "Ready: press ▷ Run search.",
-                id=ids.STATUS,
-                className="status",
-                # not live: the race summary is announced at milestones by #race-live
+                className="best-head",
+                children=[
+                    html.Div(
+                        "Ready: press ▷ Run search.",
+                        id=ids.STATUS,
+                        className="status",
+                        # not live: the race summary is announced at milestones by #race-live
+                    ),
+                    # several GPUs only (CSS): the clock of the plot, the player and the scrubber
+                    html.Div(
+                        className="time-axis",
+                        title="GPU minutes: what the budget counts (cost). Wall clock: minutes "
+                        "until a result, with every GPU of a racer running at once (time).",
+                        children=segmented(
+                            ids.TIME_AXIS,
+                            [
+                                ("gpu", "GPU minutes", "The race on its cost: GPU minutes spent"),
+                                ("wall", "wall clock", "The race on the wall clock"),
+                            ],
+                            "gpu",
+                        ),
+                    ),
+                ],
             ),
             html.Div(
                 className="best-stage",

@@ -46,6 +46,7 @@ def model_key(settings: dict) -> dict:
         "racers": settings["strategies"],
         "options": settings["options"],
         "dims": settings["dims"],
+        "workers": settings["workers"],
     }
 
 

@@ -98,6 +98,7 @@ def _compute_race(settings: dict[str, Any]) -> dict[str, Any]:
         settings["budget"],
         settings["seed"],
         options=settings["options"],
+        workers=settings["workers"],
     )
     with_reasons(trace)  # the Bayesian trials' reasons, in words (the exports carry them)
     view = race_view(trace, scape)
@@ -223,6 +224,7 @@ def many_chunk(settings: dict[str, Any]) -> dict[str, Any]:
             "strategies": strategies,
             "peaks": peaks,
             "dims": settings["dims"],
+            "workers": settings["workers"],
         }
 
         def compute(i: int = i) -> dict[str, Any]:
@@ -239,6 +241,7 @@ def many_chunk(settings: dict[str, Any]) -> dict[str, Any]:
                 options=settings["options"],
                 peaks=peaks,
                 dims=settings["dims"],
+                workers=settings["workers"],
             )
             return record
 

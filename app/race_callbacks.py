@@ -160,6 +160,12 @@ def register_race_callbacks(app: Dash) -> None:
         prevent_initial_call=True,
     )
     app.clientside_callback(
+        clientside("timeAxis"),
+        Output(ids.SINK["axis"], "data"),
+        Input(ids.TIME_AXIS, "value"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
         clientside("speed"),
         Output(ids.SINK["speed"], "data"),
         Input(ids.SPEED_SELECT, "value"),
@@ -181,6 +187,7 @@ def register_race_callbacks(app: Dash) -> None:
         Output(ids.BUDGET_INPUT, "value"),
         Output(ids.SEED_INPUT, "value"),
         Output(ids.DIMS_SELECT, "value"),
+        Output(ids.WORKERS_INPUT, "value"),
         Input(ids.URL, "search"),
         Input(ids.DICE_BUTTON, "n_clicks"),
         State(ids.LANDSCAPE_SELECT, "options"),

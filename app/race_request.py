@@ -6,8 +6,9 @@ once, in the table; the preview checks its few values with ``check_landscape``,
 ``check_budget``, ``check_seed`` and ``check_peaks``. Requests carry ``landscape``,
 ``landscape_seed``, ``budget``, ``seed``, ``peaks`` (the drawn landscape), ``racers`` (the
 line-up, 2–5 names), ``bayes`` (the Bayesian settings panel), ``options`` (other racers'
-options, from a link) and ``dims`` (how many knobs; absent or None means 2). ``reply`` turns a
-server callback's work into its answer.
+options, from a link), ``dims`` (how many knobs) and ``workers`` (how many GPUs each racer
+has); absent or None, those two take their defaults. ``reply`` turns a server callback's work
+into its answer.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from hpo_race.strategies.settings import (
     PAGE_RACERS,
     RACERS_SETTING,
     SEED,
+    WORKERS,
     check_race,
 )
 
@@ -55,6 +57,7 @@ REQUEST_KEYS = (
     "racers",
     "options",
     "dims",
+    "workers",
 )
 
 
@@ -69,6 +72,7 @@ REQUEST_PROPS = (
     (ids.RACER_PICKER, "value"),
     (ids.RACER_OPTIONS, "data"),
     (ids.DIMS_SELECT, "value"),
+    (ids.WORKERS_INPUT, "value"),
 )
 
 
@@ -130,6 +134,9 @@ def check_request(request: Any, what: str = "race") -> dict[str, Any]:
             "strategies": racers,
             "options": options,
             "dims": DIMS.default if request.get("dims") is None else request["dims"],
+            "workers": WORKERS.default
+            if request.get("workers") in (None, "")
+            else request["workers"],
         }
     )
     settings["options"] = {k: v for k, v in settings["options"].items() if v}

@@ -17,6 +17,7 @@ import numpy as np
 from hpo_race.app.narration import format_knob as narration_knob
 from hpo_race.app.narration import why_text
 from hpo_race.app.theme import STRATEGY_STYLE
+from hpo_race.strategies.summary import wall_clock
 
 #: Cells per side of the landscape heatmap: enough to read the shape, light on the wire.
 HEATMAP_RESOLUTION = 60
@@ -125,12 +126,16 @@ def _hover(
     return text
 
 
-def first_to_target(trace: Mapping[str, Any], order: Sequence[str]) -> dict[str, Any] | None:
+def first_to_target(
+    trace: Mapping[str, Any], order: Sequence[str], *, wall: bool = False
+) -> dict[str, Any] | None:
     """The race's one rule for who wins: the first racer whose best so far reaches
-    ``TARGET_SHARE`` of the optimum on the shared GPU-minute clock.
+    ``TARGET_SHARE`` of the optimum on the shared GPU-minute clock (cost), or with ``wall``
+    on the wall clock (time to a result: when that trial's result came in, ``wall_clock``).
 
     The earliest minute wins and a tie goes to the earlier panel; None if nobody got there.
     The page's summary, its prediction, its live region and the exports all read this.
+    With one worker per racer both clocks agree.
     """
     target = TARGET_SHARE * float(trace["landscape"]["optimum"]["score"])
     first: dict[str, Any] | None = None
@@ -140,8 +145,9 @@ def first_to_target(trace: Mapping[str, Any], order: Sequence[str]) -> dict[str,
             continue
         for trial in result["trials"]:
             if float(trial["best"]) >= target:
-                if first is None or float(trial["clock"]) < first["minute"]:
-                    first = {"strategy": name, "minute": float(trial["clock"])}
+                minute = wall_clock(trial) if wall else float(trial["clock"])
+                if first is None or minute < first["minute"]:
+                    first = {"strategy": name, "minute": minute}
                 break
     return first
 
@@ -174,6 +180,7 @@ def race_view(trace: Mapping[str, Any], landscape: Any) -> dict[str, Any]:
     target = TARGET_SHARE * optimum
     knobs = landscape.knobs
     ku, kv = knobs[:2]
+    workers = int(settings.get("workers", 1))
     strategies: dict[str, Any] = {}
     for name, result in trace["strategies"].items():
         trials = result["trials"]
@@ -202,6 +209,10 @@ def race_view(trace: Mapping[str, Any], landscape: Any) -> dict[str, Any]:
             "ghost_y": _real(kv, [p[1] for p in unreached]),
             "shape": result.get("shape"),
         }
+        if workers > 1:  # when each trial ran, and on which GPU (the panel's Gantt strip)
+            strategies[name]["wall"] = [wall_clock(t) for t in trials]
+            strategies[name]["start"] = [float(t["start"]) for t in trials]
+            strategies[name]["worker"] = [int(t["worker"]) for t in trials]
         if len(knobs) > 2:
             strategies[name]["extra"] = [
                 _real(knob, [t["theta"][k] for t in trials])
@@ -216,12 +227,14 @@ def race_view(trace: Mapping[str, Any], landscape: Any) -> dict[str, Any]:
             strategies[name]["fidelity"] = fidelity
             strategies[name]["size"] = [fidelity_size(f) for f in fidelity]
     clocks = [s["clock"][-1] for s in strategies.values() if s["clock"]]
+    walls = [max(s["wall"]) for s in strategies.values() if s.get("wall")]
     return {
         "landscape": settings["landscape"],
         "landscape_seed": settings["landscape_seed"],
         "budget": float(settings["budget"]),
         "seed": settings["seed"],
         "dims": len(knobs),
+        "workers": workers,
         "knobs": [k.as_dict() for k in knobs],
         "end": max(clocks, default=0.0),
         "optimum": round(optimum, 6),
@@ -230,5 +243,14 @@ def race_view(trace: Mapping[str, Any], landscape: Any) -> dict[str, Any]:
         "order": list(strategies),
         "strategies": strategies,
         "winner": first_to_target(trace, list(strategies)),
+        # several GPUs: the race on the wall clock (time to a result) as well as on cost
+        **(
+            {
+                "end_wall": max(walls, default=0.0),
+                "winner_wall": first_to_target(trace, list(strategies), wall=True),
+            }
+            if workers > 1
+            else {}
+        ),
         "top": best_found(trace, list(strategies)),
     }

@@ -286,7 +286,7 @@
   }
 
   // The page's race request (race.js: landscape, landscape_seed, budget, seed, bayes, peaks,
-  // racers, options, dims) as codec settings.
+  // racers, options, dims, workers) as codec settings.
   function fromRequest(req) {
     var T = table();
     var options = Object.assign({}, req.options || {});
@@ -299,6 +299,7 @@
       budget: req.budget,
       seed: req.seed,
       dims: req.dims,
+      workers: req.workers,
       peaks: req.landscape === T.custom ? req.peaks : null,
       strategies: racers,
       options: options,

@@ -70,7 +70,8 @@
   function raceSettings(v) {
     return {landscape: v.landscape, landscape_seed: v.landscape_seed, budget: v.budget,
       seed: v.seed, bayes: v.bayes, peaks: v.peaks === undefined ? null : v.peaks,
-      racers: v.order.slice(), options: v.options || {}, dims: v.dims || 2};
+      racers: v.order.slice(), options: v.options || {}, dims: v.dims || 2,
+      workers: v.workers || 1};
   }
 
   function fmt(x) {

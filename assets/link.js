@@ -102,7 +102,7 @@
   // nothing usable (the control keeps its default).
   C.raceFromLink = function (search) {
     var nu = noUpdate();
-    var out = [nu, nu, nu, nu, nu, nu];
+    var out = [nu, nu, nu, nu, nu, nu, nu];
     if (!config()) return out;
     var link = parse(search).link;
     var r = link.settings;
@@ -115,6 +115,7 @@
     if (given.budget) out[3] = r.budget;
     if (given.seed) out[4] = r.seed;
     if (given.dims) out[5] = r.dims;
+    if (given.workers) out[6] = r.workers;
     return out;
   };
 

@@ -350,7 +350,7 @@
     // Run × N (or Stop while running): the first chunk request.
     // peaks: a drawn landscape (draw.js); racers, options: the picker and other racers' options
     start: function (clicks, n, vary, sweep, landscape, lseed, budget, seed, bayes, peaks,
-      racers, options, dims) {
+      racers, options, dims, workers) {
       if (MY.run && MY.run.active) {
         MY.run.active = false;
         setState('stopped');
@@ -369,6 +369,7 @@
         racers: racers,
         options: options || {},
         dims: dims,
+        workers: workers,
         vary: Array.isArray(vary) && vary.indexOf('on') >= 0,
       };
       var run = {

@@ -63,9 +63,10 @@
     R.renderer.applyReveal();
   }
 
-  function pageSettings(landscape, lseed, budget, seed, bayes, peaks, racers, options, dims) {
+  function pageSettings(landscape, lseed, budget, seed, bayes, peaks, racers, options, dims,
+    workers) {
     return R.request.pageSettings(landscape, lseed, budget, seed, bayes, peaks, racers, options,
-      dims);
+      dims, workers);
   }
 
   function racingOptions(s) {
@@ -108,8 +109,10 @@
   // ------------------------------------------------------------------ the clock
 
   function rate() {
-    // GPU minutes per second of animation: the whole budget in baseSeconds() at 1×.
-    var budget = R.view ? R.view.budget : Number((el('budget-input') || {}).value) || 1;
+    // Minutes per second of animation: the whole axis (the budget in GPU minutes, or the
+    // wall-clock span of a race on several GPUs: workers.js) in baseSeconds() at 1×.
+    var budget = R.view ? R.view.span || R.view.budget
+      : Number((el('budget-input') || {}).value) || 1;
     return (budget / baseSeconds()) * R.speed;
   }
 
@@ -196,10 +199,16 @@
     var v = R.view;
     var first = v.winner, top = v.top;
     var text = 'Finished · ';
+    var wall = v.workers > 1 ? v.winner_wall : undefined;
     text += first
-      ? 'first to 95%: ' + v.strategies[first.strategy].short + ', minute ' +
-        fmtMinutes(first.minute)
+      ? 'first to 95%: ' + v.strategies[first.strategy].short + ', ' +
+        (wall !== undefined ? 'GPU minute ' : 'minute ') + fmtMinutes(first.minute)
       : 'nobody reached 95% of the optimum';
+    if (first && wall) {
+      // several GPUs: who got there first on the wall clock may be another racer
+      text += ' · on the wall clock: ' + v.strategies[wall.strategy].short + ', minute ' +
+        fmtMinutes(wall.minute);
+    }
     if (top) text += ' · best: ' + v.strategies[top.strategy].short + ', ' + top.best.toFixed(3);
     return text;
   }
@@ -261,11 +270,12 @@
   window.dash_clientside.hpoRace = {
     // Run or Step: play/step the loaded race, or ask the server for the race of these settings.
     request: function (runClicks, stepClicks, landscape, lseed, budget, seed, bayes, peaks,
-      racers, options, dims) {
+      racers, options, dims, workers) {
       var trig = window.dash_clientside.callback_context.triggered;
       var action = trig.length && trig[0].prop_id.indexOf('step-button') === 0 ? 'step' : 'play';
       hookGraphs();
-      R.settings = pageSettings(landscape, lseed, budget, seed, bayes, peaks, racers, options, dims);
+      R.settings = pageSettings(landscape, lseed, budget, seed, bayes, peaks, racers, options, dims,
+        workers);
       R.settingsKey = settingsKey(R.settings);
       if (R.view && R.viewKey === R.settingsKey) {
         if (action === 'step') step(); else play();
@@ -307,8 +317,10 @@
     },
 
     // Any setting changed: the loaded race no longer matches; clear and wait for a new Run.
-    settings: function (landscape, lseed, budget, seed, bayes, peaks, racers, options, dims) {
-      R.settings = pageSettings(landscape, lseed, budget, seed, bayes, peaks, racers, options, dims);
+    settings: function (landscape, lseed, budget, seed, bayes, peaks, racers, options, dims,
+      workers) {
+      R.settings = pageSettings(landscape, lseed, budget, seed, bayes, peaks, racers, options, dims,
+        workers);
       shareableUrl(R.settings);
       R.settingsKey = settingsKey(R.settings);
       if (R.view && R.viewKey === R.settingsKey) return noUpdate();
@@ -359,6 +371,9 @@
         setState('idle');
         return noUpdate();
       }
+      (R.viewHooks || []).forEach(function (hook) {
+        hook(v); // e.g. workers.js: which clock the player reads
+      });
       R.view = v;
       R.viewKey = viewKey(v);
       clearAll();
@@ -375,13 +390,13 @@
       if (byDice) {
         var seed = current;
         while (seed === current) seed = 1 + Math.floor(Math.random() * 99999);
-        return [nu, seed, 'layout #' + seed, nu, nu, nu];
+        return [nu, seed, 'layout #' + seed, nu, nu, nu, nu];
       }
       // one parser for links (link.js), which also says what it could not use
       if (window.hpoClassroom && window.hpoClassroom.raceFromLink) {
         return window.hpoClassroom.raceFromLink(search, options);
       }
-      var out = [nu, nu, nu, nu, nu, nu];
+      var out = [nu, nu, nu, nu, nu, nu, nu];
       var params = new URLSearchParams(search || '');
       var names = (options || []).map(function (o) {
         return o.value;

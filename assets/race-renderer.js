@@ -170,7 +170,7 @@
     };
     if (!q('b-spent')) return; // strategy not racing on this server
     var budget = R.view ? R.view.budget : Number(R.settings && R.settings.budget);
-    var spent = n > 0 ? s.clock[n - 1] : 0;
+    var spent = n > 0 ? (s.gpu || s.clock)[n - 1] : 0; // GPU minutes, whatever the axis
     var fill = q('fill');
     if (fill) {
       var pct = budget > 0 ? Math.min(100, (100 * spent) / budget) : 0;

@@ -1,7 +1,8 @@
 /*
  * Which race the controls ask for: the page's race request (the controls' values: bayes from
  * bayes-settings.js's bayes-store; peaks from draw.js, only for landscape "custom"; racers
- * from the picker; other racers' options from a link; dims, the number of knobs) and its key, which a loaded race must
+ * from the picker; other racers' options from a link; dims, the number of knobs; workers,
+ * the GPUs each racer has) and its key, which a loaded race must
  * match (the view echoes all of them). As app/race_request.py on the server.
  */
 (function () {
@@ -10,11 +11,13 @@
   var R = window.hpoRace;
   var stableJson = window.hpoDom.stableJson;
 
-  function pageSettings(landscape, lseed, budget, seed, bayes, peaks, racers, options, dims) {
+  function pageSettings(landscape, lseed, budget, seed, bayes, peaks, racers, options, dims,
+    workers) {
     return {landscape: landscape, landscape_seed: lseed, budget: budget, seed: seed,
       bayes: bayes, peaks: landscape === 'custom' ? peaks : null,
       racers: Array.isArray(racers) ? racers.slice() : racers, options: options || {},
-      dims: dims === undefined || dims === null ? 2 : dims};
+      dims: dims === undefined || dims === null ? 2 : dims,
+      workers: workers === undefined || workers === null || workers === '' ? 1 : workers};
   }
 
   // Options of the racers that race (the server ignores the rest), so a change to a racer
@@ -42,14 +45,15 @@
   function settingsKey(s) {
     return [s.landscape, Number(s.landscape_seed), Number(s.budget), Number(s.seed),
       stableJson(racingOptions(s)), s.landscape === 'custom' ? String(s.peaks || '') : '',
-      (Array.isArray(s.racers) ? s.racers : []).join(','), Number(s.dims)].join('|');
+      (Array.isArray(s.racers) ? s.racers : []).join(','), Number(s.dims),
+      Number(s.workers)].join('|');
   }
 
   function viewKey(v) {
     var options = Object.assign({}, v.options || {});
     return settingsKey({landscape: v.landscape, landscape_seed: v.landscape_seed,
       budget: v.budget, seed: v.seed, bayes: options.bayes, peaks: v.peaks, racers: v.order,
-      options: options, dims: v.dims});
+      options: options, dims: v.dims, workers: v.workers});
   }
 
   R.request = {pageSettings: pageSettings, racingOptions: racingOptions, settingsKey: settingsKey,

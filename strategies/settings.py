@@ -11,11 +11,10 @@ racers); each racer's options are on its class (``Strategy.OPTIONS``, reached th
 - the CLI's flags (``strategies.cli``) and the controls' ranges, steps and defaults.
 
 ``ENGINE_ONLY`` holds race settings the engine and the CLI take before the page has a
-control for them: ``WORKERS`` (how many trials a racer runs at once, 1 … 32) for now. Links
-neither write nor read those.
+control for them (none at the moment): links neither write nor read those.
 
 A link is a flat query: race settings by their URL keys (``landscape``, ``layout``, ``dims``,
-``budget``, ``seed``, ``noise``, ``peaks``, ``racers``) and each racer's options by theirs
+``workers``, ``budget``, ``seed``, ``noise``, ``peaks``, ``racers``) and each racer's options by theirs
 (``acq``, ``xi``, ``ls`` … for Bayesian optimisation). ``hyperband=1`` is kept as an alias
 for adding Hyperband to the racers.
 """
@@ -150,6 +149,7 @@ RACE: tuple[Setting, ...] = (
     LANDSCAPE,
     LANDSCAPE_SEED,
     DIMS,
+    WORKERS,
     BUDGET,
     SEED,
     NOISE,
@@ -158,8 +158,8 @@ RACE: tuple[Setting, ...] = (
 )
 #: Race settings the engine and the CLI take but the page does not offer yet: links neither
 #: write nor read them (so the page never shows a race it did not run) until the page has a
-#: control for them; then they move into ``RACE`` (issue 16's workers control ``WORKERS``).
-ENGINE_ONLY: tuple[Setting, ...] = (WORKERS,)
+#: control for them; then they move into ``RACE``.
+ENGINE_ONLY: tuple[Setting, ...] = ()
 #: Every race setting ``check_race`` and the CLI know.
 ALL_RACE: tuple[Setting, ...] = (*RACE, *ENGINE_ONLY)
 #: Landscapes with no d-knob form (measured data, drawn peaks).
@@ -375,7 +375,7 @@ def table_spec() -> dict[str, Any]:
     """The whole table as JSON, for the page's controls and its link codec."""
     return {
         "race": [s.spec() for s in RACE],
-        # settings links do not carry yet (knobs, workers): the page fills their
+        # settings links do not carry yet (ENGINE_ONLY): the page fills their
         # defaults, as ``check_race`` does, so its settings read as Python's
         "engine_only": [s.spec() for s in ENGINE_ONLY],
         "repeats": REPEATS.spec(),
