@@ -237,7 +237,9 @@
     if (!box) return;
     var text;
     if (state === 'loading') text = 'Loading what the model believed…';
-    else if (state === 'failed') text = 'The model view could not be loaded for this race.';
+    else if (state === 'failed') {
+      text = M.failedText || 'The model view could not be loaded for this race.';
+    }
     else if (!R || !R.view) text = 'The model’s view appears here: press ▷ Run search or Step.';
     else text = '';
     if (box.textContent !== text) box.textContent = text;
@@ -348,6 +350,7 @@
         if (M.pendingKey === key) M.pendingKey = null;
       } else {
         M.failedKey = M.pendingKey;
+        M.failedText = data.error || null; // the server's sentence (e.g. several GPUs)
         M.pendingKey = null;
       }
       M.sig = null;

@@ -88,19 +88,7 @@
           q[pq[0]].push(x < NOT_STARTED / 1000 ? null : round(x, 6));
         });
       }
-      var reach = {};
-      for (var t = 0; t < TARGETS.length; t++) {
-        var times = races.map(function (r) {
-          var v = r.strategies[name].reach[TARGETS[t]];
-          return v === null || v === undefined ? Infinity : v;
-        });
-        var med = median(times);
-        var hits = times.filter(isFinite).length;
-        reach[TARGETS[t]] = {
-          median_minutes: isFinite(med) ? round(med, 4) : null,
-          share: round(hits / times.length, 4),
-        };
-      }
+      var reach = reachSummary(races, name, 'reach');
       var regrets = races.map(function (r) {
         return r.strategies[name].final_regret;
       });
@@ -113,8 +101,30 @@
         reach: reach,
         median_final_regret: round(median(regrets), 6),
       };
+      // races on several GPUs: the same on the wall clock
+      if (races[0].strategies[name].reach_wall) {
+        out[name].reach_wall = reachSummary(races, name, 'reach_wall');
+      }
     }
     return out;
+  }
+
+  // Median minutes to each target (null if under half got there) and the share that did.
+  function reachSummary(races, name, key) {
+    var reach = {};
+    for (var t = 0; t < TARGETS.length; t++) {
+      var times = races.map(function (r) {
+        var v = r.strategies[name][key][TARGETS[t]];
+        return v === null || v === undefined ? Infinity : v;
+      });
+      var med = median(times);
+      var hits = times.filter(isFinite).length;
+      reach[TARGETS[t]] = {
+        median_minutes: isFinite(med) ? round(med, 4) : null,
+        share: round(hits / times.length, 4),
+      };
+    }
+    return reach;
   }
 
   // ------------------------------------------------------------------ drawing
@@ -256,6 +266,12 @@
           td.appendChild(document.createTextNode(Math.round(r.median_minutes) + ' min'));
         }
         td.appendChild(cell('span', Math.round(100 * r.share) + '%', 'share'));
+        var w = s.reach_wall && s.reach_wall[t];
+        if (w) { // several GPUs: the wall-clock minutes under the GPU minutes
+          td.setAttribute('data-wall', w.median_minutes === null ? '' : String(w.median_minutes));
+          td.appendChild(cell('span', w.median_minutes === null ? '— wall'
+            : Math.round(w.median_minutes) + ' wall', 'wall'));
+        }
         tr.appendChild(td);
         if (t === '0.95' && r.median_minutes !== null &&
             (!best || r.median_minutes < best.minutes)) {
@@ -265,10 +281,14 @@
       body.appendChild(tr);
     });
     table.appendChild(body);
+    var gpus = Number(run.settings.workers) || 1;
     table.appendChild(cell('caption', 'Median GPU minutes until the best so far reached that ' +
-      'share of the optimum; grey %: share of races that got there at all.'));
+      'share of the optimum; grey %: share of races that got there at all' +
+      (gpus > 1 ? '; "wall": median wall-clock minutes with ' + gpus + ' GPUs per racer.'
+        : '.')));
     box.appendChild(table);
     if (window.hpoManyKnobs) window.hpoManyKnobs.decorate(run, summary, box, style);
+    if (window.hpoManyGpus) window.hpoManyGpus.decorate(run, summary, box, style);
     MY.verdict = best
       ? 'fastest to 95%: ' + best.name + ', ' + Math.round(best.minutes) + ' min'
       : 'none reached 95% in most races';

@@ -47,7 +47,10 @@ def bayes_internals(trace: dict[str, Any], resolution: int = DEFAULT_RESOLUTION)
     if settings.get("workers", 1) != 1:
         # Replaying ask/tell one trial after another would not rebuild the choices a racer
         # made with trials pending (they used the kriging believer and its own draws).
-        raise ValueError("the model view replays races on one worker only, for now")
+        raise ValueError(
+            "the model view replays races on one GPU only: set GPUs to 1 to see what the "
+            "model believed at each step"
+        )
     landscape = get_landscape(
         settings["landscape"],
         settings["landscape_seed"],

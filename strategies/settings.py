@@ -14,8 +14,8 @@ racers); each racer's options are on its class (``Strategy.OPTIONS``, reached th
 control for them (none at the moment): links neither write nor read those.
 
 A link is a flat query: race settings by their URL keys (``landscape``, ``layout``, ``dims``,
-``workers``, ``budget``, ``seed``, ``noise``, ``peaks``, ``racers``) and each racer's options by theirs
-(``acq``, ``xi``, ``ls`` … for Bayesian optimisation). ``hyperband=1`` is kept as an alias
+``workers``, ``budget``, ``seed``, ``noise``, ``peaks``, ``racers``) and each racer's options
+by theirs (``acq``, ``xi``, ``ls`` … for Bayesian optimisation). ``hyperband=1`` is kept as an alias
 for adding Hyperband to the racers.
 """
 

@@ -191,6 +191,34 @@ def head_to_head(results: Sequence[dict[str, Any]], first: str, second: str) -> 
     return out
 
 
+def first_to_reach(
+    results: Sequence[dict[str, Any]],
+    first: str,
+    second: str,
+    target: str = "0.95",
+    *,
+    wall: bool = False,
+) -> dict[str, int]:
+    """In how many (compact) races each of two racers reached ``target`` of the optimum
+    first, in GPU minutes or with ``wall`` on the wall clock (races on several workers).
+
+    A racer that got there wins against one that never did; equal minutes are a tie; races
+    where neither got there are counted apart. ``{"first", "second", "ties", "neither",
+    "races"}``: on k GPUs, the share behind "the Bayesian racer still gets a result first".
+    """
+    check_compact(results)
+    key = "reach_wall" if wall else "reach"
+    out = {"first": 0, "second": 0, "ties": 0, "neither": 0, "races": len(results)}
+    for race in results:
+        a = _inf_if_none(race["strategies"][first][key][target])
+        b = _inf_if_none(race["strategies"][second][key][target])
+        if a == b:
+            out["neither" if np.isinf(a) else "ties"] += 1
+        else:
+            out["first" if a < b else "second"] += 1
+    return out
+
+
 def _reach_summary(reaches: Sequence[dict[str, float | None]]) -> dict[str, dict[str, Any]]:
     """Median minutes to each target over the races (None if under half got there), share."""
     out = {}
