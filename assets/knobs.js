@@ -122,9 +122,13 @@
     var scales = box.querySelector('.length-scales');
     if (!scales) return;
     if (!on) {
-      var hint = 'Show the GP mean, std or acquisition (the menu above) to see the length ' +
-        'scale the model fitted per knob, and the slice its view is held at.';
-      if (scales.getAttribute('data-step') !== 'hint') {
+      var hint = view.workers > 1
+        ? 'The length scales the model fitted show with one GPU (its view replays one trial ' +
+          'after another).'
+        : 'Show the GP mean, std or acquisition (the menu above) to see the length ' +
+          'scale the model fitted per knob, and the slice its view is held at.';
+      if (scales.getAttribute('data-step') !== 'hint' || scales.__hint !== hint) {
+        scales.__hint = hint;
         scales.textContent = '';
         scales.appendChild(make('p', 'ls-hint', hint));
         scales.setAttribute('data-step', 'hint');
