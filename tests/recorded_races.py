@@ -29,6 +29,7 @@ LINKS = (
     "&tpe_init=5&sh_eta=2&hb_eta=2",
     "landscape=bumpy&layout=4&budget=300&seed=2&racers=bayes,hyperband,halving&acq=pi&xi=0.05",
     "landscape=smooth&dims=4&seed=3&racers=grid,random,bayes,tpe",
+    "landscape=one-knob&workers=8&seed=5&racers=grid,random,hyperband,tpe,halving",
 )
 
 

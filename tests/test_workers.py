@@ -287,7 +287,7 @@ def test_a_synchronous_rung_asks_nothing_while_its_runs_are_pending():
 def test_the_model_view_refuses_a_race_on_workers_rather_than_replay_it_wrongly():
     from hpo_race.strategies.internals import bayes_internals
 
-    with pytest.raises(ValueError, match="one worker"):
+    with pytest.raises(ValueError, match="one GPU only"):
         bayes_internals(run("smooth", ["bayes"], 100.0, workers=2), resolution=4)
     assert bayes_internals(run("smooth", ["bayes"], 100.0), resolution=4)["frames"]
 
@@ -314,13 +314,12 @@ def test_workers_is_validated_like_every_setting(bad):
     assert err.value.field == "workers" and WORKERS.label in str(err.value)
 
 
-def test_links_do_not_carry_workers_until_the_page_has_a_control():
+def test_a_link_carries_the_workers():
     settings_ = check_race({"workers": 8})
-    assert settings_["workers"] == 8 and "workers" not in to_query(settings_)
+    assert settings_["workers"] == 8 and to_query(settings_)["workers"] == "8"
     read, problems = from_query({"workers": "8"})
-    assert read["workers"] == WORKERS.default and not problems
-    filled = {s["name"]: s["default"] for s in table_spec()["engine_only"]}
-    assert filled["workers"] == WORKERS.default == 1  # the page's codec fills it so
+    assert read["workers"] == 8 and not problems
+    assert "workers" in {s["name"] for s in table_spec()["race"]}
 
 
 def test_many_seeds_and_their_chunks_race_on_workers_alike():
