@@ -117,6 +117,42 @@ def workers_control() -> html.Div:
     )
 
 
+def scenario_label(dims: int, workers: int) -> str:
+    """The knobs menu's summary: "2 knobs · 1 GPU" (assets/race-player.js keeps it current)."""
+    return f"{dims} knobs · {workers} GPU{'' if workers == 1 else 's'}"
+
+
+def scenario_menu() -> html.Details:
+    """How many knobs and how many GPUs, in one small menu: the topbar keeps one row."""
+    return html.Details(
+        id=ids.SCENARIO_MENU,
+        className="tool-menu scenario-menu",
+        children=[
+            html.Summary(
+                html.Span(
+                    scenario_label(int(DIMS.default), int(WORKERS.default)),
+                    id=ids.SCENARIO_LABEL,
+                ),
+                className="btn scenario-summary",
+                title="How many knobs the racers tune, and how many GPUs each has: click to change",
+            ),
+            html.Div(
+                className="menu-pop scenario-pop",
+                children=[
+                    knobs_control(),
+                    workers_control(),
+                    html.P(
+                        "More knobs: the panels show the first two, the strips under them the "
+                        "rest. More GPUs: trials run side by side; switch the plot to the wall "
+                        "clock to see the time to a result.",
+                        className="menu-note",
+                    ),
+                ],
+            ),
+        ],
+    )
+
+
 def settings_controls(
     landscapes: Sequence[str],
     titles: Mapping[str, str],
@@ -146,8 +182,7 @@ def settings_controls(
                     ),
                 ],
             ),
-            knobs_control(),
-            workers_control(),
+            scenario_menu(),
             html.Div(
                 className="control",
                 title=f"GPU minutes each search may spend "

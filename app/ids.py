@@ -32,6 +32,9 @@ SPEED_SELECT = "speed-select"
 SEED_INPUT = "seed-input"
 DIMS_SELECT = "dims-select"  # how many knobs the racers tune (2 … 6)
 WORKERS_INPUT = "workers-input"  # how many GPUs each racer runs trials on at once (1 … 32)
+#: The menu holding those two ("2 knobs · 1 GPU"), and its summary's text.
+SCENARIO_MENU = "scenario-menu"
+SCENARIO_LABEL = "scenario-label"
 DICE_BUTTON = "dice-button"
 LANDSCAPE_SEED = "landscape-seed"  # dcc.Store holding the drawn landscape seed
 LANDSCAPE_SEED_LABEL = "landscape-seed-label"

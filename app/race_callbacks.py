@@ -160,6 +160,13 @@ def register_race_callbacks(app: Dash) -> None:
         prevent_initial_call=True,
     )
     app.clientside_callback(
+        clientside("scenarioLabel"),
+        Output(ids.SCENARIO_LABEL, "children"),
+        Input(ids.DIMS_SELECT, "value"),
+        Input(ids.WORKERS_INPUT, "value"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
         clientside("timeAxis"),
         Output(ids.SINK["axis"], "data"),
         Input(ids.TIME_AXIS, "value"),

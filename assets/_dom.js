@@ -72,7 +72,33 @@
     }, 50);
   }
 
+  // The boxes under the panels (class cls, id prefix + racer) for a race view: build(box, s)
+  // once per view for each racer that shows (when(s) is true), draw(box, s, name) every
+  // time; the others are hidden and emptied.
+  function eachPanelBox(cls, prefix, view, when, build, draw) {
+    var boxes = document.querySelectorAll('.' + cls);
+    for (var b = 0; b < boxes.length; b++) {
+      var box = boxes[b];
+      var name = box.id.replace(prefix, '');
+      var s = view && view.strategies[name];
+      s = s && when(s) ? s : null;
+      box.hidden = !s;
+      if (!s) {
+        if (box.__view) {
+          box.textContent = '';
+          box.__view = null;
+        }
+        continue;
+      }
+      if (box.__view !== view) {
+        build(box, s);
+        box.__view = view;
+      }
+      draw(box, s, name);
+    }
+  }
+
   window.hpoDom = {el: el, gd: gd, uidIndex: uidIndex, root: root, panels: panels,
     minutes: minutes, noUpdate: noUpdate, setProps: setProps, stableJson: stableJson,
-    whenRoot: whenRoot};
+    whenRoot: whenRoot, eachPanelBox: eachPanelBox};
 })();

@@ -169,28 +169,16 @@
 
   function follow(R) {
     var view = R.view;
-    var boxes = document.querySelectorAll('.knob-strips');
-    for (var b = 0; b < boxes.length; b++) {
-      var box = boxes[b];
-      var name = box.id.replace('strips-', '');
-      var s = view && view.dims > 2 ? view.strategies[name] : null;
-      box.hidden = !s;
-      if (!s) {
-        if (box.__view) {
-          box.textContent = '';
-          box.__view = null;
-        }
-        continue;
-      }
-      if (box.__view !== view) {
-        build(box, view);
-        box.__view = view;
-      }
+    window.hpoDom.eachPanelBox('knob-strips', 'strips-', view, function () {
+      return view.dims > 2;
+    }, function (box) {
+      build(box, view);
+    }, function (box, s, name) {
       var n = Math.min(R.shown[name] || 0, s.clock.length);
       drawCaption(box, view, s, n);
       drawStrips(box, view, s, n);
       if (name === 'bayes') drawModelFacts(box, view, n);
-    }
+    });
   }
 
   M.plugins.push(follow);

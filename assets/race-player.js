@@ -336,6 +336,13 @@
       return noUpdate();
     },
 
+    // The knobs menu's summary (app/controls.py scenario_label): "4 knobs · 8 GPUs".
+    scenarioLabel: function (dims, workers) {
+      var d = Number(dims), w = Number(workers);
+      if (!isFinite(d) || !isFinite(w) || w < 1) return noUpdate(); // a half-typed number
+      return d + ' knobs · ' + w + (w === 1 ? ' GPU' : ' GPUs');
+    },
+
     // Measured and drawn landscapes have two knobs only: offer 2 alone and set it.
     knobsFor: function (landscape, dims, options) {
       var T = window.hpoCodec && window.hpoCodec.table();
@@ -377,7 +384,9 @@
       R.view = v;
       R.viewKey = viewKey(v);
       clearAll();
-      if (action === 'step') step(); else play();
+      if (action === 'step') step();
+      else if (action === 'play') play();
+      else setStatus('Ready: press ▷ Run search.'); // Reset or Pause while it was computed
       return noUpdate();
     },
 

@@ -84,7 +84,10 @@
     }
     // a click elsewhere folds the export menu and the link box
     var menu = document.querySelector('details.tool-menu[open]');
-    if (menu && !t.closest('details.tool-menu')) menu.open = false;
+    // (Dash's dropdowns open their lists in a portal: a pick there stays in the knobs menu)
+    if (menu && !t.closest('details.tool-menu, .dash-dropdown-content, .dash-dropdown-options')) {
+      menu.open = false;
+    }
     var fb = el('share-fallback');
     if (fb && !fb.hidden && !t.closest('.share')) fb.hidden = true;
   });

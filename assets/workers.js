@@ -147,25 +147,13 @@
       r.setAttribute('data-parallel', String(on));
     }
     if (v) fitBestAxis(v);
-    var boxes = document.querySelectorAll('.gantt');
-    for (var b = 0; b < boxes.length; b++) {
-      var box = boxes[b];
-      var name = box.id.replace('gantt-', '');
-      var s = on ? v.strategies[name] : null;
-      box.hidden = !s;
-      if (!s) {
-        if (box.__view) {
-          box.textContent = '';
-          box.__view = null;
-        }
-        continue;
-      }
-      if (box.__view !== v) {
-        build(box, v, s);
-        box.__view = v;
-      }
+    window.hpoDom.eachPanelBox('gantt', 'gantt-', v, function () {
+      return on;
+    }, function (box, s) {
+      build(box, v, s);
+    }, function (box, s, name) {
       drawGantt(box, v, s, Math.min(Rr.shown[name] || 0, s.start.length));
-    }
+    });
   }
 
   R.viewHooks = R.viewHooks || [];

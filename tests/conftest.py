@@ -411,3 +411,36 @@ def screen_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Pa
     )
     yield context.new_page()
     context.close()
+
+
+def race_fast(page: Page, tap: bool = False) -> None:
+    """Run (a tap on a phone), the clock sped up, until the race is over."""
+    if tap:
+        page.tap("#run-button")
+    else:
+        page.click("#run-button")
+    wait_js(
+        page,
+        "['playing', 'finished'].includes(document.getElementById('race-clock').dataset.state)",
+    )
+    page.evaluate("window.hpoRace.api.setSpeed(40)")
+    wait_state(page, "finished")
+
+
+def link_settings(query: str) -> dict:
+    """The server's settings for a link's query, as the page's request gives them (empty
+    options dropped, as ``app.race_request.check_request`` does)."""
+    from urllib.parse import parse_qsl
+
+    from hpo_race.strategies.settings import from_query
+
+    settings, problems = from_query(dict(parse_qsl(query)))
+    assert problems == [], problems
+    return {**settings, "options": {k: v for k, v in settings["options"].items() if v}}
+
+
+def open_scenario(page: Page) -> None:
+    """Open the knobs menu ("2 knobs · 1 GPU") that holds the Knobs and GPUs controls."""
+    if not page.evaluate("document.getElementById('scenario-menu').open"):
+        page.click("#scenario-menu summary")
+    expect(page.locator("#dims-select")).to_be_visible()

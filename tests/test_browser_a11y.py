@@ -136,6 +136,7 @@ def test_every_control_is_reachable_by_keyboard_and_named(a11y_page: Page, app_u
         "step-button",
         "reset-button",
         "landscape-select",
+        "scenario-menu",
         "budget-input",
         "seed-input",
         "speed-select",

@@ -10,39 +10,21 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from urllib.parse import parse_qsl
 
 import pytest
-from conftest import SCREENS, open_app, wait_js, wait_state
+from conftest import SCREENS, link_settings, open_app, open_scenario, race_fast, wait_js
 from playwright.sync_api import Page, expect
 from test_browser_screens import check, race_to_the_end
 
 from hpo_race.app.model_data import model_payload, race_payload
 from hpo_race.strategies.race import run_many
-from hpo_race.strategies.settings import from_query
 from hpo_race.strategies.summary import compact_race, head_to_head
 
 LINK = "dims=4&seed=3&racers=grid,random,bayes,tpe"
 
 
-def settings_of(query: str) -> dict:
-    """The server's settings for a link's query (as the page's request gives them)."""
-    settings, problems = from_query(dict(parse_qsl(query)))
-    assert problems == []
-    return {**settings, "options": {k: v for k, v in settings["options"].items() if v}}
-
-
-def race_fast(page: Page) -> None:
-    page.click("#run-button")
-    wait_js(
-        page,
-        "['playing', 'finished'].includes(document.getElementById('race-clock').dataset.state)",
-    )
-    page.evaluate("window.hpoRace.api.setSpeed(40)")
-    wait_state(page, "finished")
-
-
 def choose_knobs(page: Page, count: int) -> None:
+    open_scenario(page)
     page.click("#dims-select")
     option = page.get_by_role("option", name=str(count), exact=True)
     expect(option).to_be_visible()
@@ -80,7 +62,7 @@ def test_the_knobs_menu_races_more_knobs_and_writes_the_link(page: Page, app_url
     choose_knobs(page, 4)
     wait_js(page, "new URLSearchParams(location.search).get('dims') === '4'")
     race_fast(page)
-    expected = race_payload(settings_of("dims=4"))
+    expected = race_payload(link_settings("dims=4"))
     shown = page.evaluate("window.hpoRace.view")
     assert shown["dims"] == 4 and shown["strategies"] == expected["strategies"]
     knobs = [k["name"] for k in expected["knobs"][2:]]
@@ -116,9 +98,9 @@ def test_a_link_with_more_knobs_replays_exactly_with_its_model(page: Page, app_u
     """The link's race is the server's, bit for bit; with the GP mean shown the Bayesian panel
     says where its slice is held and draws the length scales it fitted, step by step."""
     errors = open_app(page, f"{app_url}?{LINK}")
-    expect(page.locator("#dims-select")).to_contain_text("4")
+    expect(page.locator("#scenario-label")).to_have_text("4 knobs · 1 GPU")
     race_fast(page)
-    settings = settings_of(LINK)
+    settings = link_settings(LINK)
     assert page.evaluate("window.hpoRace.view") == race_payload(settings)
     expect(page.locator("#strips-bayes .length-scales")).to_contain_text("Show the GP mean")
 
@@ -160,6 +142,8 @@ def test_measured_and_drawn_landscapes_offer_two_knobs_only(page: Page, app_url:
     page.click("#landscape-select")
     page.get_by_role("option", name="SVM on digits").click()
     wait_js(page, "new URLSearchParams(location.search).get('dims') === '2'")
+    expect(page.locator("#scenario-label")).to_have_text("2 knobs · 1 GPU")
+    open_scenario(page)
     expect(page.locator("#dims-select")).to_contain_text("2")
     page.click("#dims-select")
     for count in range(3, 7):

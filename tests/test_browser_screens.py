@@ -21,6 +21,7 @@ from conftest import (
     SCREENS,
     open_app,
     pick_racer,
+    race_fast,
     wait_js,
     wait_revealed,
     wait_state,
@@ -145,16 +146,7 @@ def set_mode(page: Page, button: str, attribute: str, value: str) -> None:
 
 def race_to_the_end(page: Page, tap: bool) -> None:
     """Run (a tap on a phone), the clock sped up, until the race is over and revealed."""
-    if tap:
-        page.tap("#run-button")
-    else:
-        page.click("#run-button")
-    wait_js(
-        page,
-        "['playing', 'finished'].includes(document.getElementById('race-clock').dataset.state)",
-    )
-    page.evaluate("window.hpoRace.api.setSpeed(40)")
-    wait_state(page, "finished")
+    race_fast(page, tap)
     wait_revealed(page)
 
 

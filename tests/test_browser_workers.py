@@ -10,36 +10,18 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from urllib.parse import parse_qsl
 
 import pytest
-from conftest import SCREENS, open_app, wait_js, wait_state
+from conftest import SCREENS, link_settings, open_app, open_scenario, race_fast, wait_js
 from playwright.sync_api import Page, expect
 from test_browser_screens import check, race_to_the_end
 
 from hpo_race.app.model_data import race_entry, race_payload
 from hpo_race.app.views import first_to_target
 from hpo_race.strategies.race import run_many
-from hpo_race.strategies.settings import from_query
 from hpo_race.strategies.summary import compact_race, first_to_reach
 
 LINK = "workers=8&seed=3"
-
-
-def settings_of(query: str) -> dict:
-    settings, problems = from_query(dict(parse_qsl(query)))
-    assert problems == []
-    return {**settings, "options": {k: v for k, v in settings["options"].items() if v}}
-
-
-def race_fast(page: Page) -> None:
-    page.click("#run-button")
-    wait_js(
-        page,
-        "['playing', 'finished'].includes(document.getElementById('race-clock').dataset.state)",
-    )
-    page.evaluate("window.hpoRace.api.setSpeed(40)")
-    wait_state(page, "finished")
 
 
 def gantt(page: Page, name: str) -> dict:
@@ -69,11 +51,13 @@ def best_axis(page: Page) -> dict:
 def test_the_gpus_box_races_on_several_gpus_with_gantt_strips(page: Page, app_url: str) -> None:
     errors = open_app(page, app_url + "?seed=3")
     expect(page.locator("#gantt-grid")).to_be_hidden()
+    open_scenario(page)
     page.fill("#workers-input", "8")
     page.press("#workers-input", "Enter")
     wait_js(page, "new URLSearchParams(location.search).get('workers') === '8'")
+    expect(page.locator("#scenario-label")).to_have_text("2 knobs · 8 GPUs")
     race_fast(page)
-    expected = race_payload(settings_of(LINK))
+    expected = race_payload(link_settings(LINK))
     shown = page.evaluate("window.hpoRace.view")
     assert shown["workers"] == 8 and shown["end_wall"] == expected["end_wall"]
     for name, race in expected["strategies"].items():
@@ -102,9 +86,12 @@ def test_a_workers_link_replays_exactly_on_both_clocks(page: Page, app_url: str)
     """The link's race is the server's; the switch puts the plot, the clock and the curves on
     the wall clock and back; the summary names the first to 95% on each clock."""
     errors = open_app(page, f"{app_url}?{LINK}")
+    expect(page.locator("#scenario-label")).to_have_text("2 knobs · 8 GPUs")
+    open_scenario(page)
     expect(page.locator("#workers-input")).to_have_value("8")
+    page.click("#scenario-menu summary")  # folds it again
     race_fast(page)
-    settings = settings_of(LINK)
+    settings = link_settings(LINK)
     view = race_payload(settings)
     shown = page.evaluate(
         """() => { const v = window.hpoRace.view; const out = {};
