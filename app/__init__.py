@@ -30,8 +30,8 @@ from hpo_race.app.layout import build_layout
 from hpo_race.app.many_callbacks import register_many_callbacks
 from hpo_race.app.model_callbacks import register_model_callbacks
 from hpo_race.app.race_callbacks import register_race_callbacks
-from hpo_race.app.result_store import shared_store
 from hpo_race.app.racer_callbacks import register_racer_callbacks
+from hpo_race.app.result_store import shared_store
 from hpo_race.app.security import install_security_headers
 from hpo_race.app.static_files import COMPRESSION, install_static_files
 from hpo_race.landscapes import LANDSCAPES

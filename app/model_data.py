@@ -257,11 +257,12 @@ def _row_settings(settings: dict[str, Any], i: int) -> dict[str, Any]:
     }
 
 
-def _row(settings: dict[str, Any], i: int, seconds: float) -> dict[str, Any]:
+def _row(settings: dict[str, Any], i: int, seconds: float, spent: list[float]) -> dict[str, Any]:
     """Race ``i``'s compact record (``strategies.many.run_chunk``), cached, on the heavy pool
-    when the chunk is heavy."""
+    when the chunk is heavy; the seconds it took, if computed here, go to ``spent``."""
 
     def compute() -> dict[str, Any]:
+        began = time.perf_counter()
         (record,) = run_chunk(
             settings["landscape"],
             settings["strategies"],
@@ -276,6 +277,7 @@ def _row(settings: dict[str, Any], i: int, seconds: float) -> dict[str, Any]:
             peaks=settings.get("peaks"),
             dims=settings["dims"],
         )
+        spent.append(time.perf_counter() - began)
         return record
 
     return _MANY.get_or_compute(_row_settings(settings, i), lambda: WORK.compute(seconds, compute))
@@ -302,17 +304,20 @@ def many_chunk(settings: dict[str, Any]) -> dict[str, Any]:
     wanted = range(first, first + count)
     missing = [i for i in wanted if not _MANY.has(_row_settings(settings, i))]
     rows: dict[int, dict[str, Any]] = {}
+    spent: list[float] = []  # seconds of the races computed by this request
     with WORK.request(per_race * len(missing)):
         later = []
         for i in wanted:
             if i in missing and _MANY.busy(_row_settings(settings, i)):
                 later.append(i)  # another worker has it in hand: take it when it lands
             else:
-                rows[i] = _row(settings, i, per_race)
+                rows[i] = _row(settings, i, per_race, spent)
         for i in later:
-            rows[i] = _row(settings, i, per_race)
+            rows[i] = _row(settings, i, per_race, spent)
     elapsed = time.perf_counter() - began
-    per_race_seen = elapsed / count
+    # the next chunk aims at CHUNK_TARGET_SECONDS of computing: waiting for another
+    # student's races, or reading them from the cache, says nothing about what a race costs
+    per_race_seen = sum(spent) / len(spent) if spent else 0.0
     hint = int(CHUNK_TARGET_SECONDS / per_race_seen) if per_race_seen > 0 else MAX_CHUNK
     budget = settings["budget"]
     return {
