@@ -130,6 +130,13 @@ class HeavyWork:
             ]
         return sum(left) / self.slots
 
+    def has_free_slot(self) -> bool:
+        """Would a computation start at once? (always, outside a heavy request)"""
+        if not getattr(self._local, "heavy", False) or getattr(self._local, "pooled", False):
+            return True
+        with self._lock:
+            return len(self._queue) < self.slots
+
     def running(self) -> int:
         """Computations submitted to the pool and not finished yet."""
         with self._lock:

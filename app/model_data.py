@@ -283,6 +283,42 @@ def _row(settings: dict[str, Any], i: int, seconds: float, spent: list[float]) -
     return _MANY.get_or_compute(_row_settings(settings, i), lambda: WORK.compute(seconds, compute))
 
 
+#: Seconds between looks at rows other students' requests are computing.
+SHARE_POLL = 0.02
+
+
+def _share_rows(
+    settings: dict[str, Any],
+    wanted: list[int],
+    per_race: float,
+    rows: dict[int, dict[str, Any]],
+    spent: list[float],
+) -> None:
+    """Fill ``rows`` with races ``wanted``, sharing the work with identical requests.
+
+    A row is taken when it is in the cache, or computed here when nobody is computing it and
+    this worker has a heavy slot free; other rows are looked at again shortly. So thirty
+    students pressing the same many-seeds run keep every worker's heavy slot busy with a
+    different race instead of queueing the same races behind one worker. When nothing can be
+    taken and nobody computes any of the rest, the first is queued here (never a stall).
+    """
+    remaining = list(wanted)
+    while remaining:
+        progressed = False
+        for i in list(remaining):
+            key = _row_settings(settings, i)
+            if _MANY.has(key) or (not _MANY.busy(key) and WORK.has_free_slot()):
+                rows[i] = _row(settings, i, per_race, spent)
+                remaining.remove(i)
+                progressed = True
+        if remaining and not progressed:
+            if not any(_MANY.busy(_row_settings(settings, i)) for i in remaining):
+                i = remaining.pop(0)
+                rows[i] = _row(settings, i, per_race, spent)
+            else:
+                time.sleep(SHARE_POLL)  # another request computes them; they land in the store
+
+
 def chunk_fit(per_race: float) -> int:
     """The most races of this estimated cost one request may compute."""
     return max(1, int(MAX_REQUEST_SECONDS // per_race)) if per_race > 0 else MAX_CHUNK
@@ -306,14 +342,7 @@ def many_chunk(settings: dict[str, Any]) -> dict[str, Any]:
     rows: dict[int, dict[str, Any]] = {}
     spent: list[float] = []  # seconds of the races computed by this request
     with WORK.request(per_race * len(missing)):
-        later = []
-        for i in wanted:
-            if i in missing and _MANY.busy(_row_settings(settings, i)):
-                later.append(i)  # another worker has it in hand: take it when it lands
-            else:
-                rows[i] = _row(settings, i, per_race, spent)
-        for i in later:
-            rows[i] = _row(settings, i, per_race, spent)
+        _share_rows(settings, list(wanted), per_race, rows, spent)
     elapsed = time.perf_counter() - began
     # the next chunk aims at CHUNK_TARGET_SECONDS of computing: waiting for another
     # student's races, or reading them from the cache, says nothing about what a race costs

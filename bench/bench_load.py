@@ -27,8 +27,10 @@ address (127.0.x.y), so the per-client cap sees them as different students.
 
 Prints one table: p50/p95 of page loads and race requests, errors (non-200, a failed answer
 other than a "busy" sentence, or a timeout), engine computations, and for the attackers how
-many of their requests were served, told to come back later, or refused by the cost cap. It
-also reads the gunicorn log: "workers killed" counts worker timeouts and re-boots.
+many of their requests were served, told to come back later, or refused by the cost cap.
+Before (a), a few page loads warm the workers up (each compresses the page's bundles once),
+as a server started before the lecture is. It also reads the gunicorn log: "workers killed"
+counts worker timeouts and re-boots.
 """
 
 from __future__ import annotations
@@ -385,6 +387,10 @@ def main() -> int:
             return store.count(counter_name(kind))
 
         n, w = args.students, args.window
+        for i in range(2 * max(2, os.cpu_count() or 1)):  # a server started before the lecture:
+            warm = Client(port, address(0, i))  # each worker has compressed the page's bundles
+            load_page(warm)
+            warm.close()
         before = computed()
         a = crowd(port, 1, n, w, 0, args.own_seeds)
         lines.append(row(f"(a) {n} students over {w:g} s", a, computed() - before))
