@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from hpo_race.app.cache import BoundedCache
 from hpo_race.app.heavy import HeavyWork, slots_from_env
 from hpo_race.app.landscape_views import cached_landscape_view
 from hpo_race.app.narration import narrate_trace, with_reasons
@@ -78,6 +79,8 @@ MIN_RESOLUTION = 12
 _RACES = SharedCache("race", memory=24)  # settings -> (trace, payload)
 _MODELS = SharedCache("model", memory=12)  # settings -> model payload
 _MANY = SharedCache("many", memory=1000)  # settings of one race -> its compact summary row
+#: Identical many-seeds chunk requests on this worker: one computes, the others wait for it.
+_CHUNKS = BoundedCache(maxsize=32)
 #: This worker's heavy pool and the clients' tickets (``app.heavy``).
 WORK = HeavyWork(slots=slots_from_env())
 
@@ -284,7 +287,7 @@ def _row(settings: dict[str, Any], i: int, seconds: float, spent: list[float]) -
 
 
 #: Seconds between looks at rows other students' requests are computing.
-SHARE_POLL = 0.02
+SHARE_POLL = 0.05
 
 
 def _share_rows(
@@ -331,10 +334,17 @@ def many_chunk(settings: dict[str, Any]) -> dict[str, Any]:
     machine, so a repeated run (or one with more seeds, or another student's identical one)
     recomputes nothing it has seen. A chunk whose estimate passes the cost cap is shortened
     to the races that fit (the page asks for the rest next). Rows another worker is computing
-    are left for last, so students asking for the same run share its races out.
+    are shared out, so students asking for the same run share its races out; identical chunk
+    requests on one worker wait for one of them instead of each polling the store.
     """
     per_race = check_cost("One race", race_seconds(settings), settings, race_seconds)
     count = min(settings["count"], chunk_fit(per_race))
+    return _CHUNKS.get_or_compute(
+        {**settings, "count": count}, lambda: _chunk(settings, count, per_race)
+    )
+
+
+def _chunk(settings: dict[str, Any], count: int, per_race: float) -> dict[str, Any]:
     first = settings["start"]
     began = time.perf_counter()
     wanted = range(first, first + count)
