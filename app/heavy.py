@@ -190,6 +190,29 @@ class HeavyWork:
         except FutureTimeout:
             raise BusyError(server_busy(self.queued_seconds())) from None
 
+    def spawn(self, seconds: float, work: Callable[[], object]) -> bool:
+        """Start ``work`` on an idle heavy pool without waiting for it (a heavy request's
+        read-ahead); False, and nothing started, outside a heavy request or when busy."""
+        if not getattr(self._local, "heavy", False) or getattr(self._local, "pooled", False):
+            return False
+        token = uuid.uuid4().hex
+        with self._lock:
+            if self._queue:
+                return False
+            self._queue[token] = (seconds, time.monotonic())
+
+        def job() -> None:
+            self._local.pooled = True
+            try:
+                work()
+            except Exception:  # a read-ahead that fails is asked for (and reported) later
+                pass
+            finally:
+                self._local.pooled = False
+
+        self._executor().submit(job).add_done_callback(lambda _: self._forget(token))
+        return True
+
     def _forget(self, token: str) -> None:
         with self._lock:
             self._queue.pop(token, None)

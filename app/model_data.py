@@ -319,7 +319,19 @@ def _share_rows(
                 i = remaining.pop(0)
                 rows[i] = _row(settings, i, per_race, spent)
             else:
+                _read_ahead(settings, wanted[-1] + 1, per_race)
                 time.sleep(SHARE_POLL)  # another request computes them; they land in the store
+
+
+def _read_ahead(settings: dict[str, Any], after: int, per_race: float) -> None:
+    """While this chunk waits for rows another worker computes, an idle heavy slot here
+    computes the run's next row nobody has (the page asks for it next): identical runs
+    that ask one race at a time then still keep every worker busy."""
+    for j in range(after, settings["total"]):
+        key = _row_settings(settings, j)
+        if not _MANY.has(key) and not _MANY.busy(key):
+            WORK.spawn(per_race, lambda j=j: _row(settings, j, per_race, []))
+            return
 
 
 def chunk_fit(per_race: float) -> int:
