@@ -270,3 +270,15 @@ def test_over_http_a_third_heavy_race_is_a_sentence_and_a_cheap_one_is_served(
         release.set()
         answers = [f.result(30)["store"] for f in first]
     assert [a["view"] for a in answers] == [{"fake": 770001}, {"fake": 770002}]
+
+
+def test_a_read_ahead_starts_only_inside_a_heavy_request_on_an_idle_pool(tmp_path):
+    work = HeavyWork(slots=1, store=DiskStore(tmp_path))
+    release, ran = threading.Event(), threading.Event()
+    assert not work.spawn(1.0, ran.set)  # outside a heavy request: nothing starts
+    with work.request(5.0, "a"):
+        assert work.spawn(1.0, lambda: release.wait(20) and ran.set())
+        assert not work.spawn(1.0, ran.set)  # the pool is busy with the first
+        release.set()
+        assert ran.wait(20)
+    wait_for(lambda: work.running() == 0, "the read-ahead finished")
