@@ -106,7 +106,7 @@ class DiskStore:
             if len(members) >= limit:
                 return sorted(members.values())
             members[member] = until
-            self._cache.set(group, members, expire=max(1.0, until - now))
+            self._keep(group, members, now)
         return None
 
     def leave(self, group: str, member: str) -> None:
@@ -114,7 +114,14 @@ class DiskStore:
             members = self._cache.get(group, {})
             if member in members:
                 del members[member]
-                self._cache.set(group, members, expire=max(members.values(), default=0) or 1.0)
+                self._keep(group, members, time.time())
+
+    def _keep(self, group: str, members: dict[str, float], now: float) -> None:
+        """Store a group until its last member lapses (an empty group is dropped)."""
+        if members:
+            self._cache.set(group, members, expire=max(1.0, max(members.values()) - now))
+        else:
+            self._cache.delete(group)
 
     def close(self) -> None:
         self._cache.close()
