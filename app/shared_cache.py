@@ -63,7 +63,12 @@ class SharedCache:
     def peek(self, settings: Any) -> Any | None:
         """The result if some worker has it already, else None (never computes)."""
         found = self.memory.peek(settings)
-        return found if found is not None else self.store.get(self.key(settings))
+        if found is not None:
+            return found
+        value = self.store.get(self.key(settings))
+        if value is None:
+            return None
+        return self.memory.get_or_compute(settings, lambda: value)  # kept here for next time
 
     def has(self, settings: Any) -> bool:
         """Does some worker have the result already? (reads nothing)"""
