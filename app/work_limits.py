@@ -11,7 +11,8 @@ figures come from, is
     model   ≈ 45 µs · n · resolution²   (n Bayesian trials, the view's cells per side)
     chunk   ≈ count · race
 
-(coefficients fitted to bench measurements; they over- rather than under-estimate). A request
+(coefficients fitted by hand to races timed one at a time on that machine; they over- rather
+than under-estimate). A request
 estimated above ``MAX_REQUEST_SECONDS`` is refused with a sentence saying what would fit; one
 at ``app.heavy.HEAVY_SECONDS`` or more is heavy (``app.heavy``).
 """
@@ -31,7 +32,7 @@ from hpo_race.strategies.settings import BUDGET
 
 #: The most estimated seconds one request may cost (above every race the page can ask for).
 MAX_REQUEST_SECONDS = 12.0
-#: Seconds per trial (linear, quadratic) of each racer's own work, fitted to bench runs.
+#: Seconds per trial (linear, quadratic) of each racer's own work, fitted to timed races.
 _PER_TRIAL = {
     "bayes": (8e-3, 1.5e-5),
     "tpe": (1e-3, 2e-5),
