@@ -12,9 +12,9 @@ figures come from, is
     chunk   ≈ count · race
 
 (coefficients fitted by hand to races timed one at a time on that machine; they over- rather
-than under-estimate). A request
-estimated above ``MAX_REQUEST_SECONDS`` is refused with a sentence saying what would fit; one
-at ``app.heavy.HEAVY_SECONDS`` or more is heavy (``app.heavy``).
+than under-estimate). A request estimated above ``MAX_REQUEST_SECONDS`` is refused with a
+sentence saying what would fit; one at ``app.heavy.HEAVY_SECONDS`` or more is heavy
+(``app.heavy``).
 """
 
 from __future__ import annotations
