@@ -37,6 +37,16 @@ class BoundedCache:
         """Canonical text of the settings, so equal settings share one entry."""
         return json.dumps(settings, sort_keys=True, separators=(",", ":"))
 
+    def peek(self, settings: Any) -> Any | None:
+        """A copy of the cached value for these settings, or None (never computes)."""
+        key = self.key(settings)
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            value = self._items[key]
+        return copy.deepcopy(value)
+
     def get_or_compute(self, settings: Any, compute: Callable[[], Any]) -> Any:
         """The cached value for these settings, computing (outside the lock) on a miss.
 
@@ -73,6 +83,11 @@ class BoundedCache:
                 del self._pending[key]
             running.set()
         return copy.deepcopy(value)
+
+    def __contains__(self, key: object) -> bool:
+        """Is this canonical key (``key(settings)``) cached?"""
+        with self._lock:
+            return key in self._items
 
     def __len__(self) -> int:
         return len(self._items)

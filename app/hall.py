@@ -10,6 +10,8 @@ Threaded workers (``gthread``) keep serving page loads and races while some thre
 timeout is far above the longest request the app accepts (every request's work is bounded:
 README "Limits"), so a healthy worker is never killed mid-race. ``HPO_RACE_BIND`` (default
 ``0.0.0.0:8050``), ``HPO_RACE_WORKERS`` and ``HPO_RACE_THREADS`` override the defaults.
+Every worker opens the same result cache (``HPO_RACE_CACHE_DIR``, ``app.result_store``) and
+runs heavy computations on its own small pool (``HPO_RACE_HEAVY_SLOTS``, ``app.heavy``).
 """
 
 from __future__ import annotations

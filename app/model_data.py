@@ -11,8 +11,11 @@
   records: best-so-far on the summary's minute axis, reach times), so the browser can
   summarise any number of chunks exactly as ``strategies.summary.summarise`` does.
 
-Everything is a pure function of the settings, so results are kept in bounded LRU caches
-(``app.cache.BoundedCache``); no user state lives in the server.
+Everything is a pure function of the settings, so results are kept in the machine's shared
+cache (``app.shared_cache``: a small LRU per worker over one on-disk store for all workers),
+computed once however many workers ask at once; no user state lives in the server. Every
+request's cost is estimated first (``app.work_limits``): one above the cap is refused with
+a sentence, a heavy one holds a client ticket and computes on the heavy pool (``app.heavy``).
 """
 
 from __future__ import annotations
@@ -24,11 +27,20 @@ from typing import Any
 import numpy as np
 
 from hpo_race.app.cache import BoundedCache
+from hpo_race.app.heavy import HeavyWork, slots_from_env
 from hpo_race.app.landscape_views import cached_landscape_view
 from hpo_race.app.narration import narrate_trace, with_reasons
 from hpo_race.app.race_request import check_request
+from hpo_race.app.shared_cache import SharedCache
 from hpo_race.app.transport import packed
 from hpo_race.app.views import race_view
+from hpo_race.app.work_limits import (
+    MAX_REQUEST_SECONDS,
+    check_cost,
+    model_seconds,
+    race_seconds,
+    trials,
+)
 from hpo_race.landscapes import get_landscape
 from hpo_race.strategies.bayes import BayesStrategy
 from hpo_race.strategies.internals import DEFAULT_RESOLUTION, bayes_internals
@@ -64,9 +76,13 @@ CHUNK_TARGET_SECONDS = 1.2
 MODEL_BYTES = 640_000
 MIN_RESOLUTION = 12
 
-_RACES = BoundedCache(maxsize=24)  # settings -> (trace, payload)
-_MODELS = BoundedCache(maxsize=12)  # settings -> model payload
-_MANY = BoundedCache(maxsize=1000)  # settings of one race -> its compact summary row
+_RACES = SharedCache("race", memory=24)  # settings -> (trace, payload)
+_MODELS = SharedCache("model", memory=12)  # settings -> model payload
+_MANY = SharedCache("many", memory=1000)  # settings of one race -> its compact summary row
+#: Identical many-seeds chunk requests on this worker: one computes, the others wait for it.
+_CHUNKS = BoundedCache(maxsize=32)
+#: This worker's heavy pool and the clients' tickets (``app.heavy``).
+WORK = HeavyWork(slots=slots_from_env())
 
 
 #: One exception type for every bad setting (kept under its old name for callers).
@@ -115,10 +131,23 @@ def _compute_race(settings: dict[str, Any]) -> dict[str, Any]:
     return {"trace": trace, "view": view}
 
 
+def _race(settings: dict[str, Any]) -> dict:
+    seconds = race_seconds(settings)
+    return _RACES.get_or_compute(
+        settings, lambda: WORK.compute(seconds, lambda: _compute_race(settings))
+    )
+
+
 def race_entry(settings: dict[str, Any]) -> dict:
     """The trace and the browser's view of one race (``app.race_request.check_request``'s
-    settings; cached, a copy each time)."""
-    return _RACES.get_or_compute(settings, lambda: _compute_race(settings))
+    settings; cached, a copy each time). Refused above the cost cap; heavy ones wait their
+    turn on the heavy pool (``BusyError`` if they would wait too long)."""
+    seconds = check_cost("This race", race_seconds(settings), settings, race_seconds)
+    found = _RACES.peek(settings)
+    if found is not None:
+        return found
+    with WORK.request(seconds):
+        return _race(settings)
 
 
 def race_payload(settings: dict[str, Any]) -> dict:
@@ -139,7 +168,7 @@ def _real_edges(knob: Any, resolution: int) -> list[float]:
 
 
 def _compute_model(settings: dict[str, Any]) -> dict[str, Any]:
-    trace = race_entry(settings)["trace"]
+    trace = _race(settings)["trace"]
     n = len(trace["strategies"]["bayes"]["trials"])
     internals = packed(bayes_internals(trace, resolution=model_resolution(n)))
     scape = get_landscape(
@@ -162,11 +191,26 @@ def _compute_model(settings: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def model_cost(settings: dict[str, Any]) -> float:
+    """Estimated seconds of a model view: its frames, plus the race if nobody has it yet."""
+    n = trials(settings, "bayes")
+    frames = model_seconds(n, model_resolution(n))
+    return frames + (0.0 if _RACES.has(settings) else race_seconds(settings))
+
+
 def model_payload(settings: dict[str, Any]) -> dict:
-    """The Bayesian model's frames for one race (cached; a copy each time)."""
+    """The Bayesian model's frames for one race (cached; a copy each time), refused above
+    the cost cap like a race."""
     if "bayes" not in settings["strategies"]:
         raise SettingError("strategies", "Bayesian optimisation is not racing in this race.")
-    return _MODELS.get_or_compute(settings, lambda: _compute_model(settings))
+    seconds = check_cost("This model view", model_cost(settings), settings, model_cost)
+    found = _MODELS.peek(settings)
+    if found is not None:
+        return found
+    with WORK.request(seconds):
+        return _MODELS.get_or_compute(
+            settings, lambda: WORK.compute(seconds, lambda: _compute_model(settings))
+        )
 
 
 # ---------------------------------------------------------------- many seeds
@@ -202,59 +246,140 @@ def check_many_request(request: Any) -> dict[str, Any]:
     return {**settings, "vary": vary, "total": total, "start": start, "count": count}
 
 
+def _row_settings(settings: dict[str, Any], i: int) -> dict[str, Any]:
+    """The settings of race ``i`` of a many-seeds run: the key of its cached summary row."""
+    return {
+        "landscape": settings["landscape"],
+        "landscape_seed": settings["landscape_seed"] + (i if settings["vary"] else 0),
+        "budget": settings["budget"],
+        "seed": settings["seed"] + i,
+        "noise": settings.get("noise", 0.0),
+        "options": settings["options"],
+        "strategies": settings["strategies"],
+        "peaks": settings.get("peaks"),
+        "dims": settings["dims"],
+        "workers": settings["workers"],
+    }
+
+
+def _row(settings: dict[str, Any], i: int, seconds: float, spent: list[float]) -> dict[str, Any]:
+    """Race ``i``'s compact record (``strategies.many.run_chunk``), cached, on the heavy pool
+    when the chunk is heavy; the seconds it took, if computed here, go to ``spent``."""
+
+    def compute() -> dict[str, Any]:
+        began = time.perf_counter()
+        (record,) = run_chunk(
+            settings["landscape"],
+            settings["strategies"],
+            settings["budget"],
+            settings["seed"],
+            start=i,
+            count=1,
+            landscape_seed=settings["landscape_seed"],
+            vary_landscape=settings["vary"],
+            noise=settings.get("noise", 0.0),
+            options=settings["options"],
+            peaks=settings.get("peaks"),
+            dims=settings["dims"],
+            workers=settings["workers"],
+        )
+        spent.append(time.perf_counter() - began)
+        return record
+
+    return _MANY.get_or_compute(_row_settings(settings, i), lambda: WORK.compute(seconds, compute))
+
+
+#: Seconds between looks at rows other students' requests are computing.
+SHARE_POLL = 0.05
+
+
+def _share_rows(
+    settings: dict[str, Any],
+    wanted: list[int],
+    per_race: float,
+    rows: dict[int, dict[str, Any]],
+    spent: list[float],
+) -> None:
+    """Fill ``rows`` with races ``wanted``, sharing the work with identical requests.
+
+    A row is taken when it is in the cache, or computed here when nobody is computing it and
+    this worker has a heavy slot free; other rows are looked at again shortly. So thirty
+    students pressing the same many-seeds run keep every worker's heavy slot busy with a
+    different race instead of queueing the same races behind one worker. When nothing can be
+    taken and nobody computes any of the rest, the first is queued here (never a stall).
+    """
+    remaining = list(wanted)
+    while remaining:
+        progressed = False
+        for i in list(remaining):
+            key = _row_settings(settings, i)
+            if _MANY.has(key) or (not _MANY.busy(key) and WORK.has_free_slot()):
+                rows[i] = _row(settings, i, per_race, spent)
+                remaining.remove(i)
+                progressed = True
+        if remaining and not progressed:
+            if not any(_MANY.busy(_row_settings(settings, i)) for i in remaining):
+                i = remaining.pop(0)
+                rows[i] = _row(settings, i, per_race, spent)
+            else:
+                _read_ahead(settings, wanted[-1] + 1, per_race)
+                time.sleep(SHARE_POLL)  # another request computes them; they land in the store
+
+
+def _read_ahead(settings: dict[str, Any], after: int, per_race: float) -> None:
+    """While this chunk waits for rows another worker computes, an idle heavy slot here
+    computes the run's next row nobody has (the page asks for it next): identical runs
+    that ask one race at a time then still keep every worker busy."""
+    for j in range(after, settings["total"]):
+        key = _row_settings(settings, j)
+        if not _MANY.has(key) and not _MANY.busy(key):
+            WORK.spawn(per_race, lambda j=j: _row(settings, j, per_race, []))
+            return
+
+
+def chunk_fit(per_race: float) -> int:
+    """The most races of this estimated cost one request may compute."""
+    return max(1, int(MAX_REQUEST_SECONDS // per_race)) if per_race > 0 else MAX_CHUNK
+
+
 def many_chunk(settings: dict[str, Any]) -> dict[str, Any]:
     """Races start … start+count−1 of a many-seeds run, compact, with a next-chunk hint.
 
-    Each race is ``strategies.many.run_chunk``'s compact record, cached per race, so a repeated
-    run (or one with more seeds) recomputes nothing it has seen.
+    Each race is ``strategies.many.run_chunk``'s compact record, cached per race on the
+    machine, so a repeated run (or one with more seeds, or another student's identical one)
+    recomputes nothing it has seen. A chunk whose estimate passes the cost cap is shortened
+    to the races that fit (the page asks for the rest next). Rows another worker is computing
+    are shared out, so students asking for the same run share its races out; identical chunk
+    requests on one worker wait for one of them instead of each polling the store.
     """
-    strategies = settings["strategies"]
-    peaks = settings.get("peaks")
-    budget = settings["budget"]
+    per_race = check_cost("One race", race_seconds(settings), settings, race_seconds)
+    count = min(settings["count"], chunk_fit(per_race))
+    return _CHUNKS.get_or_compute(
+        {**settings, "count": count}, lambda: _chunk(settings, count, per_race)
+    )
+
+
+def _chunk(settings: dict[str, Any], count: int, per_race: float) -> dict[str, Any]:
+    first = settings["start"]
     began = time.perf_counter()
-    races = []
-    for i in range(settings["start"], settings["start"] + settings["count"]):
-        key = {
-            "landscape": settings["landscape"],
-            "landscape_seed": settings["landscape_seed"] + (i if settings["vary"] else 0),
-            "budget": budget,
-            "seed": settings["seed"] + i,
-            "noise": settings.get("noise", 0.0),
-            "options": settings["options"],
-            "strategies": strategies,
-            "peaks": peaks,
-            "dims": settings["dims"],
-            "workers": settings["workers"],
-        }
-
-        def compute(i: int = i) -> dict[str, Any]:
-            (record,) = run_chunk(
-                settings["landscape"],
-                strategies,
-                budget,
-                settings["seed"],
-                start=i,
-                count=1,
-                landscape_seed=settings["landscape_seed"],
-                vary_landscape=settings["vary"],
-                noise=settings.get("noise", 0.0),
-                options=settings["options"],
-                peaks=peaks,
-                dims=settings["dims"],
-                workers=settings["workers"],
-            )
-            return record
-
-        races.append(_MANY.get_or_compute(key, compute))
+    wanted = range(first, first + count)
+    missing = [i for i in wanted if not _MANY.has(_row_settings(settings, i))]
+    rows: dict[int, dict[str, Any]] = {}
+    spent: list[float] = []  # seconds of the races computed by this request
+    with WORK.request(per_race * len(missing)):
+        _share_rows(settings, list(wanted), per_race, rows, spent)
     elapsed = time.perf_counter() - began
-    per_race = elapsed / settings["count"]
-    hint = int(CHUNK_TARGET_SECONDS / per_race) if per_race > 0 else MAX_CHUNK
+    # the next chunk aims at CHUNK_TARGET_SECONDS of computing: waiting for another
+    # student's races, or reading them from the cache, says nothing about what a race costs
+    per_race_seen = sum(spent) / len(spent) if spent else 0.0
+    hint = int(CHUNK_TARGET_SECONDS / per_race_seen) if per_race_seen > 0 else MAX_CHUNK
+    budget = settings["budget"]
     return {
-        "start": settings["start"],
-        "count": settings["count"],
+        "start": first,
+        "count": count,
         "total": settings["total"],
-        "races": races,
+        "races": [rows[i] for i in wanted],
         "minutes": [round(float(m), 4) for m in axis(budget)],
         "seconds": round(elapsed, 3),
-        "next_count": max(1, min(chunk_limit(budget), hint)),
+        "next_count": max(1, min(chunk_limit(budget), chunk_fit(per_race), hint)),
     }

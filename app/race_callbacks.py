@@ -8,10 +8,10 @@ Everything else (play, pause, step, reset, reveal, speed, the dice, settings fro
 link) runs in the browser, in assets/race-player.js, so an animation costs no requests.
 
 Every value arriving from the browser is checked (``app.race_request``): a bad budget, seed or
-landscape, typed or forged, becomes a message in the alert line, never an exception. Results
-are cached per worker (``app.landscape_views``, ``app.model_data``): the race is a pure
-function of its settings, so a lecture hall pressing Run with the default settings costs one
-computation, and no user state lives on the server.
+landscape, typed or forged, becomes a message in the alert line, never an exception. Landscape
+views are cached per worker (``app.landscape_views``), races once for the whole machine
+(``app.model_data``): the race is a pure function of its settings, so a lecture hall pressing
+Run with the default settings costs one computation, and no user state lives on the server.
 """
 
 from __future__ import annotations

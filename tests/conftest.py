@@ -7,8 +7,11 @@ Browser tests never sleep for a fixed time: they wait on a condition the page se
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +19,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from werkzeug.serving import make_server
+
+# The shared result cache (app/result_store.py) of this test process lives in a fresh temp
+# dir, removed at exit: tests never read results another run (or the user's server) stored.
+_CACHE_DIR = tempfile.mkdtemp(prefix="hpo-race-test-cache-")
+os.environ["HPO_RACE_CACHE_DIR"] = _CACHE_DIR
+atexit.register(shutil.rmtree, _CACHE_DIR, ignore_errors=True)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -16,6 +16,9 @@ from pathlib import Path
 import pytest
 from served import gunicorn, race_body, request
 
+from hpo_race.app.result_store import DiskStore
+from hpo_race.app.shared_cache import counter_name
+
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 
 pytestmark = pytest.mark.slow  # tests/conftest.py: run by plain `pytest` and `-m slow`
@@ -50,6 +53,23 @@ def test_both_workers_serve_byte_identical_races(gunicorn_port):
     assert store["ok"] is True
     other = request(gunicorn_port, "POST", "/_dash-update-component", race_body(gunicorn_port, 12))
     assert other[1] != replies[0][1]
+
+
+def test_identical_races_on_both_workers_are_computed_once(gunicorn_port):
+    """Both workers share one result cache (HPO_RACE_CACHE_DIR, set by tests/conftest.py):
+    32 identical requests at once, on 2 workers × 8 threads, run one engine computation."""
+    store = DiskStore(os.environ["HPO_RACE_CACHE_DIR"])
+    before = store.count(counter_name("race"))
+    body = race_body(gunicorn_port, seed=4321)
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        replies = list(
+            pool.map(
+                lambda _: request(gunicorn_port, "POST", "/_dash-update-component", body), range(32)
+            )
+        )
+    assert {status for status, _ in replies} == {200}
+    assert len({reply for _, reply in replies}) == 1
+    assert store.count(counter_name("race")) - before == 1
 
 
 def test_a_page_load_is_not_queued_behind_heavy_races(tmp_path_factory):

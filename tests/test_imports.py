@@ -31,9 +31,9 @@ ENGINE = ("hpo_race.strategies", "hpo_race.landscapes")
 APP_LAYERS = (
     # leaves: ids, colours, request checks, words, caching, packing, plain browser data
     {"ids", "theme", "race_request", "narration", "cache", "transport", "views", "guard"}
-    | {"static_files", "bundles", "hall"},
-    # services: the cached engine calls
-    {"landscape_views", "model_data"},
+    | {"static_files", "bundles", "hall", "result_store", "shared_cache", "heavy"},
+    # services: the cached engine calls and their cost estimates
+    {"landscape_views", "model_data", "work_limits"},
     # pure figure builders and layout pieces
     {
         "figures",
