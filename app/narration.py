@@ -77,16 +77,46 @@ def share_of_run(fidelity: float | None) -> str:
     return f"{fidelity:.1%} of a run"
 
 
+def _still_training(count: int) -> str:
+    return f"{count} trial{'' if count == 1 else 's'} still training"
+
+
 def bayes_reason(why: dict[str, Any], index: int, n_initial: int) -> str:
-    """The Bayesian strategy's reason for trial ``index``, from the facts it recorded."""
+    """The Bayesian strategy's reason for its ``index``-th initial point (counted from 0) or
+    for a model's choice, from the facts it recorded. On several GPUs: the points it spread
+    out while its random starts all ran, and the trials it counted at their predicted
+    scores (the kriging believer, strategies/bayes.py)."""
+    pending = int(why.get("pending") or 0)
+    if why["kind"] == "initial" and why.get("fill") == "farthest":
+        return (
+            f"no result in yet and its {n_initial} random starts all running: the point "
+            f"farthest from the {_still_training(pending)}"
+        )
     if why["kind"] == "initial":
         return f"initial random point {index + 1} of {n_initial}, before any model"
     acq = TITLES[why["acquisition"]]
     if why["mode"] == "exploit":
         near = why["distance_to_best"] < 0.1
         where = "near the best so far" if near else "where the predicted score is high"
-        return f"{acq} was highest here, exploiting {where}"
-    return f"{acq} was highest here, exploring where the model is unsure"
+        text = f"{acq} was highest here, exploiting {where}"
+    else:
+        text = f"{acq} was highest here, exploring where the model is unsure"
+    if pending:
+        text += f", with the {_still_training(pending)} counted at their predicted scores"
+    return text
+
+
+def _bayes_reason_of(result: dict[str, Any], index: int) -> str:
+    """``bayes_reason`` for trial ``index`` of a result: initial points are numbered among
+    the initial points before it (on several GPUs results come in out of order)."""
+    trials = result["trials"]
+
+    def initial(t: dict[str, Any]) -> bool:
+        why = t.get("why") or {}
+        return why.get("kind") == "initial" and not why.get("fill")
+
+    ordinal = sum(1 for t in trials[:index] if initial(t))
+    return bayes_reason(trials[index]["why"], ordinal, result["n_initial"])
 
 
 def why_text(name: str, result: dict[str, Any], index: int) -> str | None:
@@ -94,7 +124,7 @@ def why_text(name: str, result: dict[str, Any], index: int) -> str | None:
     why = result["trials"][index].get("why")
     if name != "bayes" or not why:
         return None
-    return bayes_reason(why, index, result["n_initial"])
+    return _bayes_reason_of(result, index)
 
 
 def with_reasons(trace: dict[str, Any]) -> dict[str, Any]:
@@ -177,7 +207,7 @@ def _reason(name: str, result: dict[str, Any], index: int) -> str:
     trial = result["trials"][index]
     why = trial.get("why")
     if name == "bayes" and why:
-        return bayes_reason(why, index, result["n_initial"])
+        return _bayes_reason_of(result, index)
     if name == "tpe" and why:
         return _tpe_reason(result, index)
     if name == "halving" and why:

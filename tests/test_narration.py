@@ -12,6 +12,7 @@ from hpo_race.app.narration import (
     narrate_end,
     narrate_trace,
     share_of_run,
+    why_text,
     with_reasons,
 )
 from hpo_race.strategies.race import run
@@ -228,3 +229,24 @@ def test_with_reasons_words_every_bayesian_why_from_its_facts(trace):
         assert trial["why"]["text"] == bayes_reason(trial["why"], i, 5)
         assert f": {trial['why']['text']};" in line
     assert worded["strategies"]["grid"] == trace["strategies"]["grid"]  # only Bayes has reasons
+
+
+def test_on_several_gpus_the_bayesian_reasons_say_what_was_still_training():
+    """Results come in out of order: the random starts are numbered 1 … n in the order they
+    came in, the points spread out while they all ran say so, and a model's choice says how
+    many trials it counted at their predicted scores (the kriging believer)."""
+    result = run("smooth", ["bayes"], 800.0, 0, workers=16)["strategies"]["bayes"]
+    n = result["n_initial"]
+    starts, fills, modelled = [], 0, 0
+    for i, trial in enumerate(result["trials"]):
+        why, text = trial["why"], why_text("bayes", result, i)
+        if why["kind"] == "initial" and why.get("fill") == "farthest":
+            fills += 1
+            assert text.endswith(f"farthest from the {why['pending']} trials still training")
+        elif why["kind"] == "initial":
+            starts.append(text)
+        elif why.get("pending"):
+            modelled += 1
+            assert f"with the {why['pending']} trials still training counted" in text
+    assert starts == [f"initial random point {k} of {n}, before any model" for k in range(1, n + 1)]
+    assert fills > 0 and modelled > 0
