@@ -453,3 +453,14 @@ def open_scenario(page: Page) -> None:
     if not page.evaluate("document.getElementById('scenario-menu').open"):
         page.click("#scenario-menu summary")
     expect(page.locator("#dims-select")).to_be_visible()
+
+
+def wait_plots_fit(page: Page) -> None:
+    """Wait until every shown panel's plots have resized to their stage (strips or Gantt
+    strips appearing make the stage smaller; Plotly follows a moment later)."""
+    wait_js(
+        page,
+        """[...document.querySelectorAll('.panel-stage')].filter(s => s.offsetParent)
+               .every(s => [...s.querySelectorAll('.js-plotly-plot')].every(g =>
+                   Math.abs(g._fullLayout.height - s.getBoundingClientRect().height) < 2))""",
+    )

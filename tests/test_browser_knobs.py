@@ -12,7 +12,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import SCREENS, link_settings, open_app, open_scenario, race_fast, wait_js
+from conftest import (
+    SCREENS,
+    link_settings,
+    open_app,
+    open_scenario,
+    race_fast,
+    wait_js,
+    wait_plots_fit,
+)
 from playwright.sync_api import Page, expect
 from test_browser_screens import check, race_to_the_end
 
@@ -205,12 +213,7 @@ def test_more_knobs_on_every_screen(
     wait_js(page, "document.getElementById('app-root').dataset.model === 'ready'")
     expect(page.locator("#strips-bayes .ls-row").first).to_be_visible()
     # the length scales make the strips taller: wait for the plots to fit their smaller stage
-    wait_js(
-        page,
-        """[...document.querySelectorAll('.panel-stage')].filter(s => s.offsetParent)
-               .every(s => [...s.querySelectorAll('.js-plotly-plot')].every(g =>
-                   Math.abs(g._fullLayout.height - s.getBoundingClientRect().height) < 2))""",
-    )
+    wait_plots_fit(page)
     check(page, "four knobs, after a race, GP mean", screen)
     page.screenshot(path=str(artifacts / f"screens-{tag}-knobs.png"), full_page=phone)
     assert errors == []

@@ -61,6 +61,7 @@ def sample_settings(n: int, seed: int = 7) -> list[dict]:
         }
         if landscape in ("smooth", "bumpy", "one-knob"):
             raw["dims"] = 2 + i % 5  # every number of knobs somewhere
+        raw["workers"] = (1, 4, 8, 32)[i % 4]  # and of GPUs
         if landscape == "custom":
             raw["peaks"] = encode_peaks(
                 [{"u": 0.3, "v": 0.6, "height": 0.8, "width": 0.1 + 0.01 * i}]

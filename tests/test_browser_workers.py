@@ -12,7 +12,15 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import SCREENS, link_settings, open_app, open_scenario, race_fast, wait_js
+from conftest import (
+    SCREENS,
+    link_settings,
+    open_app,
+    open_scenario,
+    race_fast,
+    wait_js,
+    wait_plots_fit,
+)
 from playwright.sync_api import Page, expect
 from test_browser_screens import check, race_to_the_end
 
@@ -177,12 +185,7 @@ def test_several_gpus_on_every_screen(
     page.locator("#time-axis label").filter(has_text="wall clock").click()
     wait_js(page, "window.hpoRace.view.end === window.hpoRace.view.end_wall")
     expect(page.locator(".gantt").filter(visible=True).first).to_be_visible()
-    wait_js(
-        page,
-        """[...document.querySelectorAll('.panel-stage')].filter(s => s.offsetParent)
-               .every(s => [...s.querySelectorAll('.js-plotly-plot')].every(g =>
-                   Math.abs(g._fullLayout.height - s.getBoundingClientRect().height) < 2))""",
-    )
+    wait_plots_fit(page)
     check(page, "eight GPUs, four knobs, wall clock", screen)
     page.screenshot(path=str(artifacts / f"screens-{tag}-gpus.png"), full_page=phone)
     assert errors == []
