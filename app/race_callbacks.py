@@ -184,6 +184,21 @@ def register_race_callbacks(app: Dash) -> None:
         Input(ids.RACE_STORE, "data"),
         prevent_initial_call=True,
     )
+    # A number box whose value a callback set (a link, the dice) must still send the next
+    # value typed into it: Dash 4.4's Input keeps its Enter and blur handlers from the render
+    # before, so the first value typed equal to the layout's default (seed 0 after a link with
+    # seed=14) was dropped. Counting a submit and a blur when the value changes renders the
+    # box again with fresh handlers.
+    for box in (ids.BUDGET_INPUT, ids.SEED_INPUT, ids.WORKERS_INPUT):
+        app.clientside_callback(
+            clientside("freshenBox"),
+            Output(box, "n_submit"),
+            Output(box, "n_blur"),
+            Input(box, "value"),
+            State(box, "n_submit"),
+            State(box, "n_blur"),
+            prevent_initial_call=True,
+        )
     # The dice, and settings from a shared link (?landscape=…&layout=…&budget=…&seed=…).
     # Runs on page load too, but changes nothing (so asks the server nothing) without a query.
     app.clientside_callback(

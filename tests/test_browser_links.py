@@ -9,14 +9,23 @@ import random
 from urllib.parse import parse_qsl, urlencode, urlparse
 
 import pytest
-from conftest import open_app, wait_js, wait_state
+from conftest import open_app, open_scenario, wait_js, wait_state
 from playwright.sync_api import Page, expect
 
 from hpo_race.app.narration import with_reasons
 from hpo_race.landscapes.custom import encode_peaks
 from hpo_race.strategies.race import run
 from hpo_race.strategies.registry import RACERS
-from hpo_race.strategies.settings import PAGE_RACERS, check_race, from_query, seeded, to_query
+from hpo_race.strategies.settings import (
+    BUDGET,
+    PAGE_RACERS,
+    SEED,
+    WORKERS,
+    check_race,
+    from_query,
+    seeded,
+    to_query,
+)
 
 LANDSCAPES = ["smooth", "bumpy", "one-knob", "svm-digits", "custom"]
 
@@ -191,6 +200,25 @@ def test_a_budget_out_of_range_is_explained_and_never_written(page: Page, app_ur
     page.press("#seed-input", "Enter")
     wait_js(page, "new URLSearchParams(location.search).get('seed') === '4'")
     assert page.evaluate("new URLSearchParams(location.search).get('budget')") == "805"
+
+
+@pytest.mark.parametrize("how", ["Enter", "Tab"])
+def test_typing_the_default_after_a_link_changes_the_setting(
+    page: Page, app_url: str, how: str
+) -> None:
+    """A link sets the number boxes; typing each box's layout default (budget 800, seed 0,
+    1 GPU) into it, as the first edit, still changes the race (Dash's Input used to keep
+    handlers that compared with the layout's value and dropped it)."""
+    open_app(page, f"{app_url}?budget=300&seed=14&workers=4")
+    for box, setting in (("budget", BUDGET), ("seed", SEED), ("workers", WORKERS)):
+        default = f"{setting.default:g}"
+        if box == "workers":
+            open_scenario(page)
+        page.fill(f"#{box}-input", default)
+        page.press(f"#{box}-input", how)
+        wait_js(page, f"new URLSearchParams(location.search).get('{box}') === '{default}'")
+        if box == "workers":
+            page.keyboard.press("Escape")
 
 
 def test_a_fixed_length_scale_survives_a_link(clipboard_page: Page, app_url: str) -> None:
