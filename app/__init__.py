@@ -27,6 +27,7 @@ from hpo_race.app.figures import best_figure, landscape_figure, probe_figures
 from hpo_race.app.guard import install_request_guard
 from hpo_race.app.landscape_views import cached_landscape_view, landscape_title
 from hpo_race.app.layout import build_layout
+from hpo_race.app.lesson_callbacks import register_lesson_callbacks
 from hpo_race.app.many_callbacks import register_many_callbacks
 from hpo_race.app.model_callbacks import register_model_callbacks
 from hpo_race.app.race_callbacks import register_race_callbacks
@@ -92,6 +93,7 @@ def create_app(frame_ancestors: str | None = None) -> Dash:
     # one callbacks module per feature; nothing else imports them
     register_model_callbacks(dash_app)
     register_many_callbacks(dash_app)
+    register_lesson_callbacks(dash_app)
     register_draw_callbacks(dash_app)
     register_racer_callbacks(dash_app)
     register_classroom_callbacks(dash_app)

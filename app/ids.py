@@ -68,6 +68,8 @@ ALERT = "alert"
 STATUS = "race-status"
 LANDSCAPE_INFO = "landscape-info"
 LESSON = "lesson"
+#: Shown when the race went against its landscape's lesson: opens the Many seeds tab.
+LESSON_MANY = "lesson-many"
 HELP = "help"
 #: Hidden element whose data-* attributes mirror the animation (clock, state, trials shown).
 CLOCK = "race-clock"
@@ -78,6 +80,8 @@ URL = "url"
 # Stores
 RACE_REQUEST = "race-request"  # settings of the race the browser asks for (clientside -> server)
 RACE_STORE = "race-store"  # the computed race, ready to animate (server -> clientside)
+LESSON_REQUEST = "lesson-request"  # the race settings whose lesson is counted (-> server)
+LESSON_STORE = "lesson-store"  # how often the lesson held, or how far the count has got
 
 #: Effect-only outputs of the clientside callbacks (each callback gets its own, so no duplicates).
-SINK = {name: f"sink-{name}" for name in ("reveal", "settings", "speed", "race", "axis")}
+SINK = {name: f"sink-{name}" for name in ("reveal", "settings", "speed", "race", "axis", "lesson")}

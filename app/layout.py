@@ -293,6 +293,14 @@ def best_card(figure: Any, strategies: Sequence[str]) -> html.Div:
                         className="status",
                         # not live: the race summary is announced at milestones by #race-live
                     ),
+                    html.Button(
+                        "Many seeds",
+                        id=ids.LESSON_MANY,
+                        className="btn btn-small lesson-many",
+                        title="One race can be luck: see how often it goes this way",
+                        hidden=True,
+                        n_clicks=0,
+                    ),
                     # several GPUs only (CSS): the clock of the plot, the player and the scrubber
                     html.Div(
                         className="time-axis",
@@ -446,6 +454,8 @@ def build_layout(
             dcc.Store(id=ids.LANDSCAPE_SEED, data=int(view["seed"])),
             dcc.Store(id=ids.RACE_REQUEST),
             dcc.Store(id=ids.RACE_STORE),
+            dcc.Store(id=ids.LESSON_REQUEST),
+            dcc.Store(id=ids.LESSON_STORE),
             *bayes_panel.stores(),
             *many_panel.stores(),
             *bayes_panel.sinks(),

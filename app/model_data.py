@@ -289,6 +289,12 @@ def _row(settings: dict[str, Any], i: int, seconds: float, spent: list[float]) -
     return _MANY.get_or_compute(_row_settings(settings, i), lambda: WORK.compute(seconds, compute))
 
 
+def cached_row(settings: dict[str, Any], i: int) -> dict[str, Any] | None:
+    """Race ``i`` of a many-seeds run (``check_many_request``'s settings) if some request on
+    this machine has computed it, else None (nothing is computed)."""
+    return _MANY.peek(_row_settings(settings, i))
+
+
 #: Seconds between looks at rows other students' requests are computing.
 SHARE_POLL = 0.05
 

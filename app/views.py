@@ -14,9 +14,11 @@ from typing import Any
 
 import numpy as np
 
+from hpo_race.app.lessons import missing_sentence, race_check_sentence, summary_sentence
 from hpo_race.app.narration import format_knob as narration_knob
 from hpo_race.app.narration import why_text
 from hpo_race.app.theme import STRATEGY_STYLE
+from hpo_race.strategies.lessons import claim_for, in_race, missing_racers
 from hpo_race.strategies.summary import wall_clock
 
 #: Cells per side of the landscape heatmap: enough to read the shape, light on the wire.
@@ -228,7 +230,7 @@ def race_view(trace: Mapping[str, Any], landscape: Any) -> dict[str, Any]:
             strategies[name]["size"] = [fidelity_size(f) for f in fidelity]
     clocks = [s["clock"][-1] for s in strategies.values() if s["clock"]]
     walls = [max(s["wall"]) for s in strategies.values() if s.get("wall")]
-    return {
+    view = {
         "landscape": settings["landscape"],
         "landscape_seed": settings["landscape_seed"],
         "budget": float(settings["budget"]),
@@ -253,4 +255,27 @@ def race_view(trace: Mapping[str, Any], landscape: Any) -> dict[str, Any]:
             else {}
         ),
         "top": best_found(trace, list(strategies)),
+    }
+    view.update(lesson_facts(trace))
+    check = view["lesson_check"]
+    view["summary"] = summary_sentence(view) + (f" · {check['sentence']}" if check else "")
+    return view
+
+
+def lesson_facts(trace: Mapping[str, Any]) -> dict[str, Any]:
+    """The landscape's lesson as a claim (``strategies.lessons``) and what this race says of
+    it: ``lesson_claim`` (None for a lesson that is a plain fact), ``lesson_check`` (this
+    race's outcome and its sentence) or ``lesson_missing`` (a racer it compares is absent)."""
+    claim = claim_for(trace["settings"]["landscape"])
+    if claim is None:
+        return {"lesson_claim": None, "lesson_check": None, "lesson_missing": None}
+    missing = missing_racers(claim, trace["strategies"])
+    if missing:
+        sentence = missing_sentence(claim.as_dict(), missing)
+        return {"lesson_claim": claim.as_dict(), "lesson_check": None, "lesson_missing": sentence}
+    check = in_race(claim, trace)
+    return {
+        "lesson_claim": claim.as_dict(),
+        "lesson_check": {"outcome": check["outcome"], "sentence": race_check_sentence(check)},
+        "lesson_missing": None,
     }

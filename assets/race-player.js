@@ -193,24 +193,10 @@
     setStatus('Minute ' + fmtMinutes(R.t) + ': the next trial to finish on the shared clock');
   }
 
-  // One line for the status bar: who reached 95% of the optimum first, who found the best.
+  // One line for the status bar: who reached 95% of the optimum first, who found the best
+  // (the server's sentence, app/lessons.py summary_sentence).
   function summary() {
-    // who won and who found the best are the server's facts (app/views.py)
-    var v = R.view;
-    var first = v.winner, top = v.top;
-    var text = 'Finished · ';
-    var wall = v.workers > 1 ? v.winner_wall : undefined;
-    text += first
-      ? 'first to 95%: ' + v.strategies[first.strategy].short + ', ' +
-        (wall !== undefined ? 'GPU minute ' : 'minute ') + fmtMinutes(first.minute)
-      : 'nobody reached 95% of the optimum';
-    if (first && wall) {
-      // several GPUs: who got there first on the wall clock may be another racer
-      text += ' · on the wall clock: ' + v.strategies[wall.strategy].short + ', minute ' +
-        fmtMinutes(wall.minute);
-    }
-    if (top) text += ' · best: ' + v.strategies[top.strategy].short + ', ' + top.best.toFixed(3);
-    return text;
+    return R.view.summary;
   }
 
   function finish() {
@@ -221,11 +207,7 @@
     render(true);
     setState('finished');
     setStatus(summary());
-    var lesson = el('lesson');
-    if (lesson) {
-      lesson.textContent = R.view.lesson || '';
-      lesson.title = R.view.lesson || '';
-    }
+    if (window.hpoLesson) window.hpoLesson.show(); // the lesson line (lesson.js)
     if (!R.revealed) {
       R.autoRevealed = true;
       window.dash_clientside.set_props('reveal-toggle', {value: ['on']});
@@ -268,6 +250,12 @@
 
   window.dash_clientside = window.dash_clientside || {};
   window.dash_clientside.hpoRace = {
+    // A number box's value changed: count a submit and a blur so Dash renders it again with
+    // handlers that know this value (app/race_callbacks.py says why).
+    freshenBox: function (value, submits, blurs) {
+      return [(submits || 0) + 1, (blurs || 0) + 1];
+    },
+
     // Run or Step: play/step the loaded race, or ask the server for the race of these settings.
     request: function (runClicks, stepClicks, landscape, lseed, budget, seed, bayes, peaks,
       racers, options, dims, workers) {
@@ -383,6 +371,7 @@
       });
       R.view = v;
       R.viewKey = viewKey(v);
+      if (window.hpoLesson) window.hpoLesson.onView(v); // count how often its lesson holds
       clearAll();
       if (action === 'step') step();
       else if (action === 'play') play();

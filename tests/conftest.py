@@ -154,7 +154,8 @@ def callback_body(
         outputs.append({"id": cid, "property": prop.split("@")[0]})
     return {
         "output": key,
-        "outputs": outputs,
+        # a callback with one output gets it as an object, several as a list (as a browser)
+        "outputs": outputs if key.startswith("..") else outputs[0],
         "inputs": [{**spec, "value": v} for spec, v in zip(entry["inputs"], inputs, strict=True)],
         "state": [{**spec, "value": v} for spec, v in zip(entry["state"], state, strict=True)],
         "changedPropIds": [

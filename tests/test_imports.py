@@ -30,10 +30,11 @@ ENGINE = ("hpo_race.strategies", "hpo_race.landscapes")
 #: app/'s layers, lowest first: a module imports only from its own layer or lower ones.
 APP_LAYERS = (
     # leaves: ids, colours, request checks, words, caching, packing, plain browser data
-    {"ids", "theme", "race_request", "narration", "cache", "transport", "views", "guard"}
+    {"ids", "theme", "race_request", "narration", "lessons", "cache", "transport", "views"}
+    | {"guard"}
     | {"static_files", "bundles", "hall", "result_store", "shared_cache", "heavy"},
     # services: the cached engine calls and their cost estimates
-    {"landscape_views", "model_data", "work_limits"},
+    {"landscape_views", "model_data", "lesson_data", "work_limits"},
     # pure figure builders and layout pieces
     {
         "figures",
@@ -55,6 +56,7 @@ APP_LAYERS = (
     # one callbacks module per feature
     {
         "race_callbacks",
+        "lesson_callbacks",
         "draw_callbacks",
         "racer_callbacks",
         "model_callbacks",

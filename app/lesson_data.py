@@ -1,0 +1,67 @@
+"""How often a landscape's lesson holds for the settings on screen, counted chunk by chunk.
+
+The lesson's races are a Many seeds run (``app.model_data.many_chunk``): the race settings on
+screen with the seeds ``strategies.lessons.LESSON_SEEDS`` (0 … 29) and one layout, whatever
+the race's own seed. Its rows are the same cached rows Many seeds computes, so a student who
+runs Many seeds from seed 0 meets them again, and a lecture hall on one link counts them once.
+Each request computes at most one chunk (under the request cost cap) and says how far the
+count has got; the page asks again until it is done.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hpo_race.app.heavy import BusyError
+from hpo_race.app.lessons import lesson_sentence
+from hpo_race.app.model_data import cached_row, chunk_limit, many_chunk
+from hpo_race.strategies.lessons import LESSON_SEEDS, claim_for, missing_racers, tally
+
+#: Seconds the page waits before asking again when the server was too busy to count.
+RETRY_SECONDS = 2.0
+
+
+def lesson_run(settings: dict[str, Any]) -> dict[str, Any]:
+    """The many-seeds run behind the lesson for these race settings (``check_request``)."""
+    return {
+        **settings,
+        "seed": LESSON_SEEDS.start,
+        "vary": False,
+        "total": len(LESSON_SEEDS),
+        "start": 0,
+        "count": 1,
+    }
+
+
+def lesson_answer(settings: dict[str, Any]) -> dict[str, Any]:
+    """``{"state": "none"}`` when the lesson is a plain fact or a racer it compares is not
+    racing; ``{"state": "counting", "done", "total"}`` (plus ``retry`` seconds when the
+    server was busy) while its races are computed; ``{"state": "done", "tally", "claim",
+    "sentence"}`` once every race is in."""
+    claim = claim_for(settings["landscape"])
+    if claim is None or missing_racers(claim, settings["strategies"]):
+        return {"state": "none"}
+    run = lesson_run(settings)
+    total = run["total"]
+    records = [cached_row(run, i) for i in range(total)]
+    missing = [i for i, record in enumerate(records) if record is None]
+    if missing:
+        start = missing[0]
+        count = min(chunk_limit(run["budget"]), total - start)
+        try:
+            chunk = many_chunk({**run, "start": start, "count": count})
+        except BusyError:
+            done = total - len(missing)
+            return {"state": "counting", "done": done, "total": total, "retry": RETRY_SECONDS}
+        for k, record in enumerate(chunk["races"]):
+            records[start + k] = record
+        missing = [i for i, record in enumerate(records) if record is None]
+        if missing:
+            return {"state": "counting", "done": total - len(missing), "total": total}
+    count = tally(claim, records)
+    return {
+        "state": "done",
+        "claim": claim.as_dict(),
+        "tally": count,
+        "sentence": lesson_sentence(claim.as_dict(), count),
+    }
