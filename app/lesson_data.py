@@ -65,3 +65,23 @@ def lesson_answer(settings: dict[str, Any]) -> dict[str, Any]:
         "tally": count,
         "sentence": lesson_sentence(claim.as_dict(), count),
     }
+
+
+def run_lesson(settings: dict[str, Any]) -> dict[str, Any] | None:
+    """The lesson's count over a whole Many seeds run (``check_many_request``'s settings)
+    whose races are all cached, as the last chunk's answer carries it: ``{"claim", "tally",
+    "sentence"}``, or None when the lesson is a fact, a racer it compares is absent, or a
+    race of the run is no longer in the cache."""
+    claim = claim_for(settings["landscape"])
+    if claim is None or missing_racers(claim, settings["strategies"]):
+        return None
+    records = [cached_row(settings, i) for i in range(settings["total"])]
+    if any(record is None for record in records):
+        return None
+    count = tally(claim, records)
+    seeds = range(settings["seed"], settings["seed"] + settings["total"])
+    return {
+        "claim": claim.as_dict(),
+        "tally": count,
+        "sentence": lesson_sentence(claim.as_dict(), count, seeds),
+    }

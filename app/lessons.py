@@ -117,12 +117,16 @@ def _hedge(share: float) -> str:
     return "It does not usually hold"
 
 
-def seeds_label() -> str:
-    """The lesson's seeds, as the sentence names them ("seeds 0–29")."""
-    return f"seeds {LESSON_SEEDS.start}–{LESSON_SEEDS.stop - 1}"
+def seeds_label(seeds: range = LESSON_SEEDS) -> str:
+    """Which seeds the races had, as the sentence names them ("seeds 0–29", "seed 4")."""
+    if len(seeds) == 1:
+        return f"seed {seeds.start}"
+    return f"seeds {seeds.start}–{seeds.stop - 1}"
 
 
-def lesson_sentence(claim: Mapping[str, Any], count: Mapping[str, int]) -> str:
+def lesson_sentence(
+    claim: Mapping[str, Any], count: Mapping[str, int], seeds: range = LESSON_SEEDS
+) -> str:
     """How often the lesson held in the lesson's races on these settings, hedged by the
     share: "It usually holds with these settings: Bayesian reached 95% before Random in 26
     of 30 races (87%, seeds 0–29)."."""
@@ -131,7 +135,7 @@ def lesson_sentence(claim: Mapping[str, Any], count: Mapping[str, int]) -> str:
     share = holds / races if races else 0.0
     text = (
         f"{_hedge(share)} with these settings: {_claim_phrase(claim['kind'], win, lose)} "
-        f"in {holds} of {races} races ({math.floor(100 * share + 0.5)}%, {seeds_label()}"
+        f"in {holds} of {races} races ({math.floor(100 * share + 0.5)}%, {seeds_label(seeds)}"
     )
     if count.get("neither"):
         text += f"; in {count['neither']} neither got there"

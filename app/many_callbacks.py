@@ -11,6 +11,7 @@ from typing import Any
 
 from dash import ClientsideFunction, Dash, Input, Output, State
 
+from hpo_race.app.lesson_data import run_lesson
 from hpo_race.app.many_panel import (
     MANY_CHUNK,
     MANY_KNOBS,
@@ -30,8 +31,13 @@ def register_many_callbacks(app: Dash) -> None:
     """Register the many-seeds panel's server and clientside callbacks on ``app``."""
 
     def compute_many(request: Any, nonce: Any) -> dict:
-        """One chunk of a many-seeds run: a few races, each reduced to a summary row."""
-        return {"nonce": nonce, **many_chunk(check_many_request(request))}
+        """One chunk of a many-seeds run: a few races, each reduced to a summary row; the
+        last chunk also says how often the landscape's lesson held in the whole run."""
+        settings = check_many_request(request)
+        chunk = many_chunk(settings)
+        if chunk["start"] + chunk["count"] == settings["total"]:
+            chunk = {**chunk, "lesson": run_lesson(settings)}
+        return {"nonce": nonce, **chunk}
 
     failure = "These races could not be computed; try other settings."
     serve(app, MANY_REQUEST, MANY_CHUNK, compute_many, failure)

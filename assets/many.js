@@ -287,6 +287,11 @@
       (gpus > 1 ? '; "wall": median wall-clock minutes with ' + gpus + ' GPUs per racer.'
         : '.')));
     box.appendChild(table);
+    if (run.lesson && !run.sweep) { // the server's count of the lesson over these races
+      var lesson = cell('p', 'Lesson: ' + run.lesson.sentence, 'many-h2h many-lesson');
+      lesson.setAttribute('data-tally', JSON.stringify(run.lesson.tally));
+      box.insertBefore(lesson, box.firstChild);
+    }
     if (window.hpoManyKnobs) window.hpoManyKnobs.decorate(run, summary, box, style);
     if (window.hpoManyGpus) window.hpoManyGpus.decorate(run, summary, box, style);
     MY.verdict = best
@@ -436,6 +441,7 @@
         return noUpdate();
       }
       run.minutes = data.minutes;
+      if (data.lesson !== undefined) run.lesson = data.lesson; // the last chunk: the lesson
       for (var i = 0; i < data.races.length; i++) run.races[data.start + i] = data.races[i];
       run.received = run.races.filter(Boolean).length;
       draw(run);

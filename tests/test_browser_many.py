@@ -5,6 +5,7 @@ after another. The page helpers are tests/test_browser_model.py's.
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -12,7 +13,10 @@ from conftest import RACING, count_posts, wait_js
 from playwright.sync_api import Page, expect
 from test_browser_model import choose, open_app, posts_to
 
+from hpo_race.app.lessons import lesson_sentence
+from hpo_race.strategies.lessons import CLAIMS, tally
 from hpo_race.strategies.race import DEFAULT_BUDGET, run_many
+from hpo_race.strategies.summary import compact_race
 
 
 def many_summary(page: Page) -> dict:
@@ -68,9 +72,17 @@ def test_many_seeds_bands_and_table_agree_with_python(
     assert 2 <= len(chunk_posts) <= 12
     assert all(p["inputs"][0]["value"]["count"] <= 10 for p in chunk_posts)
 
-    python = run_many("smooth", RACING, DEFAULT_BUDGET, 3, repeats=12)["summary"]
+    many = run_many("smooth", RACING, DEFAULT_BUDGET, 3, repeats=12)
+    python = many["summary"]
     browser = many_summary(page)
     assert_summaries_agree(browser, python)
+    # the lesson over these 12 races (seeds 3–14), counted from the engine's races
+    claim = CLAIMS["smooth"]
+    count = tally(claim, [compact_race(race) for race in many["races"]])
+    line = page.locator("#many-table .many-lesson")
+    assert json.loads(line.get_attribute("data-tally")) == count
+    expect(line).to_have_text("Lesson: " + lesson_sentence(claim.as_dict(), count, range(3, 15)))
+    assert "seeds 3–14" in line.inner_text()
 
     # the bands: median line and interquartile band per strategy, in the strategy's colour
     plot = page.evaluate(

@@ -15,9 +15,9 @@ import pytest
 from conftest import callback_body
 
 from hpo_race.app import ids
-from hpo_race.app.lesson_data import lesson_answer
+from hpo_race.app.lesson_data import lesson_answer, run_lesson
 from hpo_race.app.lessons import ALMOST_ALWAYS, HALF, USUALLY
-from hpo_race.app.model_data import race_entry
+from hpo_race.app.model_data import check_many_request, many_chunk, race_entry
 from hpo_race.app.race_request import check_request
 from hpo_race.landscapes import get_landscape
 from hpo_race.strategies.lessons import CLAIMS, LESSON_SEEDS
@@ -235,6 +235,21 @@ def test_the_count_does_not_depend_on_the_race_seed() -> None:
     one = count_until_done(settings_for("one-knob", seed=1, budget=300, racers=pair))
     other = count_until_done(settings_for("one-knob", seed=77, budget=300, racers=pair))
     assert one == other and one["state"] == "done"
+
+
+def test_a_whole_many_seeds_run_counts_the_lesson_over_its_own_seeds() -> None:
+    request = {**settings_request(), "landscape": "bumpy", "budget": 150, "seed": 40}
+    settings = check_many_request({**request, "vary": False, "total": 6, "start": 0, "count": 6})
+    chunk = many_chunk(settings)
+    assert chunk["count"] == 6
+    answer = run_lesson(settings)
+    claim = CLAIMS["bumpy"]
+    holds = 0
+    for seed in range(40, 46):
+        facts = oracle(run(get_landscape("bumpy", 0), RACE_LINEUP, 150, seed))
+        holds += facts[claim.winner]["regret"] < facts[claim.loser]["regret"] - 1e-9
+    assert answer["tally"]["holds"] == holds and answer["tally"]["races"] == 6
+    assert f"in {holds} of 6 races" in answer["sentence"] and "seeds 40–45" in answer["sentence"]
 
 
 # ---------------------------------------------------------------- the lesson's callback
