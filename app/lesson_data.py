@@ -5,7 +5,9 @@ screen with the seeds ``strategies.lessons.LESSON_SEEDS`` (0 … 29) and one lay
 the race's own seed. Its rows are the same cached rows Many seeds computes, so a student who
 runs Many seeds from seed 0 meets them again, and a lecture hall on one link counts them once.
 Each request computes at most one chunk (under the request cost cap) and says how far the
-count has got; the page asks again until it is done.
+count has got; the page asks again until it is done. A request whose races another request is
+computing answers at once and asks the page to come back (a hall of a hundred students on one
+link never holds a hundred threads waiting for one count).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 
 from hpo_race.app.heavy import BusyError
 from hpo_race.app.lessons import lesson_sentence
-from hpo_race.app.model_data import cached_row, chunk_limit, many_chunk
+from hpo_race.app.model_data import cached_row, chunk_limit, many_chunk, row_busy
 from hpo_race.strategies.lessons import LESSON_SEEDS, claim_for, missing_racers, tally
 
 #: Seconds the page waits before asking again when the server was too busy to count.
@@ -48,6 +50,10 @@ def lesson_answer(settings: dict[str, Any]) -> dict[str, Any]:
     if missing:
         start = missing[0]
         count = min(chunk_limit(run["budget"]), total - start)
+        if any(row_busy(run, i) for i in range(start, start + count)):
+            # another student's request counts these races: never hold a thread waiting
+            done = total - len(missing)
+            return {"state": "counting", "done": done, "total": total, "retry": RETRY_SECONDS}
         try:
             chunk = many_chunk({**run, "start": start, "count": count})
         except BusyError:

@@ -295,6 +295,11 @@ def cached_row(settings: dict[str, Any], i: int) -> dict[str, Any] | None:
     return _MANY.peek(_row_settings(settings, i))
 
 
+def row_busy(settings: dict[str, Any], i: int) -> bool:
+    """Is some request on this machine computing race ``i`` of this many-seeds run now?"""
+    return _MANY.busy(_row_settings(settings, i))
+
+
 #: Seconds between looks at rows other students' requests are computing.
 SHARE_POLL = 0.05
 

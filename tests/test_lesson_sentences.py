@@ -10,14 +10,16 @@ strategies/lessons.py beyond the race itself.
 from __future__ import annotations
 
 import re
+import threading
+import time
 
 import pytest
 from conftest import callback_body
 
 from hpo_race.app import ids
-from hpo_race.app.lesson_data import lesson_answer, run_lesson
+from hpo_race.app.lesson_data import RETRY_SECONDS, lesson_answer, lesson_run, run_lesson
 from hpo_race.app.lessons import ALMOST_ALWAYS, HALF, USUALLY
-from hpo_race.app.model_data import check_many_request, many_chunk, race_entry
+from hpo_race.app.model_data import check_many_request, many_chunk, race_entry, row_busy
 from hpo_race.app.race_request import check_request
 from hpo_race.landscapes import get_landscape
 from hpo_race.strategies.lessons import CLAIMS, LESSON_SEEDS
@@ -250,6 +252,25 @@ def test_a_whole_many_seeds_run_counts_the_lesson_over_its_own_seeds() -> None:
         holds += facts[claim.winner]["regret"] < facts[claim.loser]["regret"] - 1e-9
     assert answer["tally"]["holds"] == holds and answer["tally"]["races"] == 6
     assert f"in {holds} of 6 races" in answer["sentence"] and "seeds 40–45" in answer["sentence"]
+
+
+def test_a_count_someone_else_is_computing_answers_at_once_with_a_retry() -> None:
+    """A second student's request never waits for the first one's races: it is told to
+    come back (``retry``), and the first request's count is unaffected."""
+    settings = settings_for("smooth", seed=0, budget=610)
+    run_settings = lesson_run(settings)
+    first: dict = {}
+    worker = threading.Thread(target=lambda: first.update(lesson_answer(settings)))
+    worker.start()
+    deadline = time.monotonic() + 60
+    while not row_busy(run_settings, 0) and worker.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert row_busy(run_settings, 0), "the first request never started computing"
+    second = lesson_answer(settings)
+    worker.join()
+    assert second["state"] == "counting" and second["retry"] == RETRY_SECONDS
+    assert second["done"] == 0
+    assert first["state"] == "counting" and first["done"] > 0
 
 
 # ---------------------------------------------------------------- the lesson's callback
