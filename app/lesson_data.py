@@ -16,11 +16,22 @@ from typing import Any
 
 from hpo_race.app.heavy import BusyError
 from hpo_race.app.lessons import lesson_sentence
-from hpo_race.app.model_data import cached_row, chunk_limit, many_chunk, row_busy
+from hpo_race.app.model_data import (
+    WORK,
+    cached_row,
+    chunk_fit,
+    chunk_limit,
+    many_chunk,
+    row_busy,
+)
+from hpo_race.app.work_limits import race_seconds
 from hpo_race.strategies.lessons import LESSON_SEEDS, claim_for, missing_racers, tally
 
 #: Seconds the page waits before asking again when the server was too busy to count.
 RETRY_SECONDS = 2.0
+#: Estimated seconds of races one lesson request computes: the count is background work,
+#: so a heavy race asked for meanwhile waits at most this long for the pool.
+CHUNK_SECONDS = 2.0
 
 
 def lesson_run(settings: dict[str, Any]) -> dict[str, Any]:
@@ -49,9 +60,11 @@ def lesson_answer(settings: dict[str, Any]) -> dict[str, Any]:
     missing = [i for i, record in enumerate(records) if record is None]
     if missing:
         start = missing[0]
-        count = min(chunk_limit(run["budget"]), total - start)
-        if any(row_busy(run, i) for i in range(start, start + count)):
-            # another student's request counts these races: never hold a thread waiting
+        per_race = race_seconds(run)
+        count = min(chunk_limit(run["budget"]), total - start, chunk_fit(per_race, CHUNK_SECONDS))
+        if WORK.running() or any(row_busy(run, i) for i in range(start, start + count)):
+            # the heavy pool is busy (a race or Many seeds someone waits for), or another
+            # request counts these races: the lesson gives way, and never holds a thread
             done = total - len(missing)
             return {"state": "counting", "done": done, "total": total, "retry": RETRY_SECONDS}
         try:

@@ -63,7 +63,7 @@ def _titles(claim: Mapping[str, Any]) -> tuple[str, str]:
 
 def _claim_phrase(kind: str, winner: str, loser: str) -> str:
     if kind == "first":
-        return f"{winner} reached 95% before {loser}"
+        return f"{winner} got to 95% before {loser}"
     return f"{winner} ended closer to the optimum than {loser}"
 
 
@@ -73,30 +73,29 @@ def _at(minute: float | None) -> str:
 
 def race_check_sentence(check: Mapping[str, Any]) -> str:
     """What this race says of its landscape's lesson (``strategies.lessons.in_race``), as a
-    clause of the summary: "as the lesson says, …", or plainly "against the lesson this
-    time: …" when it went the other way."""
+    clause of the summary: "as the lesson says, …", or plainly "against the lesson: …" when
+    it went the other way."""
     win, lose = _titles(check)
     facts = check["racers"]
     a, b = facts[check["winner"]], facts[check["loser"]]
     outcome = check["outcome"]
     if check["kind"] == "first":
         if outcome == "neither":
-            return f"the lesson did not show: neither {win} nor {lose} reached 95%"
+            return f"neither {win} nor {lose} got to 95%"
         if outcome == "tie":
-            return f"{win} and {lose} reached 95% at the same minute"
+            return f"{win} and {lose} got to 95% at the same minute"
         if outcome == "holds":
-            return f"as the lesson says, {win} reached 95% before {lose}"
+            return f"as the lesson says, {win} got to 95% before {lose}"
         return (
-            f"against the lesson this time: {lose} reached 95% first, at "
-            f"{_at(b['minute'])} ({win}: {_at(a['minute'])})"
+            f"against the lesson: {lose} got to 95% first ({win}: {_at(a['minute'])})"
         )
     if outcome == "tie":
         return f"{win} and {lose} ended equally close to the optimum"
     if outcome == "holds":
-        return f"as the lesson says, {win} ended closer to the optimum than {lose}"
+        return f"as the lesson says, {win} ended closer than {lose}"
     return (
-        f"against the lesson this time: {lose} ended closer to the optimum "
-        f"({b['final_regret']:.4f} below it; {win} {a['final_regret']:.4f})"
+        f"against the lesson: {lose} ended closer ({b['final_regret']:.4f} below the optimum; "
+        f"{win} {a['final_regret']:.4f})"
     )
 
 
@@ -109,12 +108,12 @@ def missing_sentence(claim: Mapping[str, Any], missing: list[str]) -> str:
 
 def _hedge(share: float) -> str:
     if share >= ALMOST_ALWAYS:
-        return "It almost always holds"
+        return "Almost always so"
     if share >= USUALLY:
-        return "It usually holds"
+        return "Usually so"
     if share >= HALF:
-        return "It holds about as often as not"
-    return "It does not usually hold"
+        return "So about as often as not"
+    return "Not usually so"
 
 
 def seeds_label(seeds: range = LESSON_SEEDS) -> str:
@@ -128,14 +127,14 @@ def lesson_sentence(
     claim: Mapping[str, Any], count: Mapping[str, int], seeds: range = LESSON_SEEDS
 ) -> str:
     """How often the lesson held in the lesson's races on these settings, hedged by the
-    share: "It usually holds with these settings: Bayesian reached 95% before Random in 26
-    of 30 races (87%, seeds 0–29)."."""
+    share: "Usually so: Bayesian got to 95% before Random in 26 of 30 races on these
+    settings (87%, seeds 0–29)."."""
     win, lose = _titles(claim)
     races, holds = count["races"], count["holds"]
     share = holds / races if races else 0.0
     text = (
-        f"{_hedge(share)} with these settings: {_claim_phrase(claim['kind'], win, lose)} "
-        f"in {holds} of {races} races ({math.floor(100 * share + 0.5)}%, {seeds_label(seeds)}"
+        f"{_hedge(share)}: {_claim_phrase(claim['kind'], win, lose)} in {holds} of {races} "
+        f"races on these settings ({math.floor(100 * share + 0.5)}%, {seeds_label(seeds)}"
     )
     if count.get("neither"):
         text += f"; in {count['neither']} neither got there"

@@ -348,9 +348,9 @@ def _read_ahead(settings: dict[str, Any], after: int, per_race: float) -> None:
             return
 
 
-def chunk_fit(per_race: float) -> int:
-    """The most races of this estimated cost one request may compute."""
-    return max(1, int(MAX_REQUEST_SECONDS // per_race)) if per_race > 0 else MAX_CHUNK
+def chunk_fit(per_race: float, seconds: float = MAX_REQUEST_SECONDS) -> int:
+    """The most races of this estimated cost one request may compute (in ``seconds``)."""
+    return max(1, int(seconds // per_race)) if per_race > 0 else MAX_CHUNK
 
 
 def many_chunk(settings: dict[str, Any]) -> dict[str, Any]:

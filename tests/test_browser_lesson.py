@@ -36,7 +36,7 @@ def test_the_lesson_quotes_the_count_and_a_race_against_it_says_so(
     # this seed goes against the lesson: the summary says so, and Many seeds is offered
     assert view["lesson_check"]["outcome"] == "against"
     expect(page.locator("#race-status")).to_have_text(view["summary"])
-    assert "against the lesson this time: Random reached 95% first" in view["summary"]
+    assert "against the lesson: Random got to 95% first" in view["summary"]
     # the share is the server's count for these settings (the same races as Many seeds)
     counted = lesson_answer(settings)
     shown = page.evaluate("window.hpoLesson.state.answer")
@@ -59,7 +59,7 @@ def test_the_lesson_quotes_the_count_and_a_race_against_it_says_so(
     race_fast(page)
     assert len(posts_to(posts, "lesson-request")) == asked
     assert lesson_text(page) == f"{view['lesson']} {counted['sentence']}"
-    expect(page.locator("#race-status")).to_contain_text("as the lesson says, Bayesian reached")
+    expect(page.locator("#race-status")).to_contain_text("as the lesson says, Bayesian got to")
     expect(offer).to_be_hidden()
     assert errors == []
 
