@@ -85,6 +85,8 @@ def budget_bar(name: str, budget: float, available: bool) -> html.Div:
             " GPU min · ",
             html.Span("0", className="b-trials"),
             html.Span(" trials", className="b-trials-word"),
+            # the rugs' count: how many values of each axis knob those trials tried
+            html.Span(className="b-rug"),
             " · best ",
             html.Span("—", className="b-best"),
             html.Span(className="b-note muted"),
