@@ -40,6 +40,7 @@ APP_LAYERS = (
         "figures_many",
         "controls",
         "layout",
+        "guide",
         "bayes_panel",
         "many_panel",
         "classroom",
