@@ -280,7 +280,8 @@
     if (on) {
       var f = acqFacts();
       var share = Math.round(1 / f.threshold_share).toLocaleString('en-GB');
-      text = 'Nothing left to gain anywhere: EI is below ' + pow10(Math.log10(f.threshold)) +
+      text = 'The model sees nothing left to gain anywhere: EI is below ' +
+        pow10(Math.log10(f.threshold)) +
         ' (1/' + share + ' of the score range) everywhere; its largest is ' +
         pow10(Math.log10(f.peak[k])) + '.';
     }
