@@ -31,6 +31,12 @@ MARKS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
             ),
             ("◯", "", "the latest trial, in the racer's colour, while the race plays."),
             ("★", "", "the best trial so far."),
+            (
+                "",
+                "gm-fog",
+                "the dark cover: the landscape, hidden until it is revealed (Reveal landscape, "
+                "or the end of the race).",
+            ),
             ("✕", "", "the true optimum, on the landscape once it is revealed."),
             ("⊠", "", "a grid point planned but never reached: the budget ran out first."),
             (
@@ -61,6 +67,14 @@ MARKS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
             ),
             (
                 "",
+                "gm-strip",
+                "more than two knobs: under the panel a strip per other knob, a tick per trial "
+                "(the best so far in white); in a model view a line marks the slice it shows, "
+                "and ℓ bars the length scale fitted per knob (short: the knob matters).",
+            ),
+            ("", "gm-budget", "the bar under a panel: the GPU minutes it has spent."),
+            (
+                "",
                 "gm-gantt",
                 "several GPUs: a bar per trial on its GPU's row, striped while it still "
                 "trains; a gap is a GPU sitting idle.",
@@ -74,7 +88,14 @@ MARKS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
                 "",
                 "gm-curve",
                 "a racer's best score so far against GPU minutes; its marker shows where it "
-                "reached 95% of the optimum (the dotted line; dashed: the optimum).",
+                "reached 95% of the optimum (the dotted line; dashed: the optimum). A thin "
+                "line on to now: no new result yet.",
+            ),
+            (
+                "",
+                "gm-band",
+                "Many seeds: each racer's median best so far over the races, its band the "
+                "middle half of them.",
             ),
             (
                 "",
