@@ -26,10 +26,10 @@ from hpo_race.app.views import TARGET_SHARE
 from hpo_race.strategies import STRATEGIES
 
 #: Trace uids of a panel's front (probe) figure and back (landscape) figure, in trace order.
-PROBE_UIDS = ("ghosts", "rug-rim", "rug-x", "rug-y", "halo", "probes", "latest", "best", "stack")
 #: The rugs along the two axes (the distinct values of each axis knob tried so far; drawn
 #: under every probe, so they never hide one): a dark rim under both, then one per axis.
 RUG_UIDS = ("rug-rim", "rug-x", "rug-y")
+PROBE_UIDS = ("ghosts", *RUG_UIDS, "halo", "probes", "latest", "best", "stack")
 #: A rug tick's length (px, half inside the plot area, half over the axis) and line widths.
 RUG_SIZE = 12
 RUG_WIDTH = 1.8
@@ -202,10 +202,11 @@ def _rugs(colour: str) -> list[go.Scatter]:
             hoverinfo="skip",
         )
 
+    rim, along_x, along_y = RUG_UIDS
     return [
-        rug("rug-rim", [], "rgba(10,12,20,0.9)", RUG_RIM_WIDTH),  # symbols per tick
-        rug("rug-x", "line-ns", colour, RUG_WIDTH),
-        rug("rug-y", "line-ew", colour, RUG_WIDTH),
+        rug(rim, [], "rgba(10,12,20,0.9)", RUG_RIM_WIDTH),  # its symbols: one per tick
+        rug(along_x, "line-ns", colour, RUG_WIDTH),
+        rug(along_y, "line-ew", colour, RUG_WIDTH),
     ]
 
 

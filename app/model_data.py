@@ -80,7 +80,7 @@ MIN_RESOLUTION = 12
 #: over a race (1e-91 at the end of a default one), so a linear map of a late frame, quantised
 #: to 256 levels, is one flat colour. Each frame is clipped this many decades below its own
 #: largest value: a point a million times less promising than the best one is not a
-#: contender while that one stands, and six decades keep 40 colour levels a decade.
+#: contender while that one stands, and six decades keep about 40 colour levels a decade.
 ACQ_DECADES = 6
 #: "Nothing left to gain anywhere": the largest EI of a frame is below this share of the
 #: landscape's score range (max − min of its scores). Scores are shown to 3 decimals on

@@ -9,9 +9,10 @@
  * line every frame. Plotly.update is used rather than restyle/relayout because dcc.Graph
  * listens to restyle/relayout events and would round-trip every frame through Dash.
  *
- * Contract with app/figures.py: panel traces are found by uid (landscape, ghosts, probes,
- * latest, best, optimum); panel annotation 0 is the "hidden" hint; best-plot traces are
- * curve-<name> / hit-<name>; best-plot shape 2 and annotation 2 are the "now" line and label.
+ * Contract with app/figures.py: panel traces are found by uid (landscape, ghosts, the rugs
+ * rug-rim / rug-x / rug-y, probes, latest, best, optimum); panel annotation 0 is the "hidden"
+ * hint; best-plot traces are curve-<name> / hit-<name>; best-plot shape 2 and annotation 2 are
+ * the "now" line and label.
  */
 (function () {
   'use strict';
@@ -181,7 +182,6 @@
     data.y.push(sy);
     data.text.push(st);
     data['marker.color'].push(undefined);
-
   }
 
   // A multi-fidelity racer (Hyperband): full runs stay in the probes trace, runs stopped
@@ -239,15 +239,15 @@
     var rug = q('b-rug');
     if (rug) {
       var said = '';
+      var v = axisValues(s, n);
       if (n > 0 && R.view) {
-        var v = axisValues(s, n);
         said = ' · ' + [v.x.length, v.y.length].map(function (c, a) {
           var k = R.view.knobs[a];
           return c + ' ' + (k.short || k.name);
         }).join(' · ') + ' values';
-        rug.setAttribute('data-x', String(v.x.length));
-        rug.setAttribute('data-y', String(v.y.length));
       }
+      rug.setAttribute('data-x', String(v.x.length));
+      rug.setAttribute('data-y', String(v.y.length));
       rug.textContent = said;
       rug.title = said ? 'The rugs along the axes: one tick per value of each axis knob tried'
         : '';
