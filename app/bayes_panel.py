@@ -29,6 +29,7 @@ OPTION = {o.name: o for o in BayesStrategy.OPTIONS}
 BAYES_VIEW = "bayes-view"  # probes | mean | std | acquisition
 MODEL_LAYER = "model-bayes"  # the model's heatmap, between the fog and the probes
 MODEL_KEY = "model-key"  # what the model view shows, with its colour ramp
+MODEL_NOTE = "model-note"  # the acquisition view's "nothing left to gain anywhere" state
 BAYES_SETTINGS = "bayes-settings"  # the collapsible settings panel (html.Details)
 BAYES_ACQ = "bayes-acq"
 BAYES_XI = "bayes-xi"
@@ -321,6 +322,9 @@ def model_layer(probes: go.Figure) -> list[Any]:
                 ["The model's view appears here", html.Br(), "press ▷ Run search or Step"]
             ),
         ),
+        # the acquisition view when the model expects nothing worth a trial anywhere
+        # ("nothing left to gain anywhere: EI is below … everywhere"; bayes-model.js)
+        html.Div(className="model-note", children=html.Span(id=MODEL_NOTE)),
     ]
 
 

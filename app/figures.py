@@ -26,14 +26,21 @@ from hpo_race.app.views import TARGET_SHARE
 from hpo_race.strategies import STRATEGIES
 
 #: Trace uids of a panel's front (probe) figure and back (landscape) figure, in trace order.
-PROBE_UIDS = ("ghosts", "halo", "probes", "latest", "best", "stack")
+#: The rugs along the two axes (the distinct values of each axis knob tried so far; drawn
+#: under every probe, so they never hide one): a dark rim under both, then one per axis.
+RUG_UIDS = ("rug-rim", "rug-x", "rug-y")
+PROBE_UIDS = ("ghosts", *RUG_UIDS, "halo", "probes", "latest", "best", "stack")
+#: A rug tick's length (px, half inside the plot area, half over the axis) and line widths.
+RUG_SIZE = 12
+RUG_WIDTH = 1.8
+RUG_RIM_WIDTH = 3.8
 LANDSCAPE_UIDS = ("landscape", "optimum")
 #: Extra trace of a racer with a good/bad split (TPE): rings round the trials counted good.
 GOOD_UID = "good"
 #: Extra trace of a multi-fidelity racer's probe figure (Hyperband): its early-stopped runs.
 PARTIAL_UID = "partial"
 #: Both panel layers use these margins (px); the page's fog covers exactly the plot area.
-PANEL_MARGIN = {"l": 56, "r": 20, "t": 12, "b": 40}
+PANEL_MARGIN = {"l": 62, "r": 20, "t": 12, "b": 46}
 #: Best-score plot margins (px); race-renderer.js positions the "now" line inside them.
 BEST_MARGIN = {"l": 56, "r": 106, "t": 26, "b": 38}
 
@@ -63,6 +70,8 @@ def knob_axis(knob: Mapping[str, Any]) -> dict[str, Any]:
         "ticklen": 4,
         "tickcolor": MUTED,
         "tickfont": {"size": 12, "color": MUTED},
+        # the labels stand clear of the rugs, whose ticks reach RUG_SIZE / 2 past the edge
+        "ticklabelstandoff": RUG_SIZE // 2,
         "showline": False,
         "mirror": False,
     }
@@ -176,6 +185,31 @@ def _good_split(strategy: str) -> bool:
     return bool(getattr(STRATEGIES.get(strategy), "good_split", False))
 
 
+def _rugs(colour: str) -> list[go.Scatter]:
+    """The panel's rugs (Bergstra & Bengio's point at a glance): along the bottom edge a tick
+    at each distinct value of the first knob tried so far, along the left edge one per value
+    of the second; race-renderer.js fills them. A dark rim under both keeps them readable on
+    the fog, the landscape and the page alike."""
+
+    def rug(uid: str, symbol: Any, mark: str, width: float) -> go.Scatter:
+        return go.Scatter(
+            uid=uid,
+            x=[],
+            y=[],
+            mode="markers",
+            marker={"symbol": symbol, "size": RUG_SIZE, "line": {"color": mark, "width": width}},
+            cliponaxis=False,
+            hoverinfo="skip",
+        )
+
+    rim, along_x, along_y = RUG_UIDS
+    return [
+        rug(rim, [], "rgba(10,12,20,0.9)", RUG_RIM_WIDTH),  # its symbols: one per tick
+        rug(along_x, "line-ns", colour, RUG_WIDTH),
+        rug(along_y, "line-ew", colour, RUG_WIDTH),
+    ]
+
+
 def probe_figure(view: Mapping[str, Any], strategy: str) -> go.Figure:
     """A panel's front layer: empty probe traces (transparent background), filled by
     race-renderer.js."""
@@ -204,6 +238,8 @@ def probe_figure(view: Mapping[str, Any], strategy: str) -> go.Figure:
             hovertemplate="planned but never tried: the budget ran out first<extra></extra>",
         )
     )
+    for trace in _rugs(style.colour):
+        fig.add_trace(trace)
     if _multi_fidelity(strategy):
         # Runs stopped early: "hollow" (a dark, see-through fill in a white outline, which
         # reads on the fog and on the revealed landscape alike), smaller the shorter they

@@ -7,7 +7,7 @@ from typing import Any
 
 from dash import dcc, html
 
-from hpo_race.app import bayes_panel, classroom, draw, ids, many_panel, racers
+from hpo_race.app import bayes_panel, classroom, draw, guide, ids, many_panel, racers
 from hpo_race.app.controls import BASE_SECONDS, segmented, settings_controls, transport
 from hpo_race.app.figures import BEST_MARGIN, GRAPH_CONFIG, PANEL_MARGIN
 from hpo_race.app.landscape_views import unseeded_landscapes
@@ -85,6 +85,8 @@ def budget_bar(name: str, budget: float, available: bool) -> html.Div:
             " GPU min · ",
             html.Span("0", className="b-trials"),
             html.Span(" trials", className="b-trials-word"),
+            # the rugs' count: how many values of each axis knob those trials tried
+            html.Span(className="b-rug"),
             " · best ",
             html.Span("—", className="b-best"),
             html.Span(className="b-note muted"),
@@ -336,43 +338,6 @@ def best_card(figure: Any, strategies: Sequence[str]) -> html.Div:
     )
 
 
-def help_card() -> html.Aside:
-    """Short explanation and glossary next to the best-score plot."""
-
-    def term(word: str, meaning: str) -> list[Any]:
-        return [html.Dt(word), html.Dd(meaning)]
-
-    return html.Aside(
-        id=ids.HELP,
-        className="help",
-        children=html.Details(
-            open=True,
-            children=[
-                html.Summary("How to read this"),
-                html.P(
-                    "One hidden landscape, one GPU budget, one shared clock: cheap trials "
-                    "finish first. ◯ latest trial, ★ best so far."
-                ),
-                html.Dl(
-                    [
-                        *term("trial", "one training run at one setting θ: a dot."),
-                        *term("budget", "GPU minutes each search may spend."),
-                        *term("θ", "the two knob settings a trial uses: the axes."),
-                        *term("f(θ)", "the score the trial reports: its colour."),
-                        *term(
-                            "EI",
-                            "expected improvement: what the model expects a θ to gain over "
-                            "the best so far. After its random starts it probes the highest "
-                            "EI (⚙: PI, UCB).",
-                        ),
-                        *term("keys", "Space run / pause · → step · R reset"),
-                    ]
-                ),
-            ],
-        ),
-    )
-
-
 def build_layout(
     *,
     view: Mapping[str, Any],
@@ -442,7 +407,7 @@ def build_layout(
                 className="bottom",
                 children=[
                     best_card(best, ids.PANEL_ORDER),
-                    many_panel.side_column(help_card()),
+                    many_panel.side_column(guide.guide_card()),
                 ],
             ),
             html.Div(

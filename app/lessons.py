@@ -86,9 +86,7 @@ def race_check_sentence(check: Mapping[str, Any]) -> str:
             return f"{win} and {lose} got to 95% at the same minute"
         if outcome == "holds":
             return f"as the lesson says, {win} got to 95% before {lose}"
-        return (
-            f"against the lesson: {lose} got to 95% first ({win}: {_at(a['minute'])})"
-        )
+        return f"against the lesson: {lose} got to 95% first ({win}: {_at(a['minute'])})"
     if outcome == "tie":
         return f"{win} and {lose} ended equally close to the optimum"
     if outcome == "holds":

@@ -83,6 +83,40 @@
     return x.toExponential(1).replace('e-', 'e−');
   }
 
+  // A power of ten as the legend says it: 10⁻³, 3.2·10⁻⁹¹ (from its log10).
+  var SUPER = {'-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷',
+    8: '⁸', 9: '⁹'};
+  function pow10(log) {
+    if (!isFinite(log)) return '—';
+    var e = Math.floor(log + 1e-9);
+    var m = Math.pow(10, log - e);
+    var digits = String(e).split('').map(function (c) { return SUPER[c]; }).join('');
+    var mant = m.toFixed(1);
+    if (mant === '10.0') {
+      e += 1;
+      digits = String(e).split('').map(function (c) { return SUPER[c]; }).join('');
+      mant = '1.0';
+    }
+    return (mant === '1.0' ? '' : mant + '·') + '10' + digits;
+  }
+  M.pow10 = pow10;
+
+  // The acquisition view's facts (app/model_data.py acquisition_view): log10 or linear, the
+  // largest value of each frame, and for EI the "nothing left to gain" threshold and steps.
+  function acqFacts() {
+    return (M.model && M.model.acquisition_view) || {scale: 'linear', peak: []};
+  }
+
+  function logScale(view) {
+    return view === 'acquisition' && acqFacts().scale === 'log10';
+  }
+
+  // Nothing left to gain anywhere at step k: EI below the threshold everywhere.
+  function nothingLeft(view, k) {
+    var f = acqFacts();
+    return view === 'acquisition' && !!(f.nothing && f.nothing[k]);
+  }
+
   // ------------------------------------------------------------------ frames
 
   function decode(frame, res) {
@@ -161,7 +195,8 @@
   function range(view, k) {
     var f = M.model.frames[view][k];
     if (view === 'mean') return M.model.score_range;
-    if (view === 'acquisition' && M.model.acquisition === 'ucb') {
+    if (view === 'acquisition' && (M.model.acquisition === 'ucb' || logScale(view))) {
+      // UCB: the frame's own range; EI and PI: log10, the frame's top ACQ_DECADES decades
       return f.hi > f.lo ? [f.lo, f.hi] : [f.lo - 1e-9, f.hi + 1e-9];
     }
     return [0, f.hi > 0 ? f.hi : 1e-12];
@@ -230,6 +265,27 @@
       y: [M.model.y_edges, ny, ny]}, {}, [idx.model, idx['next-rim'], idx.next]);
     g.setAttribute('data-step', String(k));
     g.setAttribute('data-view', M.view);
+    drawNote(k);
+  }
+
+  // The acquisition view when the model expects nothing worth a trial anywhere: a plain
+  // sentence, its numbers from the model's facts (the map under it fades, CSS).
+  function drawNote(k) {
+    var r = root();
+    var box = el('model-note');
+    var on = nothingLeft(M.view, k);
+    if (r) r.setAttribute('data-model-note', on ? 'on' : 'off');
+    if (!box) return;
+    var text = '';
+    if (on) {
+      var f = acqFacts();
+      var share = Math.round(1 / f.threshold_share).toLocaleString('en-GB');
+      text = 'The model sees nothing left to gain anywhere: EI is below ' +
+        pow10(Math.log10(f.threshold)) +
+        ' (1/' + share + ' of the score range) everywhere; its largest is ' +
+        pow10(Math.log10(f.peak[k])) + '.';
+    }
+    setText(box, text);
   }
 
   function hint(state, R) {
@@ -281,11 +337,29 @@
       var f = M.model.frames[M.view][k];
       lo = fmt(zr[0]);
       hi = fmt(M.view === 'mean' ? zr[1] : f.hi);
+      var facts = acqFacts();
+      if (logScale(M.view) && facts.peak[k] > 0) {
+        // colours over log10: the ends in powers of ten (to the nearest one; the title has
+        // the largest value itself), from the frame's own range
+        lo = pow10(Math.round(f.lo));
+        hi = pow10(Math.round(f.hi));
+      } else if (logScale(M.view)) {
+        lo = hi = '0';
+      }
       title += k === 0 ? ' — the prior, before any trial.'
         : ' — after ' + k + (k === 1 ? ' trial.' : ' trials.');
       title += ' Colours from ' + lo + ' to ' + hi + '.';
-      if (M.view === 'acquisition' && k > 0 && acq !== 'ucb' && f.hi < 1e-6) {
-        title += ' It is tiny everywhere now: the model expects almost no gain anywhere.';
+      if (logScale(M.view) && facts.peak[k] > 0) {
+        title += ' Its largest value: ' + pow10(Math.log10(facts.peak[k])) + '.';
+      }
+      if (logScale(M.view) && facts.peak[k] > 0) {
+        title += ' On a log scale (powers of ten): anything more than ' + facts.decades +
+          ' powers of ten below the largest value has the palest colour.';
+      }
+      if (nothingLeft(M.view, k)) {
+        title += ' Nothing left to gain anywhere: EI is below ' +
+          pow10(Math.log10(facts.threshold)) +
+          ' everywhere.';
       }
       var nInit = (R.view.strategies.bayes.model || {}).n_initial || 0;
       var total = R.view.strategies.bayes.clock.length;

@@ -14,7 +14,7 @@
   var FONT_SCALE = 1.3; // presenter mode: type
   var MARK_SCALE = 1.45; // presenter mode: markers and lines
   var MARGIN_ADD = {
-    panel: {l: 14, r: 10, t: 8, b: 12},
+    panel: {l: 20, r: 10, t: 8, b: 14}, // l, b: room for the rugs' larger ticks too
     best: {l: 12, r: 36, t: 8, b: 14},
   };
 
@@ -51,7 +51,7 @@
       if (!/^[xy]axis\d*$/.test(k) || !L[k]) return;
       b.axes[k] = {tick: get(L[k], 'tickfont.size'), tickColour: get(L[k], 'tickfont.color'),
         title: get(L[k], 'title.font.size'), titleColour: get(L[k], 'title.font.color'),
-        grid: L[k].gridcolor};
+        grid: L[k].gridcolor, standoff: L[k].ticklabelstandoff};
     });
     (L.annotations || []).forEach(function (a, i) {
       b.ann[i] = {size: get(a, 'font.size'), colour: get(a, 'font.color')};
@@ -106,9 +106,15 @@
     };
     if (b.font !== undefined) lu['font.size'] = size(b.font);
     lu['font.color'] = b.fontColour ? colour(b.fontColour) : ink;
+    var m = (C.presenter ? MARK_SCALE : 1) * vs;
     Object.keys(b.axes).forEach(function (ax) {
       var a = b.axes[ax];
       if (a.tick !== undefined) lu[ax + '.tickfont.size'] = size(a.tick);
+      // the panels' labels stand clear of their rugs, which grow like the markers (a phone's
+      // margins do not grow in presenter mode: there they keep their own standoff)
+      if (typeof a.standoff === 'number') {
+        lu[ax + '.ticklabelstandoff'] = Math.round(a.standoff * (wide ? m : vs));
+      }
       if (a.tickColour !== undefined) lu[ax + '.tickfont.color'] = colour(a.tickColour);
       if (a.title !== undefined) lu[ax + '.title.font.size'] = size(a.title);
       lu[ax + '.title.font.color'] = a.titleColour !== undefined ? colour(a.titleColour) : ink;
@@ -151,7 +157,6 @@
     }
     // markers and lines: scaled from each trace's own size (array sizes are race.js's)
     var sizes = [], lines = [], rims = [], texts = [], idx = [];
-    var m = (C.presenter ? MARK_SCALE : 1) * vs;
     g.data.forEach(function (t, i) {
       if (t.type && t.type !== 'scatter' && t.type !== 'scattergl') return;
       var base = t._hpoBase || (t._hpoBase = {size: get(t, 'marker.size'),

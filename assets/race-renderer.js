@@ -9,9 +9,10 @@
  * line every frame. Plotly.update is used rather than restyle/relayout because dcc.Graph
  * listens to restyle/relayout events and would round-trip every frame through Dash.
  *
- * Contract with app/figures.py: panel traces are found by uid (landscape, ghosts, probes,
- * latest, best, optimum); panel annotation 0 is the "hidden" hint; best-plot traces are
- * curve-<name> / hit-<name>; best-plot shape 2 and annotation 2 are the "now" line and label.
+ * Contract with app/figures.py: panel traces are found by uid (landscape, ghosts, the rugs
+ * rug-rim / rug-x / rug-y, probes, latest, best, optimum); panel annotation 0 is the "hidden"
+ * hint; best-plot traces are curve-<name> / hit-<name>; best-plot shape 2 and annotation 2 are
+ * the "now" line and label.
  */
 (function () {
   'use strict';
@@ -87,9 +88,64 @@
       text.push(undefined);
       colour.push(undefined);
     }
+    if (idx['rug-x'] !== undefined) rugs(s, n, idx, data, traces);
     if (idx.partial !== undefined) splitPartial(s, n, idx, data, traces);
     if (idx.stack !== undefined) stackLabels(s, n, idx, data, traces);
+    // one entry per trace in every attribute (plotly cycles a shorter array over the traces;
+    // undefined leaves a trace's attribute as it is)
+    Object.keys(data).forEach(function (key) {
+      data[key] = aligned(data[key], traces.length);
+    });
     Plotly.update(g, data, {}, traces);
+  }
+
+  // A per-trace attribute list padded with undefined (no change) to the traces' count.
+  function aligned(list, count) {
+    var out = (list || []).slice(0, count);
+    while (out.length < count) out.push(undefined);
+    return out;
+  }
+
+  // The distinct values of each axis knob among the first n trials, in the order first tried
+  // (what the panel's rugs mark and the budget line counts).
+  function axisValues(s, n) {
+    var out = {x: [], y: []};
+    var seen = {x: {}, y: {}};
+    for (var i = 0; s && i < n; i++) {
+      ['x', 'y'].forEach(function (a) {
+        var v = s[a][i];
+        if (!seen[a][v]) {
+          seen[a][v] = true;
+          out[a].push(v);
+        }
+      });
+    }
+    return out;
+  }
+  R.axisValues = axisValues;
+
+  // The rugs: a tick on the bottom edge per distinct value of the first knob, on the left
+  // edge per value of the second, under a dark rim (the traces sit under every probe).
+  function rugs(s, n, idx, data, traces) {
+    var knobs = R.view ? R.view.knobs : null;
+    var v = axisValues(s, n);
+    var rx = [], ry = [], yx = [], yy = [];
+    if (knobs && v.x.length) {
+      var left = knobs[0].low, bottom = knobs[1].low;
+      rx = v.x;
+      ry = v.x.map(function () { return bottom; });
+      yx = v.y.map(function () { return left; });
+      yy = v.y;
+    }
+    var symbols = rx.map(function () { return 'line-ns'; })
+      .concat(yy.map(function () { return 'line-ew'; }));
+    traces.push(idx['rug-rim'], idx['rug-x'], idx['rug-y']);
+    data.x.push(rx.concat(yx), rx, yx);
+    data.y.push(ry.concat(yy), ry, yy);
+    data.text.push(undefined, undefined, undefined);
+    data['marker.color'].push(undefined, undefined, undefined);
+    data['marker.symbol'] = aligned(data['marker.symbol'], traces.length - 3)
+      .concat([symbols, undefined, undefined]);
   }
 
   // How many of the first n trials share each (knob 1, knob 2) point, and the first trial at
@@ -126,7 +182,6 @@
     data.y.push(sy);
     data.text.push(st);
     data['marker.color'].push(undefined);
-    if (data['marker.size']) data['marker.size'].push(undefined);
   }
 
   // A multi-fidelity racer (Hyperband): full runs stay in the probes trace, runs stopped
@@ -158,7 +213,7 @@
     data.y.push(part.y);
     data.text.push(part.text.length ? part.text : none);
     data['marker.color'].push(undefined);
-    data['marker.size'] = [undefined, undefined, undefined, undefined, undefined, part.size];
+    data['marker.size'] = aligned(data['marker.size'], traces.length).concat([part.size]);
     traces.push(idx.partial);
   }
 
@@ -181,6 +236,22 @@
     q('b-trials').textContent = String(n);
     q('b-trials-word').textContent = n === 1 ? ' trial' : ' trials';
     q('b-best').textContent = n > 0 ? s.best[n - 1].toFixed(3) : '—';
+    var rug = q('b-rug');
+    if (rug) {
+      var said = '';
+      var v = axisValues(s, n);
+      if (n > 0 && R.view) {
+        said = ' · ' + [v.x.length, v.y.length].map(function (c, a) {
+          var k = R.view.knobs[a];
+          return c + ' ' + (k.short || k.name);
+        }).join(' · ') + ' values';
+      }
+      rug.setAttribute('data-x', String(v.x.length));
+      rug.setAttribute('data-y', String(v.y.length));
+      rug.textContent = said;
+      rug.title = said ? 'The rugs along the axes: one tick per value of each axis knob tried'
+        : '';
+    }
     box.setAttribute('data-spent', spent.toFixed(4));
     box.setAttribute('data-trials', String(n));
     var done = !!(s && R.finished);

@@ -18,9 +18,10 @@ from conftest import RACING, clock, count_posts, real, wait_js, wait_state, wait
 from conftest import open_app as open_page
 from playwright.sync_api import Page, expect
 
-from hpo_race.app.model_data import BAYES_DEFAULTS, model_resolution
+from hpo_race.app.landscape_views import cached_landscape_view
+from hpo_race.app.model_data import BAYES_DEFAULTS, model_resolution, page_frames
 from hpo_race.app.narration import narrate_trace
-from hpo_race.app.transport import dequantise, packed
+from hpo_race.app.transport import dequantise
 from hpo_race.strategies.internals import bayes_internals
 from hpo_race.strategies.race import DEFAULT_BUDGET, run
 
@@ -70,13 +71,20 @@ def wait_model(page: Page, view: str, step_k: int | None = None) -> dict:
     return shown_model(page)
 
 
+#: The default landscape's score range (the probes' colours; the "nothing to gain" scale).
+SCORE_RANGE = [cached_landscape_view("smooth", 0, None)[k] for k in ("zmin", "zmax")]
+
+
 @pytest.fixture(scope="module")
 def default_race() -> dict:
     trace = run("smooth", RACING, DEFAULT_BUDGET, 0, options={"bayes": dict(BAYES_DEFAULTS)})
     n = len(trace["strategies"]["bayes"]["trials"])
     return {
         "trace": trace,
-        "internals": packed(bayes_internals(trace, resolution=model_resolution(n))),
+        # what the page receives: the acquisition as log10 (app.model_data.page_frames)
+        "internals": page_frames(
+            bayes_internals(trace, resolution=model_resolution(n)), SCORE_RANGE
+        ),
     }
 
 
@@ -129,6 +137,10 @@ def test_each_bayesian_view_shows_the_models_frame(
         scales[view] = shown["colorscale"][-1][1]
         if view == "mean":  # the probes' own score scale, so probes and mean compare
             assert [shown["zmin"], shown["zmax"]] == internals_range(page)
+        elif view == "acquisition":  # log10 of EI: the frame's own (log) range
+            frame = internals["frames"][view][k]
+            assert [shown["zmin"], shown["zmax"]] == [frame["lo"], frame["hi"]]
+            assert frame["hi"] - frame["lo"] > 1, "log EI spans powers of ten"
         else:
             assert shown["zmin"] == 0 and math.isclose(
                 shown["zmax"], internals["frames"][view][k]["hi"], rel_tol=1e-9
@@ -145,9 +157,9 @@ def test_each_bayesian_view_shows_the_models_frame(
     shown = wait_model(page, "acquisition", before + 1)
     want = dequantise(internals["frames"]["acquisition"][before + 1], (res, res))
     z = np.array(shown["z"], dtype=float)
-    # EI shrinks by orders of magnitude as the model grows sure: compare relatively
-    assert np.allclose(z, want, rtol=1e-6, atol=0)
-    assert not np.allclose(z, zs["acquisition"], rtol=1e-3, atol=0)
+    # log10 of EI, which shrinks by orders of magnitude as the model grows sure
+    assert np.allclose(z, want, atol=1e-9)
+    assert not np.allclose(z, zs["acquisition"], atol=1e-3)
     assert len(posts_to(posts, "model-request")) == 1, "the model is fetched once per race"
     assert len(posts) == 2
 

@@ -41,6 +41,7 @@ APP_LAYERS = (
         "figures_many",
         "controls",
         "layout",
+        "guide",
         "bayes_panel",
         "many_panel",
         "classroom",

@@ -112,7 +112,10 @@ def check_claim_clause(summary: str, landscape: str, facts: dict) -> None:
             assert f"as the lesson says, {w} got to 95% before {l_}" in summary, summary
         elif b < a:
             assert f"against the lesson: {l_} got to 95% first" in summary, summary
-            assert f"({w}: " + (f"minute {minutes_text(a)})" if a < float("inf") else "never)") in summary
+            assert (
+                f"({w}: " + (f"minute {minutes_text(a)})" if a < float("inf") else "never)")
+                in summary
+            )
         else:
             assert "at the same minute" in summary
     else:
@@ -216,7 +219,9 @@ def test_the_lesson_quotes_the_share_of_the_races_it_names(landscape: str) -> No
         n,
     )
     sentence = answer["sentence"]
-    match = re.search(r"in (\d+) of (\d+) races on these settings \((\d+)%, seeds (\d+)–(\d+)", sentence)
+    match = re.search(
+        r"in (\d+) of (\d+) races on these settings \((\d+)%, seeds (\d+)–(\d+)", sentence
+    )
     assert match, sentence
     assert [int(g) for g in match.groups()] == [
         holds,

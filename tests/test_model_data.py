@@ -10,9 +10,12 @@ import numpy as np
 import pytest
 
 from hpo_race.app.model_data import (
+    ACQ_DECADES,
     BAYES_DEFAULTS,
     MODEL_BYTES,
+    NOTHING_TO_GAIN_SHARE,
     OptionError,
+    acquisition_view,
     check_bayes_options,
     check_many_request,
     chunk_limit,
@@ -24,6 +27,8 @@ from hpo_race.app.model_data import (
 )
 from hpo_race.app.narration import narrate_trace, with_reasons
 from hpo_race.app.race_request import check_request
+from hpo_race.app.transport import dequantise, quantise
+from hpo_race.strategies.internals import bayes_internals
 from hpo_race.strategies.race import run, run_many
 from hpo_race.strategies.summary import _quantiles, summarise_compact
 
@@ -177,6 +182,66 @@ def test_a_race_with_its_model_is_under_one_megabyte() -> None:
     assert size < 1_000_000, size
     n = len(view["strategies"]["bayes"]["clock"])
     assert len(model["frames"]["mean"]) == n + 1 and len(model["next"]) == n + 1
+
+
+# ---------------------------------------------------------------- the acquisition view
+
+
+def test_acquisition_view_draws_log10_clipped_below_each_frames_largest_value() -> None:
+    prior = np.zeros(4)  # before the first trial: nothing to improve on
+    early = np.array([2e-2, 1e-5, 3e-12, 0.0])
+    late = np.array([1.9e-91, 4e-95, 1e-120, 0.0])
+    frames, facts = acquisition_view([prior, early, late], "ei", [0.1, 0.9])
+    assert facts["scale"] == "log10" and facts["decades"] == ACQ_DECADES
+    assert facts["peak"] == [0.0, 0.02, 1.9e-91]
+    assert np.array_equal(frames[0], prior)
+    top = math.log10(2e-2)
+    assert np.allclose(frames[1], [top, -5.0, top - ACQ_DECADES, top - ACQ_DECADES])
+    assert np.allclose(frames[2][:2], [math.log10(1.9e-91), math.log10(4e-95)])
+    assert np.isclose(frames[2].min(), math.log10(1.9e-91) - ACQ_DECADES)
+    # the threshold is a share of the score range; the prior is not "nothing left to gain"
+    assert math.isclose(facts["threshold"], NOTHING_TO_GAIN_SHARE * 0.8)
+    assert facts["nothing"] == [False, False, True]
+
+
+def test_acquisition_view_keeps_ucb_linear_and_pi_has_no_gain_threshold() -> None:
+    frame = np.array([0.2, 0.5, 0.9])
+    frames, facts = acquisition_view([frame], "ucb", [0.1, 0.9])
+    assert facts == {"scale": "linear", "peak": [0.9]} and frames[0] is frame
+    frames, facts = acquisition_view([np.array([0.5, 1e-30])], "pi", [0.1, 0.9])
+    assert facts["scale"] == "log10" and "nothing" not in facts  # a chance, not a gain
+    assert np.allclose(frames[0], [math.log10(0.5), math.log10(0.5) - ACQ_DECADES])
+
+
+def test_the_acquisition_frames_are_readable_until_nothing_is_left_to_gain() -> None:
+    """The default race's EI frames as the page receives them. Linearly, most of a frame sat
+    on the lowest colour from a few trials in (the end read "0 … 1.9e−91"); in log10 most of
+    it spreads over the colours until EI is negligible everywhere, and from then on to the
+    end the page says so (``nothing``) with numbers computed here."""
+    settings = race_settings()
+    model = model_payload(settings)
+    res = model["resolution"]
+    facts = model["acquisition_view"]
+    raw = bayes_internals(race_entry(settings)["trace"], resolution=res)["frames"]["acquisition"]
+
+    def coloured(frame: dict) -> float:  # share of cells above a tenth of the colour range
+        values = dequantise(frame, (res, res))
+        return float(np.mean(values - frame["lo"] > 0.1 * (frame["hi"] - frame["lo"])))
+
+    assert facts["peak"] == [float(f"{f.max():.6g}") for f in raw]
+    low, high = model["score_range"]
+    threshold = NOTHING_TO_GAIN_SHARE * (high - low)
+    assert facts["threshold"] == pytest.approx(threshold, rel=1e-5)
+    assert facts["nothing"] == [k > 0 and f.max() < threshold for k, f in enumerate(raw)]
+    first = facts["nothing"].index(True)
+    assert first > 5 and all(facts["nothing"][first:]), "negligible late, and for good"
+    n_init = BAYES_DEFAULTS["n_initial"]
+    for k in range(n_init, first):
+        frame = model["frames"]["acquisition"][k]
+        assert frame["hi"] == pytest.approx(math.log10(raw[k].max()), abs=1e-5)
+        assert frame["hi"] - frame["lo"] == pytest.approx(ACQ_DECADES, abs=1e-4)
+        assert coloured(frame) > 0.4, k
+    assert max(coloured(quantise(raw[k])) for k in range(n_init, first)) < 0.25  # as it was
 
 
 def good_many(**extra):
