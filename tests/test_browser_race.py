@@ -27,7 +27,6 @@ from conftest import (
 from playwright.sync_api import Page, expect
 from test_browser_model import posts_to
 
-from hpo_race.app.model_data import chunk_limit
 from hpo_race.strategies.lessons import LESSON_SEEDS
 from hpo_race.strategies.race import DEFAULT_BUDGET, run
 
@@ -137,7 +136,8 @@ def test_default_race_real_animation(page: Page, app_url: str, artifacts: Path) 
     # the race is one request; the lesson's count asks a chunk of its races at a time
     lesson = posts_to(posts, "lesson-request")
     assert len(posts) - len(lesson) <= 2, posts
-    assert 1 <= len(lesson) <= len(LESSON_SEEDS) // chunk_limit(DEFAULT_BUDGET) + 1, lesson
+    # (each counts at least one of its races, or comes back RETRY_SECONDS later when busy)
+    assert 1 <= len(lesson) <= len(LESSON_SEEDS), lesson
     assert errors == []
     # animated frame by frame (the frame rate is measured by bench/bench_page.py, not here)
     assert page.evaluate("window.hpoRace.stats.frames") > 10
