@@ -406,8 +406,10 @@ def _read_ahead(settings: dict[str, Any], after: int, per_race: float) -> None:
             return
 
 
-def chunk_fit(per_race: float, seconds: float = MAX_REQUEST_SECONDS) -> int:
-    """The most races of this estimated cost one request may compute (in ``seconds``)."""
+def chunk_fit(per_race: float, seconds: float | None = None) -> int:
+    """The most races of this estimated cost one request may compute (in ``seconds``, by
+    default the request cap)."""
+    seconds = MAX_REQUEST_SECONDS if seconds is None else seconds
     return max(1, int(seconds // per_race)) if per_race > 0 else MAX_CHUNK
 
 
