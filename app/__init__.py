@@ -1,7 +1,8 @@
 """hpo-race in the browser: ``create_app()`` builds the Dash app; ``app``/``server`` serve it.
 
 ``gunicorn -w 2 -b 127.0.0.1:8050 --no-control-socket 'hpo_race.app:server'`` serves
-the same app as the ``hpo-race`` command. No user state lives in the server process (it is
+the same app as the ``hpo-race`` command (``hpo-race serve``: a lecture hall's gunicorn,
+app/hall.py). No user state lives in the server process (it is
 all in the browser's stores), so any number of workers can share the load.
 """
 

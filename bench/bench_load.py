@@ -2,9 +2,9 @@
 
     .venv/bin/python bench/bench_load.py [--students 100] [--window 30] [--attack 25]
 
-Starts ``gunicorn -c python:hpo_race.app.hall 'hpo_race.app:server'`` (the README's line, its
-defaults: one worker per core and at least two, gthread) on a free loopback port with a fresh
-result cache (``HPO_RACE_CACHE_DIR`` in a temp dir), then runs, in one go:
+Starts ``hpo-race serve`` (the README's line, its defaults: one worker per core and at least
+two, gthread; app/hall.py) on a free loopback port with a fresh result cache
+(``HPO_RACE_CACHE_DIR`` in a temp dir), then runs, in one go:
 
 (a) ``--students`` students arriving at random moments over ``--window`` s, no attack;
 (b) the same while 4 attacking clients loop the heaviest requests the page can send for
@@ -29,7 +29,7 @@ Prints one table: p50/p95 of page loads and race requests, errors (non-200, a fa
 other than a "busy" sentence, or a timeout), engine computations, and for the attackers how
 many of their requests were served, told to come back later, or refused by the cost cap.
 Before (a), a few page loads warm the workers up (each compresses the page's bundles once),
-as a server started before the lecture is. It also reads the gunicorn log: "workers killed"
+as a server started before the lecture is. It also reads the server's log: "workers killed"
 counts worker timeouts and re-boots.
 """
 
@@ -58,6 +58,7 @@ import brotli
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from hpo_race.app.hall import COUNTS  # noqa: E402
 from hpo_race.app.result_store import DiskStore  # noqa: E402
 from hpo_race.app.shared_cache import counter_name  # noqa: E402
 
@@ -351,17 +352,13 @@ def main() -> int:
     port = free_port()
     cache_dir = tempfile.mkdtemp(prefix="hpo-race-bench-cache-")
     log_path = Path(cache_dir) / "gunicorn.log"
-    command = ["gunicorn", "-c", "python:hpo_race.app.hall", "hpo_race.app:server"]
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    command = ["hpo-race", "serve"]
+    executable = str(Path(sys.executable).with_name(command[0]))
     with open(log_path, "w") as log:
         server = subprocess.Popen(
-            [gunicorn, *command[1:], "--log-level", "info"],
+            [executable, *command[1:], "--host", "127.0.0.1", "--port", str(port)],
             cwd=cache_dir,
-            env={
-                **os.environ,
-                "HPO_RACE_BIND": f"127.0.0.1:{port}",
-                "HPO_RACE_CACHE_DIR": cache_dir,
-            },
+            env={**os.environ, "HPO_RACE_CACHE_DIR": cache_dir},
             stdout=log,
             stderr=log,
             start_new_session=True,
@@ -380,7 +377,7 @@ def main() -> int:
             except OSError:
                 pass
             if time.monotonic() > deadline or server.poll() is not None:
-                raise SystemExit("gunicorn did not start")
+                raise SystemExit("hpo-race serve did not start")
             time.sleep(0.3)
 
         def computed(kind: str = "race") -> int:
@@ -447,7 +444,7 @@ def main() -> int:
             os.killpg(server.pid, signal.SIGKILL)
     text = log_path.read_text()
     boots = text.count("Booting worker")
-    expected = max(2, os.cpu_count() or 1)  # app/hall.py's default
+    expected = next(count.default for count in COUNTS if count.name == "workers")
     killed = len(re.findall(r"WORKER TIMEOUT|SIGKILL", text)) + max(0, boots - expected)
     print(
         f"`{' '.join(command)}` on {os.cpu_count()} cores (loopback, {boots} workers booted, "

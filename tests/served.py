@@ -1,4 +1,5 @@
-"""Serving the app for tests as a lecture hall would: gunicorn in its own process group.
+"""Serving the app for tests as a lecture hall would: README's ``hpo-race serve`` (gunicorn
+with app/hall.py's settings) in its own process group.
 
 Shared by tests/test_gunicorn.py (the checkout's install) and tests/test_installed_wheel.py
 (a wheel installed into a clean venv, started from another directory).
@@ -16,6 +17,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 
 def free_port() -> int:
@@ -35,24 +37,24 @@ def request(port: int, method: str, path: str, body: bytes | None = None) -> tup
         conn.close()
 
 
-@contextmanager
-def gunicorn(
-    executable: Path, cwd: Path, env: Mapping[str, str], workers: int = 2
-) -> Iterator[int]:
-    """Serve ``hpo_race.app:server`` on a free loopback port with README's lecture-hall
-    settings (``-c python:hpo_race.app.hall``); yield the port once it answers."""
+#: README's lecture-hall command ("Serving it"), as the tests run it (with their own flags).
+HALL_COMMAND = ("hpo-race", "serve")
+
+
+def start_hall(
+    bin_dir: Path, cwd: Path, env: Mapping[str, str], workers: int = 2, log: IO | None = None
+) -> tuple[subprocess.Popen, int]:
+    """``hpo-race serve`` from ``bin_dir`` on a free loopback port, in its own process group
+    (its pid is the group's id); return it and the port once the page answers."""
     port = free_port()
+    command, *args = HALL_COMMAND
     proc = subprocess.Popen(
-        [
-            str(executable),
-            "-c",
-            "python:hpo_race.app.hall",
-            "--log-level",
-            "warning",
-            "hpo_race.app:server",
-        ],
+        [str(bin_dir / command), *args, "--host", "127.0.0.1", "--port", str(port)]
+        + ["--workers", str(workers)],
         cwd=cwd,
-        env={**env, "HPO_RACE_BIND": f"127.0.0.1:{port}", "HPO_RACE_WORKERS": str(workers)},
+        env=dict(env),
+        stdout=log,
+        stderr=log,
         start_new_session=True,
     )
     try:
@@ -60,20 +62,36 @@ def gunicorn(
         while True:
             try:
                 if request(port, "GET", "/")[0] == 200:
-                    break
+                    return proc, port
             except OSError:
                 pass
-            assert proc.poll() is None, "gunicorn exited during start-up"
-            assert time.monotonic() < deadline, "gunicorn did not start within 90 s"
+            assert proc.poll() is None, "hpo-race serve exited during start-up"
+            assert time.monotonic() < deadline, "hpo-race serve did not start within 90 s"
             time.sleep(0.3)
+    except BaseException:
+        stop(proc)
+        raise
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """SIGTERM to the server's whole group; SIGKILL if it outlives gunicorn's graceful
+    timeout (app/hall.py: 30 s)."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=40)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
+@contextmanager
+def hall(bin_dir: Path, cwd: Path, env: Mapping[str, str], workers: int = 2) -> Iterator[int]:
+    """README's lecture-hall command serving on a free loopback port: yield the port."""
+    proc, port = start_hall(bin_dir, cwd, env, workers)
+    try:
         yield port
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=40)  # gunicorn's graceful timeout (app/hall.py) is 30 s
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
+        stop(proc)
 
 
 def race_body(port: int, seed: int, **settings: object) -> bytes:

@@ -389,7 +389,7 @@ def test_cli_nonsense_flag_is_one_line_and_exit_2(capsys) -> None:
     assert err.count("\n") == 1 and "--nonsense" in err
 
 
-@pytest.mark.parametrize("argv", [["--port", "70000"], ["--port", "abc"], ["serve"]])
+@pytest.mark.parametrize("argv", [["--port", "70000"], ["--port", "abc"], ["sreve"]])
 def test_cli_bad_values_exit_2(argv, capsys) -> None:
     with pytest.raises(SystemExit) as exc:
         main(argv)

@@ -1,25 +1,27 @@
-"""Served as README's lecture-hall line says (gunicorn -c python:hpo_race.app.hall, two
-workers): the page, every worker answering a race byte for byte alike, and a page load not
-waiting behind heavy races."""
+"""Served as README's lecture-hall line says (``hpo-race serve``: gunicorn with app/hall.py's
+settings, two workers): the page, every worker answering a race byte for byte alike, a page
+load not waiting behind heavy races, and a signal stopping the server and all its workers."""
 
 from __future__ import annotations
 
 import http.client
 import json
 import os
-import subprocess
+import signal
 import sys
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from served import gunicorn, race_body, request
+from served import hall, race_body, request, start_hall
 
 from hpo_race.app.result_store import DiskStore
 from hpo_race.app.shared_cache import counter_name
 
-GUNICORN = Path(sys.executable).with_name("gunicorn")
+#: Where the checkout's install put its commands (``hpo-race`` among them).
+BIN = Path(sys.executable).parent
 
 pytestmark = pytest.mark.slow  # tests/conftest.py: run by plain `pytest` and `-m slow`
 
@@ -28,7 +30,7 @@ pytestmark = pytest.mark.slow  # tests/conftest.py: run by plain `pytest` and `-
 def gunicorn_port(tmp_path_factory):
     """Started from outside the checkout, without PYTHONPATH: the install alone must serve."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    with gunicorn(GUNICORN, tmp_path_factory.mktemp("elsewhere"), env) as port:
+    with hall(BIN, tmp_path_factory.mktemp("elsewhere"), env) as port:
         yield port
 
 
@@ -77,9 +79,9 @@ def test_a_page_load_is_not_queued_behind_heavy_races(tmp_path_factory):
     sync worker answers them in turn, so the page would come last; the hall's threaded
     worker answers the page while the races are still being computed. (gunicorn turns a
     sync worker with more than one thread into gthread: HPO_RACE_THREADS=1 with
-    ``worker_class = "sync"`` in app/hall.py makes this test fail, as it should.)"""
+    ``"worker_class": "sync"`` in app/hall.py makes this test fail, as it should.)"""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    with gunicorn(GUNICORN, tmp_path_factory.mktemp("one-worker"), env, workers=1) as port:
+    with hall(BIN, tmp_path_factory.mktemp("one-worker"), env, workers=1) as port:
         bodies = [race_body(port, seed, budget=1500) for seed in (21, 22)]  # seconds each
         finished: list[str] = []
         lock = threading.Lock()
@@ -107,21 +109,57 @@ def test_a_page_load_is_not_queued_behind_heavy_races(tmp_path_factory):
     assert finished.index("page") < len(bodies), finished
 
 
+def group_members(group: int) -> set[int]:
+    """The live processes of a process group (zombies included: not yet reaped is not gone)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended while being read
+        if int(fields[2]) == group:  # after the name: state, ppid, pgrp
+            found.add(int(stat.parent.name))
+    return found
+
+
+def wait_for(condition, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.1)
+
+
 @pytest.mark.parametrize(
-    ("env", "fragment"),
-    [
-        ({"HPO_RACE_WORKERS": "lots"}, "HPO_RACE_WORKERS must be a whole number from 1 to 64"),
-        ({"HPO_RACE_THREADS": "0"}, "HPO_RACE_THREADS must be a whole number from 1 to 64, got 0"),
-    ],
+    "how", ["SIGTERM to the master", "SIGINT to the whole group (Ctrl+C in a terminal)"]
 )
-def test_a_nonsense_hall_setting_is_one_clear_line(env, fragment, tmp_path):
-    result = subprocess.run(
-        [str(GUNICORN), "-c", "python:hpo_race.app.hall", "--check-config", "hpo_race.app:server"],
-        env={**os.environ, **env},
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode != 0
-    assert fragment in result.stdout + result.stderr
+def test_a_signal_stops_the_hall_and_all_its_workers(how, tmp_path):
+    """No orphan worker keeps the port or the CPU after the teacher stops the server, it
+    exits with status 0 and no traceback, and it never wrote a control socket."""
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(HOME=str(home), XDG_RUNTIME_DIR=str(home))  # where gunicorn puts its socket
+    log_path = tmp_path / "serve.log"
+    with open(log_path, "w") as log:
+        proc, port = start_hall(BIN, tmp_path, env, workers=2, log=log)
+    try:
+        master = proc.pid  # start_new_session: the master leads its own group
+        wait_for(lambda: len(group_members(master)) == 3, 60, "two workers did not boot")
+        workers = group_members(master) - {master}
+        if how.startswith("SIGTERM"):
+            os.kill(master, signal.SIGTERM)
+        else:
+            os.killpg(master, signal.SIGINT)
+        assert proc.wait(timeout=40) == 0
+        wait_for(lambda: not group_members(master), 10, f"left running: {group_members(master)}")
+        assert all(not Path(f"/proc/{pid}").exists() for pid in workers)
+        with pytest.raises(OSError):
+            request(port, "GET", "/")
+    finally:
+        if group_members(proc.pid):  # only if the test failed: leave nothing behind
+            os.killpg(proc.pid, signal.SIGKILL)
+        if proc.poll() is None:
+            proc.wait(timeout=10)
+    text = log_path.read_text()
+    assert "Shutting down: Master" in text and "Traceback" not in text, text
+    assert not [p for p in home.rglob("*") if p.is_socket()], "a control socket was written"
