@@ -101,7 +101,7 @@ def create_app(frame_ancestors: str | None = None) -> Dash:
     register_race_callbacks(dash_app)
     install_security_headers(dash_app, frame_ancestors)
     install_request_guard(dash_app)
-    install_static_files(dash_app)  # last registered, so it runs before the other hooks
+    install_static_files(dash_app, bundles)  # last registered, so it runs before the other hooks
     # Dash finishes setting itself up on a worker's first request, and marks that done before
     # it is: under threaded workers a second first request then finds no registered bundles
     # and gets a 500 ("dash is not a registered library"). One request now, before serving.

@@ -7,7 +7,9 @@ our scripts joined in the order Dash would have loaded them (sorted by name, so 
 ``_``-prefixed helpers come first), our stylesheets likewise, and plotly.js from
 assets/vendor. Each URL carries a hash of its content, so the browser may keep it for good
 (app/static_files.py) and a new version of the app is a new URL. The single files stay
-served at /assets/<name> too.
+served at /assets/<name> too. A vendored script may ship with its brotli copy (``<name>.br``,
+written by bench/precompress_vendor.py at a quality too slow to run per worker): it is kept
+only if it decodes to exactly the script.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+import brotli
 from dash import Dash
 from flask import Response, abort
 
@@ -34,6 +37,8 @@ class Bundle:
 
     name: str
     body: bytes
+    #: ``body`` compressed with brotli ahead of time (shipped next to the file), or None
+    brotli: bytes | None = None
 
     @cached_property
     def url(self) -> str:
@@ -59,13 +64,29 @@ def joined(files: list[Path]) -> bytes:
     return "".join(parts).encode()
 
 
+def shipped_brotli(path: Path, body: bytes) -> bytes | None:
+    """The ``.br`` copy shipped next to ``path`` if it decodes to exactly ``body``, else None
+    (missing, or stale after the script was rebuilt: then it is never sent)."""
+    packed = path.with_name(path.name + ".br")
+    if not packed.is_file():
+        return None
+    data = packed.read_bytes()
+    try:
+        return data if brotli.decompress(data) == body else None
+    except brotli.error:
+        return None
+
+
 def page_bundles(assets: Path) -> list[Bundle]:
     """The page's scripts, its stylesheet and plotly.js, read once when the app is built."""
     vendored = sorted((assets / "vendor").glob("*.js"))
     return [
         Bundle("page.css", joined(sorted(assets.glob("*.css")))),
         Bundle("page.js", joined(sorted(assets.glob("*.js")))),
-        *(Bundle(path.name, path.read_bytes()) for path in vendored),
+        *(
+            Bundle(path.name, body, shipped_brotli(path, body))
+            for path, body in ((p, p.read_bytes()) for p in vendored)
+        ),
     ]
 
 

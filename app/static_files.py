@@ -1,4 +1,4 @@
-"""The page's files, sent once: compressed once per worker, cached by the browser for good.
+"""The page's files, sent once: compressed once per machine, cached by the browser for good.
 
 A lecture hall loads the same ~60 files a hundred times, and reloads them. Out of the box,
 Dash and Flask-Compress re-compress every file on every request, send ``/assets/*`` with
@@ -7,7 +7,11 @@ revalidation is a full download), and prefer zstd, which is larger than brotli h
 hook, run before Flask-Compress on every successful GET:
 
 - compresses each distinct body once (brotli when the browser offers it, else gzip) and
-  keeps it in a bounded in-memory cache keyed by the body's hash;
+  keeps it in a bounded in-memory cache keyed by the body's hash. Brotli is at its best
+  quality (``BEST_BROTLI``: ~10 % smaller, ~40× the CPU), done once per machine: plotly.js
+  ships compressed (app/bundles.py), any other file is compressed by the first worker that
+  sends it and kept in the shared store (app/result_store.py) for every worker and restart;
+  while one worker compresses a file, the others send it at ``BROTLI_QUALITY``;
 - tags it with a strong ETag of the body and answers a matching ``If-None-Match`` with 304;
 - leaves dash_table's bundle, which Dash always names, out of the page;
 - sends fingerprinted URLs (app/bundles.py's carry a content hash, assets ``?m=<mtime>``,
@@ -28,15 +32,24 @@ import brotli
 from dash import Dash
 from flask import Response, request
 
-from hpo_race.app.bundles import BUNDLE_PREFIX
+from hpo_race.app.bundles import BUNDLE_PREFIX, Bundle
 from hpo_race.app.cache import BoundedCache
+from hpo_race.app.result_store import ResultStore, shared_store
 
 #: Flask-Compress settings for what this hook leaves to it (callback responses): brotli
 #: before gzip, never zstd (26 kB larger on this page).
 COMPRESSION = {"COMPRESS_ALGORITHM": ["br", "gzip", "deflate"]}
-#: Brotli quality for files compressed once per worker: 6 is ~10 % smaller than
-#: Flask-Compress's 4 on plotly.js and costs ~0.3 s once (bench/bench_page.py).
+#: Brotli quality for a file while its best is not there yet, and for the index (which Dash
+#: changes per request): 6 is ~10 % smaller than Flask-Compress's 4 on plotly.js and costs
+#: ~0.1 s (bench/precompress_vendor.py).
 BROTLI_QUALITY = 6
+#: Brotli's best quality: ~10 % smaller than 6 (a cold visit 677,578 bytes instead of 748,164,
+#: bench/bench_page.py) but ~40× the CPU (plotly.js: 2.5 s instead of 0.06 s,
+#: bench/precompress_vendor.py), so done once per machine.
+BEST_BROTLI = 11
+#: How long one worker may take over a file's best brotli before another may try instead.
+BEST_CLAIM_SECONDS = 120.0
+_BEST_KEY = f"static-br{BEST_BROTLI}:"
 GZIP_LEVEL = 6
 #: Bodies smaller than this are sent as they are (compression would not pay for its header).
 MIN_SIZE = 500
@@ -47,10 +60,17 @@ _FINGERPRINTED_BUNDLE = re.compile(r"\.v[\w]+m\d+\.")
 #: A script tag for a bundle Dash always names but this page never runs: dash_table's (the
 #: app has no DataTable), 9 kB on the wire for nothing.
 _UNUSED_BUNDLE = re.compile(r'<script src="[^"]*/dash_table/[^"]*"></script>\s*')
-_COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
+_COMPRESSIBLE = (
+    *("text/", "application/javascript", "application/json", "image/svg+xml"),
+    *("image/x-icon", "image/vnd.microsoft.icon"),  # Dash's favicon: 15 kB, 4 kB in brotli
+)
 _STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", BUNDLE_PREFIX)
 #: The page's other fixed GETs (one body per app): revalidated, compressed once.
 _PAGE_PATHS = ("/", "/_dash-layout", "/_dash-dependencies", "/_favicon.ico")
+
+
+def _digest(body: bytes) -> str:
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
 
 
 def fingerprinted(path: str, has_stamp: bool) -> bool:
@@ -87,6 +107,28 @@ def compress(body: bytes, encoding: str) -> bytes:
     return gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
 
 
+def compress_best(body: bytes) -> bytes:
+    """``body`` at brotli's best quality (seconds for plotly.js: never per request)."""
+    return brotli.compress(body, quality=BEST_BROTLI)
+
+
+def best_brotli(store: ResultStore, digest: str, body: bytes) -> bytes | None:
+    """The machine's best-quality brotli of ``body`` (whose hash is ``digest``): from the
+    store, else compressed here and stored; None while another worker is compressing it."""
+    key = _BEST_KEY + digest
+    found = store.get(key)
+    if found is not None or not store.claim(key + ":claim", BEST_CLAIM_SECONDS):
+        return found
+    try:
+        found = store.get(key)  # it may have landed between the look and the claim
+        if found is None:
+            found = compress_best(body)
+            store.set(key, found)
+    finally:
+        store.release(key + ":claim")
+    return found
+
+
 def only_used_scripts(app: Dash) -> None:
     """Leave the bundles this page never uses out of its HTML (Dash names them all)."""
     interpolate = app.interpolate_index
@@ -98,16 +140,31 @@ def only_used_scripts(app: Dash) -> None:
     app.interpolate_index = interpolate_index
 
 
-def install_static_files(app: Dash, cache_entries: int = 256) -> BoundedCache:
+def install_static_files(
+    app: Dash, bundles: list[Bundle] | None = None, cache_entries: int = 256
+) -> BoundedCache:
     """Register the hook on ``app`` (after Dash set up Flask-Compress, so it runs first).
 
-    Returns the per-worker cache of compressed bodies (bounded by ``cache_entries``; the page
-    has ~65 files), also kept as ``server.extensions["hpo_race_static_files"]`` so a test can
-    see that a file is compressed once.
+    ``bundles`` (app/bundles.py) bring their shipped brotli copies. Returns the per-worker
+    cache of compressed bodies (bounded by ``cache_entries``; the page has ~65 files), also
+    kept as ``server.extensions["hpo_race_static_files"]`` so a test can see that a file is
+    compressed once.
     """
     only_used_scripts(app)
     compressed = BoundedCache(maxsize=cache_entries)
     app.server.extensions["hpo_race_static_files"] = compressed
+    shipped = {_digest(b.body): b.brotli for b in bundles or () if b.brotli is not None}
+
+    def brotli_body(digest: str, body: bytes) -> bytes:
+        """Best quality if shipped or once this machine has it, else quality 6 for now."""
+        if digest in shipped:
+            return shipped[digest]
+        best = compressed.peek([digest, "best"])
+        if best is None:
+            best = best_brotli(shared_store(), digest, body)
+        if best is not None:
+            return compressed.get_or_compute([digest, "best"], lambda: best)
+        return compressed.get_or_compute([digest, "br"], lambda: compress(body, "br"))
 
     @app.server.after_request
     def send_once(response: Response) -> Response:
@@ -120,7 +177,7 @@ def install_static_files(app: Dash, cache_entries: int = 256) -> BoundedCache:
             return response
         response.direct_passthrough = False
         body = response.get_data()
-        digest = hashlib.blake2b(body, digest_size=16).hexdigest()
+        digest = _digest(body)
         mimetype = response.mimetype or ""
         encoding = None
         if len(body) >= MIN_SIZE and mimetype.startswith(_COMPRESSIBLE):
@@ -137,7 +194,11 @@ def install_static_files(app: Dash, cache_entries: int = 256) -> BoundedCache:
                 not_modified.headers[name] = response.headers[name]
             return not_modified
         if encoding is not None:
-            data = compressed.get_or_compute([digest, encoding], lambda: compress(body, encoding))
+            if encoding == "br" and request.path != "/":  # (Dash's index differs per request)
+                data = brotli_body(digest, body)
+            else:
+                key = [digest, encoding]
+                data = compressed.get_or_compute(key, lambda: compress(body, encoding))
             response.set_data(data)
             response.headers["Content-Encoding"] = encoding
         return response

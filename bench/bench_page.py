@@ -5,6 +5,7 @@ slow shared link (150 ms round trip, 2 Mbit/s down: a student's share of lecture
 
     .venv/bin/python bench/bench_page.py                 # serves the app itself (loopback)
     .venv/bin/python bench/bench_page.py --url http://127.0.0.1:8050/   # an already running one
+    .venv/bin/python bench/bench_page.py --files         # and where a cold load's bytes go
 
 Targets: page <= 700 kB on the wire and a reload <= 30 kB (issue 14), cold first render
 <= 2 s on loopback, the default race animating at >= 30 fps (issue 3). Each cold load uses
@@ -75,11 +76,31 @@ def serve_locally() -> tuple[str, object]:
     return f"http://127.0.0.1:{server.server_port}/", server
 
 
+#: What a cold load's requests are, by the first pattern their path starts with.
+KINDS = (
+    ("plotly.js (assets/vendor)", "/_hpo-assets/plotly-"),
+    ("Dash's bundles and favicon", "/_dash-component-suites/", "/_favicon.ico"),
+    ("layout and callback graph", "/_dash-layout", "/_dash-dependencies"),
+    ("callback responses", "/_dash-update-component"),
+    ("our script, stylesheet, icons, page", "/"),
+)
+
+
+def kind_of(path: str) -> str:
+    return next(kind for kind, *prefixes in KINDS if path.startswith(tuple(prefixes)))
+
+
 def cold_load(
-    browser: Browser, url: str, link: dict | None = None, reload: bool = False
+    browser: Browser,
+    url: str,
+    link: dict | None = None,
+    reload: bool = False,
+    files: dict | None = None,
 ) -> tuple[float, int, int]:
     """One load with an empty cache: (render ms, bytes on the wire, requests), over ``link``
-    (Chromium's network emulation) if given; with ``reload``, of a reload after it instead."""
+    (Chromium's network emulation) if given; with ``reload``, of a reload after it instead.
+    ``files``, if given, gets each kind's bytes (``KINDS``), its response headers' bytes and
+    the Content-Security-Policy headers' bytes."""
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     cdp = context.new_cdp_session(page)
@@ -93,12 +114,28 @@ def cold_load(
     else:
         cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
     wire = {"bytes": 0, "requests": 0}
+    paths: dict[str, str] = {}
 
     def finished(event: dict) -> None:
         wire["bytes"] += int(event.get("encodedDataLength", 0))
         wire["requests"] += 1
+        if files is not None and event["requestId"] in paths:
+            kind = kind_of(paths[event["requestId"]])
+            files[kind] = files.get(kind, 0) + int(event.get("encodedDataLength", 0))
+
+    def received(event: dict) -> None:
+        response = event["response"]
+        if files is None or not response["url"].startswith("http"):
+            return
+        paths[event["requestId"]] = "/" + response["url"].split("/", 3)[3]
+        files["headers"] = files.get("headers", 0) + int(response.get("encodedDataLength", 0))
+        policy = {k.lower(): v for k, v in response["headers"].items()}.get(
+            "content-security-policy", ""
+        )
+        files["policy"] = files.get("policy", 0) + len(policy) + len("content-security-policy: ")
 
     cdp.on("Network.loadingFinished", finished)
+    cdp.on("Network.responseReceived", received)
     if reload:
         page.reload()  # performance.now() then counts from the reload's navigation start
     else:
@@ -150,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="bench this running server instead of starting one")
     parser.add_argument("--loads", type=int, default=5, help="cold loads to time (default 5)")
+    parser.add_argument(
+        "--files", action="store_true", help="also where one cold load's bytes go, by kind"
+    )
     args = parser.parse_args(argv)
 
     url, server = (args.url, None) if args.url else serve_locally()
@@ -160,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
             loads = [cold_load(browser, url) for _ in range(args.loads)]
             slow = cold_load(browser, url, link=SLOW_LINK)
             reload = cold_load(browser, url, reload=True)
+            files: dict[str, int] = {}
+            if args.files:
+                cold_load(browser, url, files=files)
             races = [(label, race_fps(browser, url + q, view)) for label, q, view in RACES]
             browser.close()
     finally:
@@ -183,6 +226,15 @@ def main(argv: list[str] | None = None) -> int:
         f"(150 ms round trip, 2 Mbit/s; {slow[1]:,} bytes, {slow[2]} requests)"
     )
     print(f"reload                 {reload[1]:,} bytes in {reload[2]} requests, {reload[0]:.0f} ms")
+    if files:
+        total = sum(files.get(kind, 0) for kind, *_ in KINDS)
+        print(f"one more cold load, by kind ({total:,} bytes, response headers included):")
+        for kind, *_ in KINDS:
+            print(f"  {kind:<36}{files.get(kind, 0):>9,}")
+        print(
+            f"  of which response headers         {files['headers']:>9,} "
+            f"(Content-Security-Policy {files['policy']:,})"
+        )
     for label, race in races:
         print(
             f"{label:<23}{race['fps']:.1f} fps over {race['seconds']:.1f} s "

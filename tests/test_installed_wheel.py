@@ -84,7 +84,7 @@ def test_the_wheel_adds_one_import_name_and_carries_the_assets(wheel: Path) -> N
     assert tops == {"hpo_race"}
     shipped = {name.removeprefix("hpo_race/assets/") for name in names}
     for path in ASSETS.rglob("*"):
-        if path.is_file() and path.suffix in (".css", ".js", ".svg"):
+        if path.is_file() and path.suffix in (".css", ".js", ".svg", ".br"):
             assert path.relative_to(ASSETS).as_posix() in shipped, path
     assert "hpo_race/landscapes/data/svm_digits.json" in names
 

@@ -1,5 +1,6 @@
-"""The page's files are compressed once, cached for good when fingerprinted, and revalidated
-with ETags that match (app/static_files.py)."""
+"""The page's files are compressed once (brotli at its best quality once per machine, plotly.js
+shipped so), cached for good when fingerprinted, and revalidated with ETags that match
+(app/static_files.py, app/bundles.py)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,21 @@ from concurrent.futures import ThreadPoolExecutor
 import brotli
 import pytest
 from conftest import callback_body
+from dash import Dash, html
 from flask.testing import FlaskClient
 
-from hpo_race.app import ASSETS, create_app, ids
-from hpo_race.app.static_files import IMMUTABLE, REVALIDATE, chosen_encoding, fingerprinted
+from hpo_race.app import ASSETS, create_app, ids, static_files
+from hpo_race.app.bundles import install_bundles, page_bundles, scripts, shipped_brotli
+from hpo_race.app.result_store import DiskStore
+from hpo_race.app.static_files import (
+    BEST_BROTLI,
+    BROTLI_QUALITY,
+    IMMUTABLE,
+    REVALIDATE,
+    chosen_encoding,
+    fingerprinted,
+    install_static_files,
+)
 
 
 @pytest.fixture(scope="module")
@@ -118,9 +130,93 @@ def test_each_file_is_compressed_once_per_worker():
     cache = app.server.extensions["hpo_race_static_files"]
     before = cache.misses
     for _ in range(5):
-        client.get(url, headers={"Accept-Encoding": "br"})
+        client.get(url, headers={"Accept-Encoding": "gzip"})
     assert cache.misses == before + 1
     assert cache.hits >= 4
+
+
+@pytest.fixture
+def machine(monkeypatch, tmp_path) -> tuple[DiskStore, list[int]]:
+    """A fresh store for the machine's best-quality copies, and the sizes of the bodies
+    compressed at that quality from now on."""
+    store = DiskStore(tmp_path / "store")
+    monkeypatch.setattr(static_files, "shared_store", lambda: store)
+    compressed: list[int] = []
+    real = static_files.compress_best
+
+    def counted(body: bytes) -> bytes:
+        compressed.append(len(body))
+        return real(body)
+
+    monkeypatch.setattr(static_files, "compress_best", counted)
+    return store, compressed
+
+
+def test_brotli_at_its_best_is_compressed_once_per_machine(machine):
+    """Two workers (two app instances) on one machine: the first to send page.js compresses
+    it at quality 11 once; the other sends those very bytes without compressing again."""
+    _, compressed = machine
+    one, two = (create_app().server.test_client() for _ in range(2))
+    url = next(u for u in page_urls(one) if "/page." in u and u.endswith(".js"))
+    raw = one.get(url).get_data()
+    replies = [one.get(url, headers={"Accept-Encoding": "br"}).get_data() for _ in range(3)]
+    replies.append(two.get(url, headers={"Accept-Encoding": "br"}).get_data())
+    assert compressed == [len(raw)]
+    assert len(set(replies)) == 1 and brotli.decompress(replies[0]) == raw
+    assert len(replies[0]) < len(brotli.compress(raw, quality=BROTLI_QUALITY)) * 0.97
+
+
+def test_while_another_worker_compresses_a_file_it_is_sent_at_quality_6(machine):
+    store, compressed = machine
+    client = create_app().server.test_client()
+    url = next(u for u in page_urls(client) if "/page." in u and u.endswith(".css"))
+    raw = client.get(url).get_data()
+    key = f"static-br{BEST_BROTLI}:{static_files._digest(raw)}"
+    assert store.claim(key + ":claim", 60)  # another worker is at it
+    quick = client.get(url, headers={"Accept-Encoding": "br"}).get_data()
+    assert quick == brotli.compress(raw, quality=BROTLI_QUALITY) and compressed == []
+    store.set(key, best := brotli.compress(raw, quality=BEST_BROTLI))  # it is done
+    store.release(key + ":claim")
+    assert client.get(url, headers={"Accept-Encoding": "br"}).get_data() == best
+    assert compressed == []
+
+
+def test_plotly_is_sent_as_the_brotli_copy_shipped_with_it(machine, client):
+    """bench/precompress_vendor.py writes assets/vendor/*.js.br; if this fails after a new
+    plotly.js build, run it again."""
+    _, compressed = machine
+    (script,) = (ASSETS / "vendor").glob("plotly-hpo-*.min.js")
+    shipped = script.with_name(script.name + ".br").read_bytes()
+    assert brotli.decompress(shipped) == script.read_bytes()
+    url = next(u for u in page_urls(client) if "plotly-hpo" in u)
+    assert client.get(url, headers={"Accept-Encoding": "br"}).get_data() == shipped
+    assert compressed == []  # never compressed at quality 11 by a worker
+
+
+def test_a_stale_shipped_copy_is_never_sent(machine, tmp_path):
+    """A plotly.js rebuilt without a new .br: the old copy is ignored, the file is sent."""
+    vendor = tmp_path / "assets" / "vendor"
+    vendor.mkdir(parents=True)
+    (script,) = (ASSETS / "vendor").glob("plotly-hpo-*.min.js")
+    rebuilt = script.read_bytes().replace(b"plotly.js v4.1.1", b"plotly.js v4.1.2", 1)
+    assert rebuilt != script.read_bytes()
+    (vendor / script.name).write_bytes(rebuilt)
+    stale = script.with_name(script.name + ".br").read_bytes()
+    (vendor / (script.name + ".br")).write_bytes(stale)
+    assert shipped_brotli(script, script.read_bytes()) == stale
+    assert shipped_brotli(vendor / script.name, rebuilt) is None
+    (vendor / "broken.js").write_bytes(b"console.log(1);")
+    (vendor / "broken.js.br").write_bytes(b"not brotli at all")
+    assert shipped_brotli(vendor / "broken.js", b"console.log(1);") is None
+
+    bundles = page_bundles(tmp_path / "assets")
+    app = Dash(__name__, assets_folder=str(tmp_path / "assets"), serve_locally=True)
+    app.layout = html.Div()
+    install_bundles(app, bundles)
+    install_static_files(app, bundles)
+    url = next(s["src"] for s in scripts(bundles) if script.name[:-3] in s["src"])
+    reply = app.server.test_client().get(url, headers={"Accept-Encoding": "br"})
+    assert reply.status_code == 200 and brotli.decompress(reply.get_data()) == rebuilt
 
 
 def test_callback_responses_are_compressed_with_brotli_not_zstd(app_and_client):
