@@ -19,7 +19,9 @@ from hpo_race.app.hall import (
     hall_values,
     port_number,
 )
+from hpo_race.app.heavy import slots_from_env
 from hpo_race.app.narration import with_reasons
+from hpo_race.app.result_store import open_store
 from hpo_race.app.security import ENV_FRAME_ANCESTORS, parse_frame_ancestors
 from hpo_race.strategies.cli import main as simulate
 
@@ -119,14 +121,17 @@ def serve(argv: Sequence[str]) -> int:
     parser = build_serve_parser()
     args = parser.parse_args(argv)
     _check_frame_ancestors(parser, args.frame_ancestors)
-    flags = {name: value for name, value in vars(args).items() if value is not None}
+    flags = {k: v for k, v in vars(args).items() if v is not None and k != "frame_ancestors"}
     try:
         values = hall_values(os.environ, flags)
     except ValueError as exc:
         parser.error(str(exc))
-    settings = gunicorn_settings(
-        values["host"], values["port"], *(values[count.name] for count in COUNTS)
-    )
+    try:  # what every worker reads from the environment, checked once here: a nonsense
+        slots_from_env()  # value would otherwise fail each worker's boot, again and again
+        open_store().close()
+    except SystemExit as exc:
+        parser.error(str(exc))
+    settings = gunicorn_settings(values)
     print(
         f"hpo-race serve: a lecture hall on http://{settings['bind'][0]}/ "
         f"({settings['workers']} workers × {settings['threads']} threads; Ctrl+C to stop)",
@@ -138,6 +143,7 @@ def serve(argv: Sequence[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The ``hpo-race`` command: serve, ``serve`` a hall, or ``simulate`` (its exit status)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "simulate":
         # the engine's trace, with the Bayesian reasons in words as the page's exports have

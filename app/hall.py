@@ -43,6 +43,7 @@ class Count:
 
     @property
     def flag(self) -> str:
+        """Its command-line flag (``--workers``)."""
         return f"--{self.name}"
 
     def parse(self, text: str) -> int:
@@ -72,7 +73,7 @@ COUNTS = (
 #: What a hall never changes.
 FIXED: dict[str, Any] = {
     "worker_class": "gthread",
-    "timeout": 120,  # far above the 12 s one request may take (app/work_limits.py)
+    "timeout": 120,  # far above the longest a bounded request may take (app/work_limits.py)
     "graceful_timeout": 30,
     "keepalive": 5,
     "control_socket_disable": True,  # gunicorn 27 would otherwise write ~/.gunicorn/gunicorn.ctl
@@ -118,10 +119,12 @@ def hall_values(environ: Mapping[str, str], given: Mapping[str, Any]) -> dict[st
     return {**values, **given}
 
 
-def gunicorn_settings(host: str, port: int, workers: int, threads: int) -> dict[str, Any]:
-    """Every gunicorn setting of a hall, for ``HallServer`` (an IPv6 host gets brackets)."""
-    address = f"[{host}]" if ":" in host else host
-    return {"bind": [f"{address}:{port}"], "workers": workers, "threads": threads, **FIXED}
+def gunicorn_settings(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Every gunicorn setting of a hall from ``hall_values``, for ``HallServer`` (an IPv6
+    host gets brackets)."""
+    host = f"[{values['host']}]" if ":" in values["host"] else values["host"]
+    counts = {count.name: values[count.name] for count in COUNTS}
+    return {"bind": [f"{host}:{values['port']}"], **counts, **FIXED}
 
 
 class HallServer(BaseApplication):
@@ -134,8 +137,10 @@ class HallServer(BaseApplication):
         super().__init__(prog="hpo-race serve")
 
     def load_config(self) -> None:
+        """gunicorn's hook: the hall's settings, and nothing from argv or a config file."""
         for name, value in self._settings.items():
             self.cfg.set(name, value)
 
     def load(self) -> Any:
+        """gunicorn's hook, in each worker: the app it serves."""
         return self._load()

@@ -20,7 +20,10 @@ from served import HALL_COMMAND
 from hpo_race.app.cli import main
 from hpo_race.app.hall import COUNTS, DEFAULT_HOST, DEFAULT_PORT, HallServer
 
-HALL_ENV = ("HPO_RACE_BIND", *(count.env for count in COUNTS), "HPO_RACE_FRAME_ANCESTORS")
+HALL_ENV = (
+    *("HPO_RACE_BIND", "HPO_RACE_FRAME_ANCESTORS", "HPO_RACE_CACHE_MB", "HPO_RACE_HEAVY_SLOTS"),
+    *(count.env for count in COUNTS),
+)
 
 
 @pytest.fixture
@@ -97,6 +100,9 @@ def test_each_worker_builds_the_app_with_the_frame_ancestors(started):
         ([], {"HPO_RACE_BIND": "8050"}, "HPO_RACE_BIND must be HOST:PORT, got '8050'"),
         ([], {"HPO_RACE_BIND": "0.0.0.0:0"}, "HPO_RACE_BIND port must be 1-65535, got 0"),
         ([], {"HPO_RACE_FRAME_ANCESTORS": "*"}, "frame ancestors must be CSP sources"),
+        ([], {"HPO_RACE_CACHE_DIR": "/proc/nowhere"}, "HPO_RACE_CACHE_DIR='/proc/nowhere' cannot"),
+        ([], {"HPO_RACE_CACHE_MB": "0"}, "HPO_RACE_CACHE_MB must be a whole number of megabytes"),
+        ([], {"HPO_RACE_HEAVY_SLOTS": "99"}, "HPO_RACE_HEAVY_SLOTS must be a whole number"),
     ],
 )
 def test_nonsense_is_one_line_and_status_two(args, env, says, started, monkeypatch, capsys):
