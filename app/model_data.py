@@ -8,8 +8,8 @@
   acquisition frames from ``strategies.internals``, quantised by ``app.transport``), fetched
   only when a model view is shown, sized so that a race plus its internals stays under 1 MB.
 - ``many_chunk``: a few races of a many-seeds run (``strategies.many.run_chunk``'s compact
-  records: best-so-far on the summary's minute axis, reach times), so the browser can
-  summarise any number of chunks exactly as ``strategies.summary.summarise`` does.
+  records: best-so-far on the summary's minute axis, reach times), each cached, which
+  ``app.many_data`` summarises with the run's other races for the page.
 
 Everything is a pure function of the settings, so results are kept in the machine's shared
 cache (``app.shared_cache``: a small LRU per worker over one on-disk store for all workers),

@@ -34,7 +34,7 @@ APP_LAYERS = (
     | {"guard"}
     | {"static_files", "bundles", "hall", "result_store", "shared_cache", "heavy"},
     # services: the cached engine calls and their cost estimates
-    {"landscape_views", "model_data", "lesson_data", "work_limits"},
+    {"landscape_views", "model_data", "lesson_data", "many_data", "work_limits"},
     # pure figure builders and layout pieces
     {
         "figures",
