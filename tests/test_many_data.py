@@ -43,7 +43,9 @@ def play(**extra) -> list[dict]:
 
 def test_every_chunk_carries_the_engines_summary_of_the_races_so_far() -> None:
     answers = play()
-    assert [a["done"] for a in answers] == [2, 4, 5]
+    done = [a["done"] for a in answers]
+    # the first chunk is the two races asked for; the next ones are sized by the server
+    assert done[0] == 2 and done[-1] == 5 and len(answers) >= 2
     for answer in answers:
         many = run_many("smooth", RACERS, 400, 61, repeats=answer["done"])
         assert answer["summary"] == many["summary"]
@@ -51,7 +53,7 @@ def test_every_chunk_carries_the_engines_summary_of_the_races_so_far() -> None:
         assert answer["h2h"] == head_to_head(races, "grid", "random")
         assert answer["optimum"] == races[0]["optimum"]
         assert answer["gpus"] is None  # one GPU each: no wall clock to compare
-    assert "lesson" not in answers[0] and "lesson" not in answers[1]
+    assert all("lesson" not in a for a in answers[:-1])
     lesson = answers[-1]["lesson"]
     assert lesson is not None and lesson["tally"]["races"] == 5
 
