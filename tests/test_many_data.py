@@ -17,7 +17,7 @@ def request(**extra) -> dict:
     base = {
         "landscape": "smooth",
         "landscape_seed": 0,
-        "budget": 400,
+        "budget": 200,
         "seed": 61,
         "bayes": None,
         "racers": RACERS,
@@ -47,7 +47,7 @@ def test_every_chunk_carries_the_engines_summary_of_the_races_so_far() -> None:
     # the first chunk is the two races asked for; the next ones are sized by the server
     assert done[0] == 2 and done[-1] == 5 and len(answers) >= 2
     for answer in answers:
-        many = run_many("smooth", RACERS, 400, 61, repeats=answer["done"])
+        many = run_many("smooth", RACERS, 200, 61, repeats=answer["done"])
         assert answer["summary"] == many["summary"]
         races = [compact_race(race) for race in many["races"]]
         assert answer["h2h"] == head_to_head(races, "grid", "random")
@@ -60,14 +60,14 @@ def test_every_chunk_carries_the_engines_summary_of_the_races_so_far() -> None:
 
 def test_varied_layouts_are_summarised_relative_to_each_optimum() -> None:
     answers = play(vary=True, seed=71)
-    many = run_many("smooth", RACERS, 400, 71, repeats=5, vary_landscape=True)
+    many = run_many("smooth", RACERS, 200, 71, repeats=5, vary_landscape=True)
     assert answers[-1]["summary"] == many["summary"]
     assert answers[-1]["summary"]["bayes"]["relative"] is True
 
 
 def test_several_gpus_count_who_reached_95_first_on_both_clocks() -> None:
     answers = play(workers=4, seed=81, total=3)
-    many = run_many("smooth", RACERS, 400, 81, repeats=3, workers=4)
+    many = run_many("smooth", RACERS, 200, 81, repeats=3, workers=4)
     races = [compact_race(race) for race in many["races"]]
     assert answers[-1]["summary"] == many["summary"]
     assert answers[-1]["gpus"] == {
@@ -91,4 +91,4 @@ def test_a_chunk_that_skips_ahead_summarises_nothing_and_computes_only_its_own_r
     # once the first races are in, the cached ones count too
     first = many_answer(check_many_request(request(seed=101, start=0, count=2)))
     assert first["done"] == 4
-    assert first["summary"] == run_many("smooth", RACERS, 400, 101, repeats=4)["summary"]
+    assert first["summary"] == run_many("smooth", RACERS, 200, 101, repeats=4)["summary"]

@@ -173,6 +173,7 @@ def test_model_frames_fit_their_byte_budget(trials) -> None:
     assert 3 * (trials + 1) * frame <= MODEL_BYTES * 1.02 or res == 12
 
 
+@pytest.mark.slow
 def test_a_race_with_its_model_is_under_one_megabyte() -> None:
     bayes = dict(BAYES_DEFAULTS)
     settings = race_settings("smooth", 0, 3000.0, 0, bayes=bayes)
@@ -303,6 +304,7 @@ def test_chunks_limit_their_work() -> None:
     assert chunk_limit(2999) == 2 and chunk_limit(1600) == 5
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("vary", [False, True])
 def test_chunks_summarise_to_run_many(vary) -> None:
     records = []

@@ -47,6 +47,7 @@ def _ask(directory: str, total: int) -> list:
         return list(pool.map(one, range(THREADS)))
 
 
+@pytest.mark.slow
 def test_sixteen_askers_in_two_processes_at_once_compute_once(tmp_path):
     context = multiprocessing.get_context("spawn")
     with context.Pool(PROCESSES) as pool:
@@ -144,6 +145,7 @@ def test_an_unusable_cache_dir_is_one_clear_line(tmp_path, monkeypatch):
     assert (tmp_path / "fine").stat().st_mode & 0o077 == 0  # private to the user
 
 
+@pytest.mark.slow
 def test_the_app_refuses_to_start_with_an_unusable_cache_dir(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
