@@ -11,7 +11,9 @@ timeout is far above the longest request the app accepts (every request's work i
 README "Limits"), so a healthy worker is never killed mid-race. ``HPO_RACE_BIND`` (default
 ``0.0.0.0:8050``), ``HPO_RACE_WORKERS`` and ``HPO_RACE_THREADS`` override the defaults.
 Every worker opens the same result cache (``HPO_RACE_CACHE_DIR``, ``app.result_store``) and
-runs heavy computations on its own small pool (``HPO_RACE_HEAVY_SLOTS``, ``app.heavy``).
+runs heavy computations on its own small pool (``HPO_RACE_HEAVY_SLOTS``, ``app.heavy``); with
+``HPO_RACE_REDIS_URL`` set, several machines running this share one cache on that Redis server
+and send heavy computations to its job queue (``app.redis_hall``, ``app.hall_worker``).
 """
 
 from __future__ import annotations

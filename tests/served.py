@@ -154,51 +154,38 @@ def celery_worker(executable: Path, env: Mapping[str, str], log: Path) -> Iterat
         stop(proc)
 
 
-def race_body(port: int, seed: int, **settings: object) -> bytes:
-    """The POST the page sends for one Run (bumpy, layout 3, 700 minutes, this seed, unless
-    ``settings`` say otherwise)."""
+def _callback_body(port: int, output: str, value: dict) -> bytes:
+    """The POST the page sends to the server callback writing ``output`` (e.g.
+    "race-store.data") when its first input's data becomes ``value``."""
     status, deps = request(port, "GET", "/_dash-dependencies")
     assert status == 200
-    race = next(
-        d
-        for d in json.loads(deps)
-        if "race-store.data" in d["output"] and not d.get("clientside_function")
+    callback = next(
+        d for d in json.loads(deps) if output in d["output"] and not d.get("clientside_function")
     )
-    specs = race["output"][2:-2].split("...")
-    value = {"landscape": "bumpy", "landscape_seed": 3, "budget": 700, "seed": seed, "nonce": 7}
-    value.update(settings)
+    first = callback["inputs"][0]
+    specs = callback["output"][2:-2].split("...")
     return json.dumps(
         {
-            "output": race["output"],
+            "output": callback["output"],
             "outputs": [
                 dict(zip(("id", "property"), s.rsplit(".", 1), strict=True)) for s in specs
             ],
-            "inputs": [{**race["inputs"][0], "value": value}],
+            "inputs": [{**first, "value": value}],
             "state": [],
-            "changedPropIds": [f"{race['inputs'][0]['id']}.{race['inputs'][0]['property']}"],
+            "changedPropIds": [f"{first['id']}.{first['property']}"],
         }
     ).encode()
+
+
+def race_body(port: int, seed: int, **settings: object) -> bytes:
+    """The POST the page sends for one Run (bumpy, layout 3, 700 minutes, this seed, unless
+    ``settings`` say otherwise)."""
+    value = {"landscape": "bumpy", "landscape_seed": 3, "budget": 700, "seed": seed, "nonce": 7}
+    value.update(settings)
+    return _callback_body(port, "race-store.data", value)
 
 
 def many_body(port: int, settings: dict) -> bytes:
     """The POST the page sends for one chunk of a Many seeds run (assets/many.js's request:
     the race settings, ``total``, ``start``, ``count``, ``nonce``)."""
-    status, deps = request(port, "GET", "/_dash-dependencies")
-    assert status == 200
-    many = next(
-        d
-        for d in json.loads(deps)
-        if "many-chunk.data" in d["output"] and not d.get("clientside_function")
-    )
-    specs = many["output"][2:-2].split("...")
-    return json.dumps(
-        {
-            "output": many["output"],
-            "outputs": [
-                dict(zip(("id", "property"), s.rsplit(".", 1), strict=True)) for s in specs
-            ],
-            "inputs": [{**many["inputs"][0], "value": settings}],
-            "state": [],
-            "changedPropIds": [f"{many['inputs'][0]['id']}.{many['inputs'][0]['property']}"],
-        }
-    ).encode()
+    return _callback_body(port, "many-chunk.data", settings)
