@@ -396,12 +396,14 @@ def _share_rows(
 def _read_ahead(settings: dict[str, Any], after: int, per_race: float) -> None:
     """While this chunk waits for rows another worker computes, an idle heavy slot here
     computes the run's next row nobody has (the page asks for it next): identical runs
-    that ask one race at a time then still keep every worker busy."""
+    that ask one race at a time then still keep every worker busy. (In Redis mode the
+    chunk has sent the next chunk's races to the queue already: ``_chunk``.)"""
+    if WORK.queue_for(batch=True) is not None:
+        return
     for j in range(after, settings["total"]):
         key = _row_settings(settings, j)
         if not _MANY.has(key) and not _MANY.busy(key):
-            if not _send_row(settings, j):  # Redis mode: a queue worker computes it
-                WORK.spawn(per_race, lambda j=j: _row(settings, j, per_race, []))
+            WORK.spawn(per_race, lambda j=j: _row(settings, j, per_race, []))
             return
 
 
@@ -437,7 +439,10 @@ def _chunk(settings: dict[str, Any], count: int, per_race: float) -> dict[str, A
     rows: dict[int, dict[str, Any]] = {}
     spent: list[float] = []  # seconds of the races computed by this request
     with WORK.request(per_race * len(missing)):
-        for i in missing:  # Redis mode: every queue worker starts on one at once
+        # Redis mode: the queue's workers start on this chunk's races and, ahead of the page
+        # asking, the next chunk's, all at once (Stop leaves at most that chunk queued)
+        ahead = range(first + count, min(settings["total"], first + 2 * count))
+        for i in [*missing, *ahead]:
             _send_row(settings, i)
         _share_rows(settings, list(wanted), per_race, rows, spent)
     elapsed = time.perf_counter() - began
