@@ -19,6 +19,9 @@ and send heavy computations to its job queue (``app.redis_hall``, ``app.hall_wor
 from __future__ import annotations
 
 import os
+from typing import Any
+
+from hpo_race.app.result_store import open_store
 
 #: One worker process per core (at least two, so one can restart while the other serves).
 DEFAULT_WORKERS = max(2, os.cpu_count() or 1)
@@ -48,3 +51,10 @@ timeout = 120
 graceful_timeout = 30
 keepalive = 5
 control_socket_disable = True  # gunicorn 27 would otherwise write ~/.gunicorn/gunicorn.ctl
+
+
+def on_starting(server: Any) -> None:
+    """gunicorn's hook, in the master before any worker: open the result cache once, so a
+    bad ``HPO_RACE_CACHE_DIR`` or an unreachable ``HPO_RACE_REDIS_URL`` stops gunicorn with
+    its one line instead of every worker failing to boot, again and again."""
+    open_store().close()

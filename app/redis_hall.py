@@ -104,6 +104,9 @@ class RedisStore:
     def leave(self, group: str, member: str) -> None:
         self.client.zrem(self._key(group), member)
 
+    def close(self) -> None:
+        self.client.close()
+
 
 def shown_url(url: str) -> str:
     """The URL as an error may print it: a password replaced by ***."""

@@ -70,6 +70,9 @@ class ResultStore(Protocol):
     def leave(self, group: str, member: str) -> None:
         """Remove ``member`` from ``group``."""
 
+    def close(self) -> None:
+        """Let go of the files or connections (a store opened only to check it)."""
+
 
 class JobQueue(Protocol):
     """Where heavy computations go in Redis mode (``app.redis_hall.CeleryQueue``)."""
