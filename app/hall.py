@@ -11,12 +11,17 @@ timeout is far above the longest request the app accepts (every request's work i
 README "Limits"), so a healthy worker is never killed mid-race. ``HPO_RACE_BIND`` (default
 ``0.0.0.0:8050``), ``HPO_RACE_WORKERS`` and ``HPO_RACE_THREADS`` override the defaults.
 Every worker opens the same result cache (``HPO_RACE_CACHE_DIR``, ``app.result_store``) and
-runs heavy computations on its own small pool (``HPO_RACE_HEAVY_SLOTS``, ``app.heavy``).
+runs heavy computations on its own small pool (``HPO_RACE_HEAVY_SLOTS``, ``app.heavy``); with
+``HPO_RACE_REDIS_URL`` set, several machines running this share one cache on that Redis server
+and send heavy computations to its job queue (``app.redis_hall``, ``app.hall_worker``).
 """
 
 from __future__ import annotations
 
 import os
+from typing import Any
+
+from hpo_race.app.result_store import open_store
 
 #: One worker process per core (at least two, so one can restart while the other serves).
 DEFAULT_WORKERS = max(2, os.cpu_count() or 1)
@@ -46,3 +51,10 @@ timeout = 120
 graceful_timeout = 30
 keepalive = 5
 control_socket_disable = True  # gunicorn 27 would otherwise write ~/.gunicorn/gunicorn.ctl
+
+
+def on_starting(server: Any) -> None:
+    """gunicorn's hook, in the master before any worker: open the result cache once, so a
+    bad ``HPO_RACE_CACHE_DIR`` or an unreachable ``HPO_RACE_REDIS_URL`` stops gunicorn with
+    its one line instead of every worker failing to boot, again and again."""
+    open_store().close()

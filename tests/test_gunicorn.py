@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from served import gunicorn, race_body, request
+from served import free_port, gunicorn, race_body, request
 
 from hpo_race.app.result_store import DiskStore
 from hpo_race.app.shared_cache import counter_name
@@ -125,3 +125,27 @@ def test_a_nonsense_hall_setting_is_one_clear_line(env, fragment, tmp_path):
     )
     assert result.returncode != 0
     assert fragment in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("variable", ["HPO_RACE_CACHE_DIR", "HPO_RACE_REDIS_URL"])
+def test_an_unusable_result_cache_stops_gunicorn_with_one_line(variable, tmp_path):
+    """Checked once in the master (app/hall.py's on_starting): without it every worker
+    fails to boot and gunicorn boots new ones for ever."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    bad = {
+        "HPO_RACE_CACHE_DIR": str(blocker / "cache"),
+        "HPO_RACE_REDIS_URL": f"redis://127.0.0.1:{free_port()}/0",  # nobody listens there
+    }[variable]
+    result = subprocess.run(
+        [str(GUNICORN), "-c", "python:hpo_race.app.hall", "hpo_race.app:server"],
+        env={**os.environ, variable: bad, "HPO_RACE_BIND": f"127.0.0.1:{free_port()}"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    assert lines[-1].startswith(f"{variable}={bad!r}"), lines[-3:]
+    assert "Booting worker" not in result.stdout + result.stderr

@@ -10,12 +10,9 @@ import numpy as np
 import pytest
 
 from hpo_race.app.model_data import (
-    ACQ_DECADES,
     BAYES_DEFAULTS,
     MODEL_BYTES,
-    NOTHING_TO_GAIN_SHARE,
     OptionError,
-    acquisition_view,
     check_bayes_options,
     check_many_request,
     chunk_limit,
@@ -25,6 +22,7 @@ from hpo_race.app.model_data import (
     race_entry,
     race_payload,
 )
+from hpo_race.app.model_frames import ACQ_DECADES, NOTHING_TO_GAIN_SHARE, acquisition_view
 from hpo_race.app.narration import narrate_trace, with_reasons
 from hpo_race.app.race_request import check_request
 from hpo_race.app.transport import dequantise, quantise

@@ -1,6 +1,7 @@
 """The machine-wide result cache (app/shared_cache.py over app/result_store.py): one
 computation per key across processes and threads, claims that lapse when their holder dies,
-a bounded size, and a one-line error for a directory it cannot use."""
+a bounded size, and a one-line error for a directory it cannot use. (The semantics DiskStore
+shares with Redis mode's store are tested on both in tests/test_redis_store.py.)"""
 
 from __future__ import annotations
 
@@ -112,19 +113,6 @@ def test_the_store_stays_within_its_size_bound(tmp_path):
     kept = sum(store.has(f"k{i}") for i in range(40))
     assert 0 < kept < 40 and store.has("k39")  # the newest stay, the oldest went
     assert store._cache.volume() < 1.2 * 1024 * 1024
-
-
-def test_one_client_list_holds_at_most_its_limit_and_forgets_lapsed_members(tmp_path):
-    store = DiskStore(tmp_path)
-    far = 4e9
-    assert store.join("jobs:a", "1", far, 2) is None
-    assert store.join("jobs:a", "2", far + 1, 2) is None
-    assert store.join("jobs:a", "3", far, 2) == [far, far + 1]
-    assert store.join("jobs:b", "1", far, 2) is None  # another client
-    store.leave("jobs:a", "1")
-    assert store.join("jobs:a", "3", far, 2) is None
-    assert store.join("jobs:c", "old", 1.0, 1) is None  # lapsed long ago (time 1.0)
-    assert store.join("jobs:c", "new", far, 1) is None
 
 
 def test_an_unusable_cache_dir_is_one_clear_line(tmp_path, monkeypatch):
