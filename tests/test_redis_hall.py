@@ -3,8 +3,8 @@ a Celery queue worker (``celery -A hpo_race.app.hall_worker worker``) and two ap
 (``gunicorn -c python:hpo_race.app.hall``, each with its own cache directory, as if on two
 machines) sharing ``HPO_RACE_REDIS_URL``. A Many seeds run asked of app A chunk by chunk,
 as the page asks, is computed race by race in the queue worker; the same run asked of app B
-is answered from the shared store without one more computation; both equal
-``strategies.race.run_many``'s races for the same settings. A heavy race asked of both apps
+is answered from the shared store, in one answer, without one more computation; both
+summarise exactly as ``strategies.race.run_many`` does for the same settings. A heavy race asked of both apps
 is computed once, by the queue worker, and answered as the embedded default answers it."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from hpo_race.app.result_store import ENV_REDIS
 from hpo_race.app.shared_cache import counter_name
 from hpo_race.app.work_limits import race_seconds
 from hpo_race.strategies.race import run_many
-from hpo_race.strategies.summary import compact_race, summarise_compact
+from hpo_race.strategies.summary import compact_race, head_to_head
 
 BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.slow  # tests/conftest.py: run by plain `pytest` and `-m slow`
@@ -37,12 +37,12 @@ TOTAL = 8
 FIRST_CHUNK = 5  # assets/many.js: min(5, round(4000 / budget))
 
 
-def many_seeds(port: int) -> tuple[list[dict], list[int]]:
-    """The run's races asked of one app chunk by chunk, as assets/many.js asks (the next
-    chunk as large as the last answer's ``next_count``); and the chunks' sizes."""
-    races: list[dict] = []
-    sizes: list[int] = []
-    start, count = 0, FIRST_CHUNK
+def many_seeds(port: int) -> tuple[dict, list[int]]:
+    """The run asked of one app chunk by chunk, as assets/many.js asks (from the first race
+    the last answer did not count, as many as its ``next_count``): the last answer (its
+    summary is the whole run's) and how many races each answer counted."""
+    done: list[int] = []
+    start, count, chunk = 0, FIRST_CHUNK, {}
     while start < TOTAL:
         settings = {**RUN, "vary": False, "total": TOTAL, "start": start, "count": count}
         body = many_body(port, {**settings, "nonce": 1000 + start})
@@ -50,12 +50,11 @@ def many_seeds(port: int) -> tuple[list[dict], list[int]]:
         assert status == 200, reply[:300]
         chunk = json.loads(reply)["response"]["many-chunk"]["data"]
         assert chunk["ok"] is True, chunk
-        assert chunk["start"] == start and len(chunk["races"]) == chunk["count"] >= 1
-        races += chunk["races"]
-        sizes.append(chunk["count"])
-        start += chunk["count"]
+        assert chunk["start"] == start and chunk["done"] > start, chunk
+        done.append(chunk["done"])
+        start = chunk["done"]
         count = min(chunk["next_count"], TOTAL - start)
-    return races, sizes
+    return chunk, done
 
 
 def computed_by_worker(log: Path, kind: str) -> int:
@@ -98,15 +97,17 @@ def test_two_app_processes_share_one_run_computed_by_the_queue_worker(hall):
     rows = [{"index": i, **compact_race(race)} for i, race in enumerate(expected["races"])]
     store, log = hall["store"], hall["log"]
 
-    races_a, sizes_a = many_seeds(hall["a"])
+    last_a, done_a = many_seeds(hall["a"])
     assert store.count(counter_name("many")) == TOTAL
     assert computed_by_worker(log, "many") == TOTAL  # so none in app A's process
-    races_b, _ = many_seeds(hall["b"])
+    last_b, done_b = many_seeds(hall["b"])
     assert store.count(counter_name("many")) == TOTAL  # B computed nothing
     assert computed_by_worker(log, "many") == TOTAL
-    assert races_a == rows and races_b == rows
-    assert summarise_compact(races_b) == expected["summary"]
-    assert len(sizes_a) >= 2, sizes_a  # the page's protocol: more than one chunk
+    for last in (last_a, last_b):
+        assert last["summary"] == expected["summary"]
+        assert last["h2h"] == head_to_head(rows, "grid", "random")
+    assert len(done_a) >= 2, done_a  # the page's protocol: more than one chunk
+    assert done_b == [TOTAL]  # B found the whole run in the shared store at once
     # neither app touched its own cache directory: everything went through Redis
     assert not any((hall["home"] / name / "cache").exists() for name in ("a", "b"))
 
