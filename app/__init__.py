@@ -33,7 +33,7 @@ from hpo_race.app.many_callbacks import register_many_callbacks
 from hpo_race.app.model_callbacks import register_model_callbacks
 from hpo_race.app.race_callbacks import register_race_callbacks
 from hpo_race.app.racer_callbacks import register_racer_callbacks
-from hpo_race.app.result_store import shared_store
+from hpo_race.app.result_store import shared_queue, shared_store
 from hpo_race.app.security import install_security_headers
 from hpo_race.app.static_files import COMPRESSION, install_static_files
 from hpo_race.landscapes import LANDSCAPES
@@ -69,7 +69,10 @@ def create_app(frame_ancestors: str | None = None) -> Dash:
         serve_locally=True,
     )
     dash_app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
-    shared_store()  # the result cache (HPO_RACE_CACHE_DIR): a one-line error now if unusable
+    # the result cache (HPO_RACE_CACHE_DIR, or HPO_RACE_REDIS_URL's server) and in Redis mode
+    # the job queue: a one-line error now if unusable
+    shared_store()
+    shared_queue()
     install_bundles(dash_app, bundles)
 
     names = list(LANDSCAPES)

@@ -10,9 +10,12 @@ README "Limits"), so a healthy worker is never killed mid-race.
 
 Each setting a teacher may change is declared once here, with its default, its bound and its
 environment variable (``HPO_RACE_BIND``, ``HPO_RACE_WORKERS``, ``HPO_RACE_THREADS``); the
-command line (app/cli.py) builds its flags and their checks from this table. Every worker
-opens the same result cache (``HPO_RACE_CACHE_DIR``, ``app.result_store``) and runs heavy
-computations on its own small pool (``HPO_RACE_HEAVY_SLOTS``, ``app.heavy``).
+command line (app/cli.py) builds its flags and their checks from this table, and checks the
+result cache once in the master before any worker starts. Every worker opens the same result
+cache (``HPO_RACE_CACHE_DIR``, ``app.result_store``) and runs heavy computations on its own
+small pool (``HPO_RACE_HEAVY_SLOTS``, ``app.heavy``); with ``HPO_RACE_REDIS_URL`` set,
+several machines running this share one cache on that Redis server and send heavy
+computations to its job queue (``app.redis_hall``, ``app.hall_worker``).
 """
 
 from __future__ import annotations

@@ -14,6 +14,12 @@ A request is *heavy* when its estimated cost (``app.work_limits``) is at least
   estimated work, a new heavy request is told when to try again instead of waiting.
 
 Cheap requests, and answers already in the cache, never touch the pool or the tickets.
+
+In Redis mode (``HPO_RACE_REDIS_URL``) the heavy pool is the hall's job queue: ``queue_for``
+gives it for a computation inside a heavy request (and for batch work, many-seeds races,
+always), the caller sends the job there (``app.shared_cache.SharedCache.get_or_send``) and
+waits for its result in the store, at most as long as a computation on the pool may take,
+without holding a core. Tickets work as before, shared by every app machine.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from typing import TypeVar
 
 from flask import has_request_context, request
 
-from hpo_race.app.result_store import ResultStore, shared_store
+from hpo_race.app.result_store import JobQueue, ResultStore, shared_queue, shared_store
 
 T = TypeVar("T")
 
@@ -104,11 +110,16 @@ class HeavyWork:
         client_jobs: int = CLIENT_JOBS,
         max_wait: float = MAX_WAIT_SECONDS,
         store: ResultStore | None = None,
+        queue: JobQueue | None = None,
     ) -> None:
         self.slots = slots
         self.client_jobs = client_jobs
         self.max_wait = max_wait
         self._store = store
+        self._queue_given = queue
+        #: False in a queue worker (``app.hall_worker``): it computes what it is sent and
+        #: never sends work on to the queue it is serving.
+        self.sends = True
         self._pool: ThreadPoolExecutor | None = None
         self._pid = 0
         self._lock = threading.Lock()
@@ -119,6 +130,27 @@ class HeavyWork:
     @property
     def store(self) -> ResultStore:
         return self._store if self._store is not None else shared_store()
+
+    @property
+    def queue(self) -> JobQueue | None:
+        return self._queue_given if self._queue_given is not None else shared_queue()
+
+    def queue_for(self, batch: bool = False) -> JobQueue | None:
+        """The hall's job queue if this computation goes there: Redis mode, and inside a
+        heavy request (any time for ``batch`` work); else None (compute it here)."""
+        if not self.sends or getattr(self._local, "pooled", False):
+            return None
+        if not (batch or getattr(self._local, "heavy", False)):
+            return None
+        return self.queue
+
+    def wait_sent(self, seconds: float, wait: Callable[[float], T]) -> T:
+        """``wait(timeout)`` for a sent job's result, bounded as a computation on the pool
+        (``compute``) is; past it the client is told when to come back (``BusyError``)."""
+        try:
+            return wait(self.max_wait + 4 * seconds + 30)
+        except TimeoutError:
+            raise BusyError(server_busy(self.max_wait)) from None
 
     def queued_seconds(self) -> float:
         """Estimated seconds of work ahead of a new computation on this worker's pool."""

@@ -46,6 +46,14 @@ def lesson_run(settings: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _counting(records: list[Any], retry: bool) -> dict[str, Any]:
+    """The answer while the lesson's races are not all in; ``retry`` when the server was too
+    busy to compute any now (the page asks again after ``RETRY_SECONDS``)."""
+    done = sum(record is not None for record in records)
+    answer = {"state": "counting", "done": done, "total": len(records)}
+    return {**answer, "retry": RETRY_SECONDS} if retry else answer
+
+
 def lesson_answer(settings: dict[str, Any]) -> dict[str, Any]:
     """``{"state": "none"}`` when the lesson is a plain fact or a racer it compares is not
     racing; ``{"state": "counting", "done", "total"}`` (plus ``retry`` seconds when the
@@ -65,18 +73,15 @@ def lesson_answer(settings: dict[str, Any]) -> dict[str, Any]:
         if WORK.running() or any(row_busy(run, i) for i in range(start, start + count)):
             # the heavy pool is busy (a race or Many seeds someone waits for), or another
             # request counts these races: the lesson gives way, and never holds a thread
-            done = total - len(missing)
-            return {"state": "counting", "done": done, "total": total, "retry": RETRY_SECONDS}
+            return _counting(records, retry=True)
         try:
             chunk = many_chunk({**run, "start": start, "count": count})
         except BusyError:
-            done = total - len(missing)
-            return {"state": "counting", "done": done, "total": total, "retry": RETRY_SECONDS}
+            return _counting(records, retry=True)
         for k, record in enumerate(chunk["races"]):
             records[start + k] = record
-        missing = [i for i, record in enumerate(records) if record is None]
-        if missing:
-            return {"state": "counting", "done": total - len(missing), "total": total}
+        if any(record is None for record in records):
+            return _counting(records, retry=False)
     count = tally(claim, records)
     return {
         "state": "done",

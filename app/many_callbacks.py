@@ -1,8 +1,9 @@
 """Callbacks of the many-seeds panel: one chunk of races per request, and the side tabs.
 
-``compute_many`` runs one chunk of a many-seeds run (the browser asks for chunks one after
-another and shows its progress; assets/many.js, namespace hpoMany); the side tab (guide or
-many seeds) switches in the browser (assets/side-tab.js).
+``compute_many`` runs one chunk of a many-seeds run and answers with the summary of the run
+so far (``app.many_data``); the browser asks for chunks one after another, shows its
+progress and draws what the server summarised (assets/many.js, namespace hpoMany); the side
+tab (guide or many seeds) switches in the browser (assets/side-tab.js).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from dash import ClientsideFunction, Dash, Input, Output, State
 
-from hpo_race.app.lesson_data import run_lesson
+from hpo_race.app.many_data import many_answer
 from hpo_race.app.many_panel import (
     MANY_CHUNK,
     MANY_KNOBS,
@@ -23,7 +24,7 @@ from hpo_race.app.many_panel import (
     MANY_VARY,
     SIDE_TAB,
 )
-from hpo_race.app.model_data import check_many_request, many_chunk
+from hpo_race.app.model_data import check_many_request
 from hpo_race.app.race_request import request_states, serve
 
 
@@ -31,13 +32,9 @@ def register_many_callbacks(app: Dash) -> None:
     """Register the many-seeds panel's server and clientside callbacks on ``app``."""
 
     def compute_many(request: Any, nonce: Any) -> dict:
-        """One chunk of a many-seeds run: a few races, each reduced to a summary row; the
+        """One chunk of a many-seeds run, answered with the summary of the run so far; the
         last chunk also says how often the landscape's lesson held in the whole run."""
-        settings = check_many_request(request)
-        chunk = many_chunk(settings)
-        if chunk["start"] + chunk["count"] == settings["total"]:
-            chunk = {**chunk, "lesson": run_lesson(settings)}
-        return {"nonce": nonce, **chunk}
+        return {"nonce": nonce, **many_answer(check_many_request(request))}
 
     failure = "These races could not be computed; try other settings."
     serve(app, MANY_REQUEST, MANY_CHUNK, compute_many, failure)

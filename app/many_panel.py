@@ -3,7 +3,7 @@
 Layout pieces only (called from ``app.layout``): the side column's tabs (the guide or many
 seeds), the many-seeds card (controls, progress, table) and its plot over the best-score
 plot. The browser side is assets/many.js; the callbacks are ``app.many_callbacks``, the
-chunks come from ``app.model_data.many_chunk``.
+chunks and their summaries come from ``app.many_data.many_answer``.
 """
 
 from __future__ import annotations

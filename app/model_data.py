@@ -6,22 +6,27 @@
   narration line of every trial and the Bayesian settings it was raced with.
 - ``model_payload``: what the Bayesian model believed at every step (GP mean, std and
   acquisition frames from ``strategies.internals``, quantised by ``app.transport``), fetched
-  only when a model view is shown, sized so that a race plus its internals stays under 1 MB.
+  only when a model view is shown, sized so that a race plus its internals stays under 1 MB
+  (drawn as ``app.model_frames`` says).
 - ``many_chunk``: a few races of a many-seeds run (``strategies.many.run_chunk``'s compact
-  records: best-so-far on the summary's minute axis, reach times), so the browser can
-  summarise any number of chunks exactly as ``strategies.summary.summarise`` does.
+  records: best-so-far on the summary's minute axis, reach times), each cached, which
+  ``app.many_data`` summarises with the run's other races for the page.
 
 Everything is a pure function of the settings, so results are kept in the machine's shared
 cache (``app.shared_cache``: a small LRU per worker over one on-disk store for all workers),
 computed once however many workers ask at once; no user state lives in the server. Every
 request's cost is estimated first (``app.work_limits``): one above the cap is refused with
 a sentence, a heavy one holds a client ticket and computes on the heavy pool (``app.heavy``).
+In Redis mode heavy computations and every many-seeds race go to the hall's job queue
+instead, as jobs (``_JOBS``: a kind and JSON arguments) that ``compute_sent`` runs in a
+queue worker (``app.hall_worker``); the answers are the same.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -29,10 +34,10 @@ import numpy as np
 from hpo_race.app.cache import BoundedCache
 from hpo_race.app.heavy import HeavyWork, slots_from_env
 from hpo_race.app.landscape_views import cached_landscape_view
+from hpo_race.app.model_frames import page_frames
 from hpo_race.app.narration import narrate_trace, with_reasons
 from hpo_race.app.race_request import check_request
 from hpo_race.app.shared_cache import SharedCache
-from hpo_race.app.transport import packed
 from hpo_race.app.views import race_view
 from hpo_race.app.work_limits import (
     MAX_REQUEST_SECONDS,
@@ -75,18 +80,6 @@ CHUNK_TARGET_SECONDS = 1.2
 #: Bytes of base64 the model frames may take (3 views × (n+1) steps × res² cells).
 MODEL_BYTES = 640_000
 MIN_RESOLUTION = 12
-
-#: The acquisition view of EI or PI draws log10 of it: EI falls by tens of orders of magnitude
-#: over a race (1e-91 at the end of a default one), so a linear map of a late frame, quantised
-#: to 256 levels, is one flat colour. Each frame is clipped this many decades below its own
-#: largest value: a point a million times less promising than the best one is not a
-#: contender while that one stands, and six decades keep about 40 colour levels a decade.
-ACQ_DECADES = 6
-#: "Nothing left to gain anywhere": the largest EI of a frame is below this share of the
-#: landscape's score range (max − min of its scores). Scores are shown to 3 decimals on
-#: ranges of 0.5–0.9, so a gain of 1e-4 of the range (< 0.0001) is under a tenth of the last
-#: digit on screen: no trial the model could pick would change a number the class sees.
-NOTHING_TO_GAIN_SHARE = 1e-4
 
 _RACES = SharedCache("race", memory=24)  # settings -> (trace, payload)
 _MODELS = SharedCache("model", memory=12)  # settings -> model payload
@@ -143,11 +136,27 @@ def _compute_race(settings: dict[str, Any]) -> dict[str, Any]:
     return {"trace": trace, "view": view}
 
 
+def _cached(
+    cache: SharedCache,
+    settings: dict[str, Any],
+    seconds: float,
+    job: Any,
+    compute: Callable[[Any], Any],
+    batch: bool = False,
+) -> Any:
+    """``compute(job)``'s result for these settings from the shared cache, computed once: by
+    a queue worker in Redis mode when the work is heavy (or ``batch``), else here (on the
+    heavy pool when heavy)."""
+    queue = WORK.queue_for(batch)
+    if queue is not None:
+        return WORK.wait_sent(
+            seconds, lambda timeout: cache.get_or_send(settings, job, queue, timeout)
+        )
+    return cache.get_or_compute(settings, lambda: WORK.compute(seconds, lambda: compute(job)))
+
+
 def _race(settings: dict[str, Any]) -> dict:
-    seconds = race_seconds(settings)
-    return _RACES.get_or_compute(
-        settings, lambda: WORK.compute(seconds, lambda: _compute_race(settings))
-    )
+    return _cached(_RACES, settings, race_seconds(settings), settings, _compute_race)
 
 
 def race_entry(settings: dict[str, Any]) -> dict:
@@ -177,50 +186,6 @@ def _real_edges(knob: Any, resolution: int) -> list[float]:
     """Cell edges of a res × res lattice of the unit square, in the knob's real units."""
     units = np.linspace(0.0, 1.0, resolution + 1)
     return [float(f"{v:.6g}") for v in np.atleast_1d(knob.to_real(units)).tolist()]
-
-
-def acquisition_view(
-    frames: list[np.ndarray], acquisition: str, score_range: list[float]
-) -> tuple[list[np.ndarray], dict[str, Any]]:
-    """The acquisition frames as the page draws them, and the facts its legend states.
-
-    EI and PI: log10 of each frame clipped ``ACQ_DECADES`` below its largest value, plus per
-    frame that largest value (``peak``) and, for EI, whether it is below ``threshold``
-    (``NOTHING_TO_GAIN_SHARE`` of the score range) after at least one trial (``nothing``).
-    A frame whose values are all 0 (the prior, or EI underflowed everywhere) stays 0s.
-    UCB is a score, not a gain, and stays linear. Done here, not in the browser, because the
-    frames are quantised to 256 levels over their range before they travel: a linear
-    quantisation of a late EI frame has already lost everything but its maximum.
-    """
-    peaks = [float(np.max(f)) if len(f) else 0.0 for f in frames]
-    facts: dict[str, Any] = {"scale": "linear", "peak": [float(f"{p:.6g}") for p in peaks]}
-    if acquisition not in ("ei", "pi"):
-        return list(frames), facts
-    out = []
-    for frame, peak in zip(frames, peaks, strict=True):
-        if peak > 0:
-            top = math.log10(peak)
-            out.append(np.log10(np.maximum(frame, 10.0 ** (top - ACQ_DECADES))))
-        else:
-            out.append(np.zeros_like(frame))
-    facts.update(scale="log10", decades=ACQ_DECADES)
-    if acquisition == "ei":
-        threshold = NOTHING_TO_GAIN_SHARE * (float(score_range[1]) - float(score_range[0]))
-        facts.update(
-            threshold=float(f"{threshold:.6g}"),
-            threshold_share=NOTHING_TO_GAIN_SHARE,
-            nothing=[k > 0 and peak < threshold for k, peak in enumerate(peaks)],
-        )
-    return out, facts
-
-
-def page_frames(raw: dict[str, Any], score_range: list[float]) -> dict[str, Any]:
-    """``strategies.internals.bayes_internals``'s frames as the page receives them: the
-    acquisition drawn as ``acquisition_view`` says (its facts under ``acquisition_view``),
-    every frame quantised for the wire (``app.transport.packed``)."""
-    frames, facts = acquisition_view(raw["frames"]["acquisition"], raw["acquisition"], score_range)
-    internals = packed({**raw, "frames": {**raw["frames"], "acquisition": frames}})
-    return {**internals, "acquisition_view": facts}
 
 
 def _compute_model(settings: dict[str, Any]) -> dict[str, Any]:
@@ -266,9 +231,7 @@ def model_payload(settings: dict[str, Any]) -> dict:
     if found is not None:
         return found
     with WORK.request(seconds):
-        return _MODELS.get_or_compute(
-            settings, lambda: WORK.compute(seconds, lambda: _compute_model(settings))
-        )
+        return _cached(_MODELS, settings, seconds, settings, _compute_model)
 
 
 # ---------------------------------------------------------------- many seeds
@@ -320,31 +283,66 @@ def _row_settings(settings: dict[str, Any], i: int) -> dict[str, Any]:
     }
 
 
+def _compute_row(job: dict[str, Any]) -> dict[str, Any]:
+    """Race ``job["index"]`` of the many-seeds run ``job["settings"]``, compact."""
+    settings = job["settings"]
+    (record,) = run_chunk(
+        settings["landscape"],
+        settings["strategies"],
+        settings["budget"],
+        settings["seed"],
+        start=job["index"],
+        count=1,
+        landscape_seed=settings["landscape_seed"],
+        vary_landscape=settings["vary"],
+        noise=settings.get("noise", 0.0),
+        options=settings["options"],
+        peaks=settings.get("peaks"),
+        dims=settings["dims"],
+        workers=settings["workers"],
+    )
+    return record
+
+
 def _row(settings: dict[str, Any], i: int, seconds: float, spent: list[float]) -> dict[str, Any]:
     """Race ``i``'s compact record (``strategies.many.run_chunk``), cached, on the heavy pool
-    when the chunk is heavy; the seconds it took, if computed here, go to ``spent``."""
+    when the chunk is heavy (in Redis mode by a queue worker); the seconds it took, if
+    computed here, go to ``spent``."""
 
-    def compute() -> dict[str, Any]:
+    def compute(job: dict[str, Any]) -> dict[str, Any]:
         began = time.perf_counter()
-        (record,) = run_chunk(
-            settings["landscape"],
-            settings["strategies"],
-            settings["budget"],
-            settings["seed"],
-            start=i,
-            count=1,
-            landscape_seed=settings["landscape_seed"],
-            vary_landscape=settings["vary"],
-            noise=settings.get("noise", 0.0),
-            options=settings["options"],
-            peaks=settings.get("peaks"),
-            dims=settings["dims"],
-            workers=settings["workers"],
-        )
+        record = _compute_row(job)
         spent.append(time.perf_counter() - began)
         return record
 
-    return _MANY.get_or_compute(_row_settings(settings, i), lambda: WORK.compute(seconds, compute))
+    job = {"settings": settings, "index": i}
+    return _cached(_MANY, _row_settings(settings, i), seconds, job, compute, batch=True)
+
+
+def _send_row(settings: dict[str, Any], i: int) -> bool:
+    """In Redis mode, start a queue worker on race ``i`` unless someone has or computes it."""
+    queue = WORK.queue_for(batch=True)
+    if queue is None:
+        return False
+    job = {"settings": settings, "index": i}
+    return _MANY.send(_row_settings(settings, i), job, queue)
+
+
+#: What a queue worker may be sent: kind -> (its cache, its computation from the job).
+_JOBS = {
+    "race": (_RACES, _compute_race),
+    "model": (_MODELS, _compute_model),
+    "many": (_MANY, _compute_row),
+}
+
+
+def compute_sent(kind: str, key: str, job: Any) -> bool:
+    """A queue worker's side of a sent job (``app.hall_worker``): compute it and store the
+    result under ``key`` for the app that waits for it; True if computed here."""
+    if kind not in _JOBS:
+        raise ValueError(f"no such job kind: {kind!r}")
+    cache, compute = _JOBS[kind]
+    return cache.fill(key, lambda: compute(job))
 
 
 def cached_row(settings: dict[str, Any], i: int) -> dict[str, Any] | None:
@@ -398,7 +396,10 @@ def _share_rows(
 def _read_ahead(settings: dict[str, Any], after: int, per_race: float) -> None:
     """While this chunk waits for rows another worker computes, an idle heavy slot here
     computes the run's next row nobody has (the page asks for it next): identical runs
-    that ask one race at a time then still keep every worker busy."""
+    that ask one race at a time then still keep every worker busy. (In Redis mode the
+    chunk has sent the next chunk's races to the queue already: ``_chunk``.)"""
+    if WORK.queue_for(batch=True) is not None:
+        return
     for j in range(after, settings["total"]):
         key = _row_settings(settings, j)
         if not _MANY.has(key) and not _MANY.busy(key):
@@ -438,6 +439,11 @@ def _chunk(settings: dict[str, Any], count: int, per_race: float) -> dict[str, A
     rows: dict[int, dict[str, Any]] = {}
     spent: list[float] = []  # seconds of the races computed by this request
     with WORK.request(per_race * len(missing)):
+        # Redis mode: the queue's workers start on this chunk's races and, ahead of the page
+        # asking, the next chunk's, all at once (Stop leaves at most that chunk queued)
+        ahead = range(first + count, min(settings["total"], first + 2 * count))
+        for i in [*missing, *ahead]:
+            _send_row(settings, i)
         _share_rows(settings, list(wanted), per_race, rows, spent)
     elapsed = time.perf_counter() - began
     # the next chunk aims at CHUNK_TARGET_SECONDS of computing: waiting for another

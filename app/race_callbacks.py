@@ -122,68 +122,45 @@ def register_race_callbacks(app: Dash) -> None:
     def clientside(name: str) -> ClientsideFunction:
         return ClientsideFunction(namespace="hpoRace", function_name=name)
 
-    settings_states = request_states()
-    app.clientside_callback(
-        clientside("request"),
-        Output(ids.RACE_REQUEST, "data"),
-        Input(ids.RUN_BUTTON, "n_clicks"),
-        Input(ids.STEP_BUTTON, "n_clicks"),
-        *settings_states,
-        prevent_initial_call=True,
+    # The browser's side of the race (assets/race-player.js): each entry is a function and
+    # its outputs and inputs, registered alike (none fires on page load).
+    browser_side = (
+        (
+            "request",
+            [Output(ids.RACE_REQUEST, "data")],
+            [Input(ids.RUN_BUTTON, "n_clicks"), Input(ids.STEP_BUTTON, "n_clicks")]
+            + list(request_states()),
+        ),
+        (
+            "transport",
+            [Output(ids.REVEAL_TOGGLE, "value")],
+            [Input(ids.PAUSE_BUTTON, "n_clicks"), Input(ids.RESET_BUTTON, "n_clicks")],
+        ),
+        ("reveal", [Output(ids.SINK["reveal"], "data")], [Input(ids.REVEAL_TOGGLE, "value")]),
+        ("settings", [Output(ids.SINK["settings"], "data")], list(request_inputs())),
+        (
+            "knobsFor",
+            [
+                Output(ids.DIMS_SELECT, "options"),
+                Output(ids.DIMS_SELECT, "value", allow_duplicate=True),
+            ],
+            [
+                Input(ids.LANDSCAPE_SELECT, "value"),
+                State(ids.DIMS_SELECT, "value"),
+                State(ids.DIMS_SELECT, "options"),
+            ],
+        ),
+        (
+            "scenarioLabel",
+            [Output(ids.SCENARIO_LABEL, "children")],
+            [Input(ids.DIMS_SELECT, "value"), Input(ids.WORKERS_INPUT, "value")],
+        ),
+        ("timeAxis", [Output(ids.SINK["axis"], "data")], [Input(ids.TIME_AXIS, "value")]),
+        ("speed", [Output(ids.SINK["speed"], "data")], [Input(ids.SPEED_SELECT, "value")]),
+        ("race", [Output(ids.SINK["race"], "data")], [Input(ids.RACE_STORE, "data")]),
     )
-    app.clientside_callback(
-        clientside("transport"),
-        Output(ids.REVEAL_TOGGLE, "value"),
-        Input(ids.PAUSE_BUTTON, "n_clicks"),
-        Input(ids.RESET_BUTTON, "n_clicks"),
-        prevent_initial_call=True,
-    )
-    app.clientside_callback(
-        clientside("reveal"),
-        Output(ids.SINK["reveal"], "data"),
-        Input(ids.REVEAL_TOGGLE, "value"),
-        prevent_initial_call=True,
-    )
-    app.clientside_callback(
-        clientside("settings"),
-        Output(ids.SINK["settings"], "data"),
-        *request_inputs(),
-        prevent_initial_call=True,
-    )
-    app.clientside_callback(
-        clientside("knobsFor"),
-        Output(ids.DIMS_SELECT, "options"),
-        Output(ids.DIMS_SELECT, "value", allow_duplicate=True),
-        Input(ids.LANDSCAPE_SELECT, "value"),
-        State(ids.DIMS_SELECT, "value"),
-        State(ids.DIMS_SELECT, "options"),
-        prevent_initial_call=True,
-    )
-    app.clientside_callback(
-        clientside("scenarioLabel"),
-        Output(ids.SCENARIO_LABEL, "children"),
-        Input(ids.DIMS_SELECT, "value"),
-        Input(ids.WORKERS_INPUT, "value"),
-        prevent_initial_call=True,
-    )
-    app.clientside_callback(
-        clientside("timeAxis"),
-        Output(ids.SINK["axis"], "data"),
-        Input(ids.TIME_AXIS, "value"),
-        prevent_initial_call=True,
-    )
-    app.clientside_callback(
-        clientside("speed"),
-        Output(ids.SINK["speed"], "data"),
-        Input(ids.SPEED_SELECT, "value"),
-        prevent_initial_call=True,
-    )
-    app.clientside_callback(
-        clientside("race"),
-        Output(ids.SINK["race"], "data"),
-        Input(ids.RACE_STORE, "data"),
-        prevent_initial_call=True,
-    )
+    for name, outputs, inputs in browser_side:
+        app.clientside_callback(clientside(name), *outputs, *inputs, prevent_initial_call=True)
     # A number box whose value a callback set (a link, the dice) must still send the next
     # value typed into it: Dash 4.4's Input keeps its Enter and blur handlers from the render
     # before, so the first value typed equal to the layout's default (seed 0 after a link with

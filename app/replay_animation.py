@@ -29,15 +29,38 @@ def _upto(values: Sequence[float], clocks: Sequence[float], t: float) -> list[fl
     return [v for v, c in zip(values, clocks, strict=True) if c <= t + 1e-9]
 
 
+def _distinct(values: Sequence[float]) -> list[float]:
+    """The values in the order first seen, each once (what a rug marks)."""
+    return list(dict.fromkeys(values))
+
+
+def _rugs(s: Mapping[str, Any], t: float, edges: tuple[float, float]) -> list[dict[str, Any]]:
+    """A panel's three rug traces at minute ``t`` (rim, bottom edge, left edge): a tick per
+    distinct value of each axis knob tried so far, as the page's rugs (race-renderer.js)."""
+    xs = _distinct(_upto(s["x"], s["clock"], t))
+    ys = _distinct(_upto(s["y"], s["clock"], t))
+    left, bottom = edges
+    along_x = {"x": xs, "y": [bottom] * len(xs)}
+    along_y = {"x": [left] * len(ys), "y": ys}
+    rim = {
+        "x": along_x["x"] + along_y["x"],
+        "y": along_x["y"] + along_y["y"],
+        "marker": {"symbol": ["line-ns"] * len(xs) + ["line-ew"] * len(ys)},
+    }
+    return [rim, along_x, along_y]
+
+
 def replay_animation(
     view: Mapping[str, Any],
     names: Sequence[str],
     groups: Mapping[str, list[int]],
     layout: Mapping[str, Any],
     now_shape: int,
+    edges: tuple[float, float],
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """(frames, layout controls) of the replay: ``groups`` are the figure's trace indices by
-    kind (scape, halo, probes, best, curve, hit), ``now_shape`` the index of the "now" line."""
+    kind (scape, rug, halo, probes, best, curve, hit), ``now_shape`` the index of the "now"
+    line, ``edges`` the low ends of the two axis knobs (where the rugs stand)."""
     end = float(view["end"])
     times = _frame_times(end)
     frames = []
@@ -46,6 +69,8 @@ def replay_animation(
         upd: list[dict[str, Any]] = []
         for _ in groups["scape"]:
             upd.append({"visible": revealed})
+        for name in names:
+            upd.extend(_rugs(view["strategies"][name], t, edges))
         for name in names:
             s = view["strategies"][name]
             upd.append({"x": _upto(s["x"], s["clock"], t), "y": _upto(s["y"], s["clock"], t)})
@@ -89,6 +114,7 @@ def replay_animation(
                 "name": f"{t:.4f}",
                 "data": upd,
                 "traces": groups["scape"]
+                + groups["rug"]
                 + groups["halo"]
                 + groups["probes"]
                 + groups["best"]

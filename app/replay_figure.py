@@ -12,6 +12,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from hpo_race.app.figures import RUG_RIM_WIDTH, RUG_SIZE, RUG_WIDTH
 from hpo_race.app.replay_animation import replay_animation
 from hpo_race.app.theme import FOG, GRIDLINE, INK, MUTED, SCORE_COLOURSCALE, STRATEGY_STYLE
 
@@ -24,6 +25,7 @@ def _knob_axis(knob: Mapping[str, Any], show_title: bool) -> dict[str, Any]:
         "zeroline": False,
         "ticks": "outside",
         "ticklen": 4,
+        "ticklabelstandoff": RUG_SIZE // 2,  # the labels stand clear of the rugs
         "tickfont": {"size": 11, "color": MUTED},
         "fixedrange": True,
     }
@@ -33,6 +35,20 @@ def _knob_axis(knob: Mapping[str, Any], show_title: bool) -> dict[str, Any]:
     else:
         axis.update(type="linear", range=[low, high], nticks=6)
     return axis
+
+
+def _markers(xy: Mapping[str, str], marker: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    """An empty marker trace on a panel's axes ``xy``; the animation's frames fill it."""
+    return {
+        "type": "scatter",
+        **xy,
+        "x": [],
+        "y": [],
+        "mode": "markers",
+        "cliponaxis": False,
+        "marker": marker,
+        **extra,
+    }
 
 
 def replay_figure(
@@ -53,7 +69,7 @@ def replay_figure(
     target = float(view["target"])
     budget = float(view["budget"])
     colour = {"colorscale": SCORE_COLOURSCALE, "cmin": scape["zmin"], "cmax": scape["zmax"]}
-    gap = 0.035
+    gap = 0.05  # room for the next panel's tick labels, clear of its rug
     width = (1 - gap * (n - 1)) / max(n, 1)
     layout: dict[str, Any] = {
         "template": "none",
@@ -67,7 +83,7 @@ def replay_figure(
         "shapes": [],
     }
     data: list[dict[str, Any]] = []
-    kinds = ("scape", "halo", "probes", "best", "curve", "hit")
+    kinds = ("scape", "rug", "halo", "probes", "best", "curve", "hit")
     groups: dict[str, list[int]] = {k: [] for k in kinds}
 
     def add(kind: str, trace_dict: dict[str, Any]) -> None:
@@ -151,57 +167,29 @@ def replay_figure(
                 "visible": False,
             },
         )
+        # the rugs, as on the page: a tick per distinct value of each axis knob tried so far
+        # (along the bottom and the left edge), over a dark rim, under every probe
+        for symbol, mark, line in (
+            ([], "rgba(10,12,20,0.9)", RUG_RIM_WIDTH),
+            ("line-ns", style.colour, RUG_WIDTH),
+            ("line-ew", style.colour, RUG_WIDTH),
+        ):
+            rug = {"symbol": symbol, "size": RUG_SIZE, "line": {"color": mark, "width": line}}
+            add("rug", _markers(xy, rug, hoverinfo="skip"))
         # a dark rim under each probe, so a probe never melts into the revealed landscape
-        add(
-            "halo",
-            {
-                "type": "scatter",
-                **xy,
-                "x": [],
-                "y": [],
-                "mode": "markers",
-                "cliponaxis": False,
-                "marker": {"symbol": style.symbol, "size": 15, "color": "rgba(10,12,20,0.85)"},
-                "hoverinfo": "skip",
-            },
-        )
-        add(
-            "probes",
-            {
-                "type": "scatter",
-                **xy,
-                "x": [],
-                "y": [],
-                "mode": "markers",
-                "cliponaxis": False,
-                "marker": {
-                    "symbol": style.symbol,
-                    "size": 11,
-                    "color": [],
-                    **colour,
-                    "line": {"color": "#ffffff", "width": 1.2},
-                },
-                "hovertemplate": f"{style.short}: f(θ) = %{{marker.color:.3f}}<extra></extra>",
-            },
-        )
-        add(
-            "best",
-            {
-                "type": "scatter",
-                **xy,
-                "x": [],
-                "y": [],
-                "mode": "markers",
-                "cliponaxis": False,
-                "marker": {
-                    "symbol": "star",
-                    "size": 19,
-                    "color": "#ffffff",
-                    "line": {"color": INK, "width": 1.5},
-                },
-                "hoverinfo": "skip",
-            },
-        )
+        halo = {"symbol": style.symbol, "size": 15, "color": "rgba(10,12,20,0.85)"}
+        add("halo", _markers(xy, halo, hoverinfo="skip"))
+        probe = {
+            "symbol": style.symbol,
+            "size": 11,
+            "color": [],
+            **colour,
+            "line": {"color": "#ffffff", "width": 1.2},
+        }
+        hover = f"{style.short}: f(θ) = %{{marker.color:.3f}}<extra></extra>"
+        add("probes", _markers(xy, probe, hovertemplate=hover))
+        star = {"symbol": "star", "size": 19, "color": "#fff", "line": {"color": INK, "width": 1.5}}
+        add("best", _markers(xy, star, hoverinfo="skip"))
     # the shared plot: best score so far against GPU minutes
     bx, by = f"x{n + 1}", f"y{n + 1}"
     layout[f"xaxis{n + 1}"] = {
@@ -268,7 +256,7 @@ def replay_figure(
             "x1": 0,
             "y0": 0,
             "y1": 1,
-            "line": {"color": "#c0392b", "width": 2},
+            "line": {"color": "#c0392b", "width": 2, "dash": "dash"},  # as the page's "now"
         }
     )
     for name in names:
@@ -327,7 +315,8 @@ def replay_figure(
         }
     )
 
-    frames, controls = replay_animation(view, names, groups, layout, now_shape)
+    edges = (float(knobs[0]["low"]), float(knobs[1]["low"]))
+    frames, controls = replay_animation(view, names, groups, layout, now_shape, edges)
     layout.update(controls)
     config = {
         "displaylogo": False,

@@ -4,8 +4,10 @@ Races, model views and many-seeds rows are pure functions of their settings, so 
 may answer from any other worker's result. ``ResultStore`` is the small interface the app
 needs (values, claims that expire, counters, a per-client job list); ``DiskStore`` is the
 embedded default, a ``diskcache`` directory that every gunicorn worker on the machine opens.
-A Redis store can implement the same methods later (GET/SET, SET NX EX, DEL, INCR, a sorted
-set per client) and be chosen by an environment variable, with nothing else changing.
+When ``HPO_RACE_REDIS_URL`` is set, ``RedisStore`` (``app.redis_hall``, loaded by name only
+then, so the default never imports redis or celery) implements the same methods on a Redis
+server that several app machines share, and ``shared_queue`` gives the Celery job queue on it
+where heavy computations go (``app.hall_worker`` computes them); without it there is no queue.
 
 The directory is ``HPO_RACE_CACHE_DIR`` (default: ``hpo-race-cache-<uid>`` in the system's
 temp dir, created private to the user), bounded to ``HPO_RACE_CACHE_MB`` megabytes (default
@@ -16,17 +18,20 @@ installed code, so results of an older version are never served after an upgrade
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 import tempfile
 import threading
 import time
 from pathlib import Path
+from types import ModuleType
 from typing import Any, Protocol
 
 import diskcache
 
 ENV_DIR = "HPO_RACE_CACHE_DIR"
 ENV_MB = "HPO_RACE_CACHE_MB"
+ENV_REDIS = "HPO_RACE_REDIS_URL"
 DEFAULT_MB = 512
 MAX_MB = 1_000_000
 #: The package's folders whose code decides a result (hpo_race/app, strategies, landscapes).
@@ -34,7 +39,7 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 
 
 class ResultStore(Protocol):
-    """What the shared cache and the job limits need from a store (disk now, Redis later)."""
+    """What the shared cache and the job limits need from a store (on disk, or on Redis)."""
 
     def get(self, key: str) -> Any | None:
         """The value stored under ``key``, or None."""
@@ -42,8 +47,9 @@ class ResultStore(Protocol):
     def has(self, key: str) -> bool:
         """Is a value stored under ``key``? (without reading it)"""
 
-    def set(self, key: str, value: Any) -> None:
-        """Store ``value`` (never None) under ``key``; the store may evict it later."""
+    def set(self, key: str, value: Any, seconds: float | None = None) -> None:
+        """Store ``value`` (never None, JSON-able) under ``key``, for ``seconds`` if given;
+        the store may evict it sooner."""
 
     def claim(self, key: str, seconds: float) -> bool:
         """Atomically take ``key`` if nobody holds it; the claim lapses after ``seconds``."""
@@ -63,6 +69,17 @@ class ResultStore(Protocol):
 
     def leave(self, group: str, member: str) -> None:
         """Remove ``member`` from ``group``."""
+
+    def close(self) -> None:
+        """Let go of the files or connections (a store opened only to check it)."""
+
+
+class JobQueue(Protocol):
+    """Where heavy computations go in Redis mode (``app.redis_hall.CeleryQueue``)."""
+
+    def send(self, kind: str, key: str, job: Any) -> None:
+        """Queue one computation: its kind, the store key its result goes to, and its JSON
+        arguments; a queue worker computes it and stores the result under ``key``."""
 
 
 class DiskStore:
@@ -84,8 +101,8 @@ class DiskStore:
     def has(self, key: str) -> bool:
         return key in self._cache
 
-    def set(self, key: str, value: Any) -> None:
-        self._cache.set(key, value)
+    def set(self, key: str, value: Any, seconds: float | None = None) -> None:
+        self._cache.set(key, value, expire=seconds)
 
     def claim(self, key: str, seconds: float) -> bool:
         return bool(self._cache.add(key, os.getpid(), expire=seconds))
@@ -157,8 +174,28 @@ def _megabytes() -> int:
     return value
 
 
-def open_store() -> DiskStore:
+def redis_url() -> str | None:
+    """``HPO_RACE_REDIS_URL`` if set (Redis mode), else None (the embedded default)."""
+    return os.environ.get(ENV_REDIS) or None
+
+
+def _redis_hall() -> ModuleType:
+    """Redis mode's module, imported by name only when ``HPO_RACE_REDIS_URL`` is set (listed
+    in tests/test_imports.py), so the embedded default never loads redis or celery."""
+    try:
+        return importlib.import_module("hpo_race.app.redis_hall")
+    except ImportError as exc:
+        raise SystemExit(
+            f"{ENV_REDIS} is set but Redis mode's packages are missing ({exc}); "
+            "install them with: pip install 'hpo-race[hall]'"
+        ) from None
+
+
+def open_store() -> ResultStore:
     """The store the environment names, or a one-line ``SystemExit`` saying why not."""
+    url = redis_url()
+    if url is not None:
+        return _redis_hall().open_redis_store(url, ENV_REDIS)
     text = os.environ.get(ENV_DIR)
     directory = Path(text) if text else default_directory()
     megabytes = _megabytes()
@@ -178,11 +215,12 @@ def open_store() -> DiskStore:
         ) from None
 
 
-_opened: dict[int, DiskStore] = {}
+_opened: dict[int, ResultStore] = {}
+_queues: dict[int, JobQueue | None] = {}
 _lock = threading.Lock()
 
 
-def shared_store() -> DiskStore:
+def shared_store() -> ResultStore:
     """This process's handle on the machine's store, opened on first use (after a fork, anew)."""
     pid = os.getpid()
     with _lock:
@@ -190,3 +228,16 @@ def shared_store() -> DiskStore:
             _opened.clear()
             _opened[pid] = open_store()
         return _opened[pid]
+
+
+def shared_queue() -> JobQueue | None:
+    """This process's handle on the hall's job queue in Redis mode, else None: then every
+    computation runs in the web process that needs it."""
+    pid = os.getpid()
+    with _lock:
+        if pid not in _queues:
+            _queues.clear()
+            url = redis_url()
+            queue = _redis_hall().CeleryQueue(url) if url else None
+            _queues[pid] = queue
+        return _queues[pid]

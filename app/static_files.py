@@ -24,6 +24,7 @@ Callback POSTs are left to Flask-Compress (told to prefer brotli in ``COMPRESSIO
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import re
@@ -116,17 +117,16 @@ def best_brotli(store: ResultStore, digest: str, body: bytes) -> bytes | None:
     """The machine's best-quality brotli of ``body`` (whose hash is ``digest``): from the
     store, else compressed here and stored; None while another worker is compressing it."""
     key = _BEST_KEY + digest
-    found = store.get(key)
-    if found is not None or not store.claim(key + ":claim", BEST_CLAIM_SECONDS):
-        return found
-    try:
-        found = store.get(key)  # it may have landed between the look and the claim
-        if found is None:
-            found = compress_best(body)
-            store.set(key, found)
-    finally:
-        store.release(key + ":claim")
-    return found
+    found = store.get(key)  # as base64 text: a store may keep only JSON (app/redis_hall.py)
+    if found is None and store.claim(key + ":claim", BEST_CLAIM_SECONDS):
+        try:
+            found = store.get(key)  # it may have landed between the look and the claim
+            if found is None:
+                found = base64.b64encode(compress_best(body)).decode("ascii")
+                store.set(key, found)
+        finally:
+            store.release(key + ":claim")
+    return None if found is None else base64.b64decode(found)
 
 
 def only_used_scripts(app: Dash) -> None:

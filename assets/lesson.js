@@ -17,12 +17,9 @@
 
   var L = {view: null, key: null, answer: null, nonce: 0, timer: 0};
 
-  // The race settings the view echoes, as a request (app/race_request.py check_request).
+  // The race settings the view echoes, as a request (race-request.js, loaded after this file).
   function requestFor(v) {
-    var options = Object.assign({}, v.options || {});
-    return {landscape: v.landscape, landscape_seed: v.landscape_seed, budget: v.budget,
-      seed: v.seed, bayes: options.bayes, peaks: v.peaks, racers: v.order, options: options,
-      dims: v.dims, workers: v.workers};
+    return window.hpoRace.request.viewSettings(v);
   }
 
   // The lesson's races leave the race's own seed out: another seed keeps the count.

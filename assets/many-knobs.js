@@ -3,15 +3,15 @@
  * 4 and 6 knobs (the same seeds each time), and the table gets a small plot per racer of its
  * median final regret against the number of knobs. Above the table, a head-to-head line
  * says in how many of the races random search ended closer to the optimum than grid search
- * (as strategies/summary.py's head_to_head counts them): the share behind "with more knobs,
- * random beats grid", for the settings on screen. many.js calls plan, record and decorate.
+ * (counted by the server: app/many_data.py, strategies/summary.py's head_to_head): the share
+ * behind "with more knobs, random beats grid", for the settings on screen. many.js calls
+ * plan, record and decorate.
  */
 (function () {
   'use strict';
 
   //: The knob counts of a sweep (their regret plot's x axis).
   var SWEEP = [2, 3, 4, 6];
-  var TIE = 1e-9; // strategies/summary.py TIE
 
   function two(landscape) {
     var T = window.hpoCodec && window.hpoCodec.table();
@@ -25,26 +25,12 @@
     return on && !two(settings.landscape) ? SWEEP.slice() : null;
   }
 
-  // As strategies.summary.head_to_head: wins of each racer (lower final regret) and ties.
-  function headToHead(races, first, second) {
-    var out = {first: 0, second: 0, ties: 0, races: races.length};
-    races.forEach(function (r) {
-      var a = r.strategies[first].final_regret, b = r.strategies[second].final_regret;
-      if (Math.abs(a - b) <= TIE) out.ties += 1;
-      else if (a < b) out.first += 1;
-      else out.second += 1;
-    });
-    return out;
-  }
-
   // A finished run at one knob count: what the sweep's plot and sentence need.
   function record(run, summary) {
-    var races = run.races.filter(Boolean);
-    var facts = {dims: Number(run.settings.dims) || 2, regret: {}, h2h: null};
+    var facts = {dims: Number(run.settings.dims) || 2, regret: {}, h2h: run.h2h || null};
     Object.keys(summary).forEach(function (name) {
       facts.regret[name] = summary[name].median_final_regret;
     });
-    if (summary.grid && summary.random) facts.h2h = headToHead(races, 'grid', 'random');
     run.byDims = run.byDims || [];
     run.byDims.push(facts);
   }
@@ -58,9 +44,9 @@
   }
 
   // The head-to-head line of the races shown (and of every knob count of a sweep).
-  function sentence(run, races, summary, label) {
-    if (!(summary.grid && summary.random) || !races.length) return '';
-    var h = headToHead(races, 'grid', 'random');
+  function sentence(run, label) {
+    var h = run.h2h;
+    if (!h || !h.races) return '';
     var d = Number(run.settings.dims) || 2;
     var text = label('random') + ' ended closer to the optimum than ' + label('grid') + ' in ' +
       h.second + ' of ' + h.races + (h.races === 1 ? ' race' : ' races') + ' (' + pct(h) +
@@ -111,13 +97,13 @@
 
   // After many.js drew its table: the head-to-head line, and with a sweep the plot column.
   function decorate(run, summary, box, style) {
-    var races = run.races.filter(Boolean);
     var label = function (name) {
       return style(name).label;
     };
     var line = document.createElement('p');
     line.className = 'many-h2h';
-    line.textContent = sentence(run, races, summary, label);
+    line.textContent = sentence(run, label);
+    if (run.h2h) line.setAttribute('data-h2h', JSON.stringify(run.h2h));
     if (line.textContent) box.insertBefore(line, box.firstChild); // read before the table
     var done = run.byDims || [];
     if (!run.sweep || !done.length) return;
@@ -152,6 +138,5 @@
     });
   }
 
-  window.hpoManyKnobs = {plan: plan, record: record, decorate: decorate, headToHead: headToHead,
-    knobsWord: knobsWord};
+  window.hpoManyKnobs = {plan: plan, record: record, decorate: decorate, knobsWord: knobsWord};
 })();

@@ -4,16 +4,15 @@
  * with an interquartile band per strategy, and a table of median GPU minutes to reach 90%,
  * 95% and 99% of the optimum with the share of races that got there.
  *
- * The server computes chunks of a few races (app/model_data.py, each race reduced to its
- * best-so-far curve on the summary's minute axis and its reach times); the browser asks for
- * one chunk after another, shows "12/30 races" as they arrive, and summarises exactly as
- * strategies/summary.py's summarise() does (numpy's linear percentile, same rounding).
+ * The server computes chunks of a few races and answers each with the summary of the run so
+ * far (app/many_data.py: strategies/summary.py's numbers, computed once, in Python); the
+ * browser asks for one chunk after another, shows "12/30 races" as they arrive, and only
+ * draws what the server summarised.
  */
 (function () {
   'use strict';
 
   var TARGETS = ['0.9', '0.95', '0.99'];
-  var NOT_STARTED = -1e9;
   var PLOT = 'many-plot';
 
   var MY = {run: null, summary: null};
@@ -28,103 +27,6 @@
   function setState(state) {
     var r = el('app-root');
     if (r) r.setAttribute('data-many', state);
-  }
-
-  function round(x, digits) {
-    return Number(x.toFixed(digits));
-  }
-
-  // ------------------------------------------------------------------ summarise (as Python)
-
-  // numpy.percentile(values, q), method "linear", including numpy's two-sided lerp.
-  function percentile(sorted, q) {
-    var n = sorted.length;
-    var vi = (n - 1) * (q / 100);
-    var lo = Math.floor(vi);
-    var hi = Math.min(lo + 1, n - 1);
-    var t = vi - lo;
-    var a = sorted[lo], b = sorted[hi];
-    var diff = b - a;
-    return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
-  }
-
-  function median(values) {
-    var s = values.slice().sort(function (a, b) {
-      return a - b;
-    });
-    var n = s.length;
-    if (n % 2) return s[(n - 1) / 2];
-    return (s[n / 2 - 1] + s[n / 2]) / 2;
-  }
-
-  function sortedNumbers(values) {
-    return values.slice().sort(function (a, b) {
-      return a - b;
-    });
-  }
-
-  // The same numbers as strategies.summary.summarise(races, budget) for the races so far.
-  function summarise(races, minutes) {
-    var optima = races.map(function (r) {
-      return r.optimum;
-    });
-    var relative = optima.some(function (o) {
-      return o !== optima[0];
-    });
-    var out = {};
-    var names = Object.keys(races[0].strategies);
-    for (var k = 0; k < names.length; k++) {
-      var name = names[k];
-      var q = {q1: [], median: [], q3: []};
-      for (var m = 0; m < minutes.length; m++) {
-        var column = races.map(function (r) {
-          var v = r.strategies[name].curve[m];
-          if (v === null || v === undefined) return NOT_STARTED;
-          return relative ? v / r.optimum : v;
-        });
-        var sorted = sortedNumbers(column);
-        [['q1', 25], ['median', 50], ['q3', 75]].forEach(function (pq) {
-          var x = percentile(sorted, pq[1]);
-          q[pq[0]].push(x < NOT_STARTED / 1000 ? null : round(x, 6));
-        });
-      }
-      var reach = reachSummary(races, name, 'reach');
-      var regrets = races.map(function (r) {
-        return r.strategies[name].final_regret;
-      });
-      out[name] = {
-        minutes: minutes,
-        median: q.median,
-        q1: q.q1,
-        q3: q.q3,
-        relative: relative,
-        reach: reach,
-        median_final_regret: round(median(regrets), 6),
-      };
-      // races on several GPUs: the same on the wall clock
-      if (races[0].strategies[name].reach_wall) {
-        out[name].reach_wall = reachSummary(races, name, 'reach_wall');
-      }
-    }
-    return out;
-  }
-
-  // Median minutes to each target (null if under half got there) and the share that did.
-  function reachSummary(races, name, key) {
-    var reach = {};
-    for (var t = 0; t < TARGETS.length; t++) {
-      var times = races.map(function (r) {
-        var v = r.strategies[name][key][TARGETS[t]];
-        return v === null || v === undefined ? Infinity : v;
-      });
-      var med = median(times);
-      var hits = times.filter(isFinite).length;
-      reach[TARGETS[t]] = {
-        median_minutes: isFinite(med) ? round(med, 4) : null,
-        share: round(hits / times.length, 4),
-      };
-    }
-    return reach;
   }
 
   // ------------------------------------------------------------------ drawing
@@ -174,8 +76,8 @@
       }
       if (s) relative = s.relative;
     }
-    if (run && run.races.length) {
-      optimum = relative ? 1 : run.races.filter(Boolean)[0].optimum;
+    if (run && run.optimum !== null && run.optimum !== undefined) {
+      optimum = relative ? 1 : run.optimum;
     }
     var layout = {};
     if (optimum !== null) {
@@ -335,8 +237,7 @@
   }
 
   function draw(run) {
-    var races = run.races.filter(Boolean);
-    MY.summary = races.length ? summarise(races, run.minutes) : null;
+    MY.summary = run.summary || null;
     drawPlot(run, MY.summary);
     drawTable(run, MY.summary);
   }
@@ -402,9 +303,11 @@
         settings: settings,
         total: isFinite(total) && total >= 1 ? Math.floor(total) : 1,
         budget: Number(budget),
-        races: [],
-        received: 0,
-        minutes: [],
+        received: 0, // leading races the server has summarised
+        summary: null, // the server's summary of them (app/many_data.py)
+        optimum: null,
+        h2h: null,
+        gpus: null,
         started: performance.now(),
         seconds: null,
         active: true,
@@ -440,17 +343,18 @@
         drawProgress(run, 'Could not race: ' + (data.error || 'unknown error'));
         return noUpdate();
       }
-      run.minutes = data.minutes;
       if (data.lesson !== undefined) run.lesson = data.lesson; // the last chunk: the lesson
-      for (var i = 0; i < data.races.length; i++) run.races[data.start + i] = data.races[i];
-      run.received = run.races.filter(Boolean).length;
+      ['summary', 'optimum', 'h2h', 'gpus'].forEach(function (key) {
+        run[key] = data[key];
+      });
+      run.received = data.done;
       draw(run);
       if (run.received >= run.total && run.sweep && run.byDims.length < run.sweep.length - 1) {
         // one knob count done: the same seeds with the next
         window.hpoManyKnobs.record(run, MY.summary);
         run.settings.dims = run.sweep[run.byDims.length];
-        run.races = [];
         run.received = 0;
+        run.summary = null;
         drawProgress(run, progressText(run));
         ask(run, 0, chunkSize(run.budget));
         return noUpdate();
@@ -466,7 +370,8 @@
         return noUpdate();
       }
       drawProgress(run, progressText(run));
-      var next = data.start + data.count;
+      // from the first race the server did not count (the next, unless the cache lost some)
+      var next = data.done;
       ask(run, next, Math.max(1, Math.min(data.next_count || 1, run.total - next)));
       return noUpdate();
     },
@@ -481,7 +386,4 @@
     },
   };
 
-  MY.api = {
-    summarise: summarise,
-  };
 })();

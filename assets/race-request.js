@@ -49,13 +49,18 @@
       Number(s.workers)].join('|');
   }
 
-  function viewKey(v) {
+  // The race settings a view echoes, as a request (app/race_request.py check_request).
+  function viewSettings(v) {
     var options = Object.assign({}, v.options || {});
-    return settingsKey({landscape: v.landscape, landscape_seed: v.landscape_seed,
-      budget: v.budget, seed: v.seed, bayes: options.bayes, peaks: v.peaks, racers: v.order,
-      options: options, dims: v.dims, workers: v.workers});
+    return {landscape: v.landscape, landscape_seed: v.landscape_seed, budget: v.budget,
+      seed: v.seed, bayes: options.bayes, peaks: v.peaks, racers: v.order, options: options,
+      dims: v.dims, workers: v.workers};
+  }
+
+  function viewKey(v) {
+    return settingsKey(viewSettings(v));
   }
 
   R.request = {pageSettings: pageSettings, racingOptions: racingOptions, settingsKey: settingsKey,
-    viewKey: viewKey};
+    viewSettings: viewSettings, viewKey: viewKey};
 })();

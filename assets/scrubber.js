@@ -33,6 +33,15 @@
     var g = bestPlot();
     if (!s || !g) return;
     fitScrubber(s, g);
+    if (!g.__scrubberFollows) {
+      // the plot resizes on its own (a lesson line that wraps when its count arrives, a
+      // window resized): the rail follows its axis, not only the clock
+      g.__scrubberFollows = true;
+      g.on('plotly_afterplot', function () {
+        var rail = el('scrubber');
+        if (rail) fitScrubber(rail, g);
+      });
+    }
     var xr = g._fullLayout.xaxis.range;
     var pct = Math.max(0, Math.min(100, (100 * (R.t - xr[0])) / (xr[1] - xr[0])));
     var p = pct.toFixed(2) + '%';

@@ -234,7 +234,7 @@ def many_student(port: int, where: str, settings: dict, total: int, gate) -> dic
             chunk = answer_of(reply, "many-chunk")
             assert chunk.get("ok"), f"chunk not ok: {chunk.get('error')}"
             record["chunks"] += 1
-            start = chunk["start"] + chunk["count"]
+            start = chunk["done"]  # the page asks from the first race not yet counted
             count = max(1, min(chunk["next_count"], total - start))
         record["done"] = time.monotonic() - t0
     except Exception as exc:

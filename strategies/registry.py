@@ -63,7 +63,9 @@ class Racer:
 
 
 _ENTRIES = (
-    Racer(GridStrategy, "Grid", "#E69F00", "square", "■", "a fixed lattice, row by row", True),
+    Racer(
+        GridStrategy, "Grid", "#E69F00", "square", "■", "a fixed lattice, column by column", True
+    ),
     Racer(RandomStrategy, "Random", "#56B4E9", "circle", "●", "independent random draws", True),
     Racer(
         BayesStrategy,

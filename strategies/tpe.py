@@ -177,9 +177,7 @@ class TPEStrategy(Strategy):
         ),
     )
 
-    def __init__(
-        self, rng: np.random.Generator, budget: float, cost_model: Any, **options: Any
-    ) -> None:
+    def __init__(self, rng, budget, cost_model, **options: Any) -> None:  # noqa: ANN001
         super().__init__(rng, budget, cost_model, **options)
         self.n_startup = self.options["n_startup"]
         self.multivariate = self.options["multivariate"]

@@ -24,6 +24,9 @@ from werkzeug.serving import make_server
 # dir, removed at exit: tests never read results another run (or the user's server) stored.
 _CACHE_DIR = tempfile.mkdtemp(prefix="hpo-race-test-cache-")
 os.environ["HPO_RACE_CACHE_DIR"] = _CACHE_DIR
+# ... and in the embedded default mode, whatever the developer's shell says: Redis mode's
+# tests (tests/test_redis_*.py) start their own redis-server and pass its URL on.
+os.environ.pop("HPO_RACE_REDIS_URL", None)
 atexit.register(shutil.rmtree, _CACHE_DIR, ignore_errors=True)
 
 CHROMIUM = "/usr/bin/chromium"

@@ -19,7 +19,8 @@ from conftest import open_app as open_page
 from playwright.sync_api import Page, expect
 
 from hpo_race.app.landscape_views import cached_landscape_view
-from hpo_race.app.model_data import BAYES_DEFAULTS, model_resolution, page_frames
+from hpo_race.app.model_data import BAYES_DEFAULTS, model_resolution
+from hpo_race.app.model_frames import page_frames
 from hpo_race.app.narration import narrate_trace
 from hpo_race.app.transport import dequantise
 from hpo_race.strategies.internals import bayes_internals
@@ -88,7 +89,7 @@ def default_race() -> dict:
     n = len(trace["strategies"]["bayes"]["trials"])
     return {
         "trace": trace,
-        # what the page receives: the acquisition as log10 (app.model_data.page_frames)
+        # what the page receives: the acquisition as log10 (app.model_frames.page_frames)
         "internals": page_frames(
             bayes_internals(trace, resolution=model_resolution(n)), SCORE_RANGE
         ),

@@ -44,7 +44,17 @@ WHOLE = (
     " #landscape-seed-label, #budget-input, #seed-input, #now-label, .panel-head h2"
 )
 
-GEOMETRY = """([controls, whole, phone]) => {
+#: The scrubber's rail lies on the best plot's x axis and spans its plot area (within 2 px).
+SCRUBBER_ON_AXIS = """(() => {
+    const s = document.getElementById('scrubber');
+    const g = document.querySelector('#best-plot .js-plotly-plot');
+    if (!s || !g || !g._fullLayout || !s.getBoundingClientRect().width) return true;
+    const z = g._fullLayout._size, b = g.getBoundingClientRect(), r = s.getBoundingClientRect();
+    return Math.abs(r.top + r.height / 2 - (b.top + z.t + z.h)) <= 2
+        && Math.abs(r.left - (b.left + z.l)) <= 2 && Math.abs(r.width - z.w) <= 2; })()"""
+
+GEOMETRY = (
+    """([controls, whole, phone]) => {
     const vw = innerWidth, problems = [];
     const shown = e => { const r = e.getBoundingClientRect();
         return r.width > 0.5 && r.height > 0.5
@@ -101,6 +111,9 @@ GEOMETRY = """([controls, whole, phone]) => {
             }
         }
     }
+    if (!"""
+    + SCRUBBER_ON_AXIS
+    + """) problems.push('the scrubber is off its plot axis');
     if (phone) {
         for (const g of document.querySelectorAll('.js-plotly-plot')) {
             if (!shown(g)) continue;
@@ -112,6 +125,7 @@ GEOMETRY = """([controls, whole, phone]) => {
     }
     return problems;
 }"""
+)
 
 FONTS = """() => {
     const sizes = sel => [...document.querySelectorAll(sel)]
@@ -174,6 +188,13 @@ def test_every_screen(screen_page: Page, tag: str, app_url: str, artifacts: Path
     expect(page.locator("#lesson")).not_to_be_empty()
     check(page, "light, after a race", screen)
     page.screenshot(path=str(artifacts / f"screens-{tag}-end.png"), **shot)
+    # the page reflows after the last frame (a window resized, a lesson line that wraps when
+    # its count arrives): the scrubber follows its plot's axis
+    width, height = screen["size"]
+    page.set_viewport_size({"width": width, "height": height - 48})
+    wait_js(page, SCRUBBER_ON_AXIS)
+    page.set_viewport_size({"width": width, "height": height})
+    wait_js(page, SCRUBBER_ON_AXIS)
 
     if phone:
         # the scrubber by touch: a tap a quarter along the track moves the clock there

@@ -18,6 +18,7 @@ from conftest import callback_body, server_callback
 from hpo_race.app import classroom, ids
 from hpo_race.app.classroom_callbacks import link_query
 from hpo_race.app.export_files import export_name, trace_json, trials_csv
+from hpo_race.app.figures import RUG_SIZE
 from hpo_race.app.landscape_views import cached_landscape_view
 from hpo_race.app.model_data import BAYES_DEFAULTS, race_entry
 from hpo_race.app.narration import with_reasons
@@ -164,6 +165,35 @@ def test_replay_figure_frames_follow_the_clock(entry: dict) -> None:
         len(dict(zip(frames[-1]["traces"], frames[-1]["data"], strict=True))[i]["x"])
         for i in probe_traces
     ] == [len(view["strategies"][n]["x"]) for n in ORDER]
+
+
+def test_replay_rugs_mark_each_distinct_value_tried_so_far(entry: dict) -> None:
+    """The slides' panels carry the page's rugs: at every frame, a tick on the bottom edge
+    per distinct value of the first knob tried by then, one on the left edge per value of
+    the second (grid: its lattice's columns and rows; random: one per trial)."""
+    view = entry["view"]
+    fig = replay_figure(entry["trace"], view, cached_landscape_view("bumpy", 3), ORDER)
+    knobs = entry["trace"]["landscape"]["knobs"]
+    left, bottom = knobs[0]["low"], knobs[1]["low"]
+    rugs = [i for i, t in enumerate(fig["data"]) if t.get("marker", {}).get("size") == RUG_SIZE]
+    assert len(rugs) == 3 * len(ORDER)
+    for frame in (fig["frames"][1], fig["frames"][len(fig["frames"]) // 2], fig["frames"][-1]):
+        t = float(frame["name"])
+        by_trace = dict(zip(frame["traces"], frame["data"], strict=True))
+        for k, name in enumerate(ORDER):
+            s = view["strategies"][name]
+            tried = [i for i, c in enumerate(s["clock"]) if c <= t + 1e-9]
+            xs = sorted({s["x"][i] for i in tried})
+            ys = sorted({s["y"][i] for i in tried})
+            rim, along_x, along_y = (by_trace[rugs[3 * k + j]] for j in range(3))
+            assert sorted(along_x["x"]) == xs and set(along_x["y"]) <= {bottom}
+            assert sorted(along_y["y"]) == ys and set(along_y["x"]) <= {left}
+            assert len(rim["x"]) == len(xs) + len(ys) == len(rim["marker"]["symbol"])
+    # grid tries few values of each knob, random a new one every trial
+    last = dict(zip(fig["frames"][-1]["traces"], fig["frames"][-1]["data"], strict=True))
+    grid, random = ORDER.index("grid"), ORDER.index("random")
+    assert len(last[rugs[3 * grid + 1]]["x"]) < len(view["strategies"]["grid"]["x"])
+    assert len(last[rugs[3 * random + 1]]["x"]) == len(view["strategies"]["random"]["x"])
 
 
 def test_replay_html_is_self_contained(entry: dict) -> None:

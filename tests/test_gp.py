@@ -174,6 +174,7 @@ def test_bad_settings_are_refused():
         GaussianProcess().fit(np.zeros((2, 2)), np.array([0.0, np.nan]))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["matern52", "rbf"])
 def test_predict_fixed_matches_predict_as_data_grow_and_refits_happen(kind):
     rng = np.random.default_rng(7)

@@ -8,6 +8,7 @@ import http.client
 import json
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -15,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from served import hall, race_body, request, start_hall
+from served import free_port, hall_server, race_body, request, start_hall
 
 from hpo_race.app.result_store import DiskStore
 from hpo_race.app.shared_cache import counter_name
@@ -30,7 +31,7 @@ pytestmark = pytest.mark.slow  # tests/conftest.py: run by plain `pytest` and `-
 def gunicorn_port(tmp_path_factory):
     """Started from outside the checkout, without PYTHONPATH: the install alone must serve."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    with hall(BIN, tmp_path_factory.mktemp("elsewhere"), env) as port:
+    with hall_server(BIN, tmp_path_factory.mktemp("elsewhere"), env) as port:
         yield port
 
 
@@ -81,7 +82,7 @@ def test_a_page_load_is_not_queued_behind_heavy_races(tmp_path_factory):
     sync worker with more than one thread into gthread: HPO_RACE_THREADS=1 with
     ``"worker_class": "sync"`` in app/hall.py makes this test fail, as it should.)"""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    with hall(BIN, tmp_path_factory.mktemp("one-worker"), env, workers=1) as port:
+    with hall_server(BIN, tmp_path_factory.mktemp("one-worker"), env, workers=1) as port:
         bodies = [race_body(port, seed, budget=1500) for seed in (21, 22)]  # seconds each
         finished: list[str] = []
         lock = threading.Lock()
@@ -163,3 +164,26 @@ def test_a_signal_stops_the_hall_and_all_its_workers(how, tmp_path):
     text = log_path.read_text()
     assert "Shutting down: Master" in text and "Traceback" not in text, text
     assert not [p for p in home.rglob("*") if p.is_socket()], "a control socket was written"
+
+
+@pytest.mark.parametrize("variable", ["HPO_RACE_CACHE_DIR", "HPO_RACE_REDIS_URL"])
+def test_an_unusable_result_cache_stops_the_hall_with_one_line(variable, tmp_path):
+    """Checked once in the master before gunicorn starts (app/cli.py): without it every
+    worker fails to boot and gunicorn boots new ones for ever."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    bad = {
+        "HPO_RACE_CACHE_DIR": str(blocker / "cache"),
+        "HPO_RACE_REDIS_URL": f"redis://127.0.0.1:{free_port()}/0",  # nobody listens there
+    }[variable]
+    result = subprocess.run(
+        [str(BIN / "hpo-race"), "serve", "--host", "127.0.0.1", "--port", str(free_port())],
+        env={**os.environ, variable: bad},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"hpo-race serve: error: {variable}={bad!r}"), line

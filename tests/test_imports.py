@@ -9,7 +9,10 @@ modules and lines involved:
   (a function-level import is how a cycle hides);
 - nothing imports a callbacks module but the app factory (``app/__init__.py``), which
   registers them;
-- app/ is in layers (``APP_LAYERS``) and every import points to the same layer or a lower one.
+- app/ is in layers (``APP_LAYERS``) and every import points to the same layer or a lower one;
+- a module loaded by name (``importlib.import_module("…")``, for optional packages loaded
+  only when asked for) is listed in ``LAZY_IMPORTS`` with its reason, and counts as an
+  import for the cycle and layer checks.
 """
 
 from __future__ import annotations
@@ -32,9 +35,10 @@ APP_LAYERS = (
     # leaves: ids, colours, request checks, words, caching, packing, plain browser data
     {"ids", "theme", "race_request", "narration", "lessons", "cache", "transport", "views"}
     | {"guard"}
-    | {"static_files", "bundles", "hall", "result_store", "shared_cache", "heavy"},
+    | {"static_files", "bundles", "hall", "result_store", "shared_cache", "heavy"}
+    | {"redis_hall", "model_frames"},
     # services: the cached engine calls and their cost estimates
-    {"landscape_views", "model_data", "lesson_data", "work_limits"},
+    {"landscape_views", "model_data", "lesson_data", "many_data", "work_limits"},
     # pure figure builders and layout pieces
     {
         "figures",
@@ -64,11 +68,18 @@ APP_LAYERS = (
         "many_callbacks",
         "classroom_callbacks",
     },
-    # the app factory and the command line
-    {"__init__", "cli"},
+    # the entry points: the app factory, the command line, the queue worker (Redis mode)
+    {"__init__", "cli", "hall_worker"},
 )
 #: Imports allowed inside a function: (module, imported name) -> why. Keep it empty.
 ALLOWED_LOCAL: dict[tuple[str, str], str] = {}
+#: Modules loaded by name (``importlib.import_module``): (importer, module) -> why.
+LAZY_IMPORTS: dict[tuple[str, str], str] = {
+    ("hpo_race.app.result_store", "hpo_race.app.redis_hall"): (
+        "redis and celery are optional (the [hall] extra): loaded only when "
+        "HPO_RACE_REDIS_URL is set, so the embedded default never imports them"
+    ),
+}
 
 
 def module_files() -> dict[str, Path]:
@@ -116,6 +127,8 @@ class _Imports(ast.NodeVisitor):
         self.depth = 0
         self.found: list[tuple[int, str, bool]] = []
         self.local: list[tuple[int, str]] = []
+        #: (line, module name or None when not a literal) of ``importlib.import_module`` calls
+        self.by_name: list[tuple[int, str | None]] = []
 
     def _nested(self, node: ast.AST) -> None:
         self.depth += 1
@@ -132,6 +145,23 @@ class _Imports(ast.NodeVisitor):
             self.found.append((node.lineno, name, bool(self.depth)))
 
     visit_Import = visit_ImportFrom = _import
+
+    def visit_Call(self, node: ast.Call) -> None:
+        func = node.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "import_module"
+            and isinstance(func.value, ast.Name)
+            and func.value.id == "importlib"
+        ):
+            arg = node.args[0] if node.args else None
+            name = (
+                arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else None
+            )
+            self.by_name.append((node.lineno, name))
+            if name in MODULES:
+                self.found.append((node.lineno, name, False))  # an edge like any import
+        self.generic_visit(node)
 
 
 def scan() -> dict[str, _Imports]:
@@ -212,6 +242,26 @@ def test_every_import_is_at_the_top_of_its_module() -> None:
         if not any(module == allowed and name in text for (allowed, name) in ALLOWED_LOCAL)
     ]
     assert not bad, "imports inside a function or class:\n" + "\n".join(bad)
+
+
+def test_every_module_loaded_by_name_is_listed_with_its_reason() -> None:
+    bad = [
+        f"{MODULES[module].relative_to(ROOT)}:{line} loads {name or 'a computed name'}"
+        for module, visitor in SCAN.items()
+        for line, name in visitor.by_name
+        if (module, name) not in LAZY_IMPORTS
+    ]
+    assert not bad, "list these in LAZY_IMPORTS, with why:\n" + "\n".join(bad)
+    seen = {(module, name) for module, visitor in SCAN.items() for _, name in visitor.by_name}
+    assert set(LAZY_IMPORTS) <= seen, "LAZY_IMPORTS lists a load that is gone"
+
+
+def test_a_load_by_name_is_seen() -> None:
+    visitor = _Imports("hpo_race.app.x")
+    visitor.visit(ast.parse("import importlib\ndef f(n):\n    importlib.import_module(n)\n"))
+    visitor.visit(ast.parse("def g():\n    importlib.import_module('hpo_race.app.ids')\n"))
+    assert visitor.by_name == [(3, None), (2, "hpo_race.app.ids")]
+    assert visitor.found == [(2, "hpo_race.app.ids", False)]
 
 
 def test_nothing_imports_a_callbacks_module_but_the_app_factory() -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from conftest import open_app
 from playwright.sync_api import Page, expect
-from served import hall, request
+from served import hall_server, request
 from test_browser_classroom import race_to_the_end
 from test_browser_predict_and_export import export
 
@@ -74,7 +74,7 @@ def installed(wheel: Path, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def served(installed: Path) -> Iterator[str]:
     """README's lecture-hall command, from the clean venv."""
-    with hall(installed / "venv" / "bin", installed, ENV) as port:
+    with hall_server(installed / "venv" / "bin", installed, ENV) as port:
         yield f"http://127.0.0.1:{port}/"
 
 

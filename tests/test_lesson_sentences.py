@@ -189,7 +189,7 @@ def hedge_for(share: float) -> str:
 
 @pytest.mark.parametrize(
     "landscape",
-    [pytest.param(name, marks=() if name == "smooth" else pytest.mark.slow) for name in CLAIMS],
+    [pytest.param(name, marks=pytest.mark.slow) for name in CLAIMS],
 )
 def test_the_lesson_quotes_the_share_of_the_races_it_names(landscape: str) -> None:
     budget = 200

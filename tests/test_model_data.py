@@ -10,12 +10,9 @@ import numpy as np
 import pytest
 
 from hpo_race.app.model_data import (
-    ACQ_DECADES,
     BAYES_DEFAULTS,
     MODEL_BYTES,
-    NOTHING_TO_GAIN_SHARE,
     OptionError,
-    acquisition_view,
     check_bayes_options,
     check_many_request,
     chunk_limit,
@@ -25,6 +22,7 @@ from hpo_race.app.model_data import (
     race_entry,
     race_payload,
 )
+from hpo_race.app.model_frames import ACQ_DECADES, NOTHING_TO_GAIN_SHARE, acquisition_view
 from hpo_race.app.narration import narrate_trace, with_reasons
 from hpo_race.app.race_request import check_request
 from hpo_race.app.transport import dequantise, quantise
@@ -173,6 +171,7 @@ def test_model_frames_fit_their_byte_budget(trials) -> None:
     assert 3 * (trials + 1) * frame <= MODEL_BYTES * 1.02 or res == 12
 
 
+@pytest.mark.slow
 def test_a_race_with_its_model_is_under_one_megabyte() -> None:
     bayes = dict(BAYES_DEFAULTS)
     settings = race_settings("smooth", 0, 3000.0, 0, bayes=bayes)
@@ -303,6 +302,7 @@ def test_chunks_limit_their_work() -> None:
     assert chunk_limit(2999) == 2 and chunk_limit(1600) == 5
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("vary", [False, True])
 def test_chunks_summarise_to_run_many(vary) -> None:
     records = []

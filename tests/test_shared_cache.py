@@ -1,6 +1,7 @@
 """The machine-wide result cache (app/shared_cache.py over app/result_store.py): one
 computation per key across processes and threads, claims that lapse when their holder dies,
-a bounded size, and a one-line error for a directory it cannot use."""
+a bounded size, and a one-line error for a directory it cannot use. (The semantics DiskStore
+shares with Redis mode's store are tested on both in tests/test_redis_store.py.)"""
 
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ def _ask(directory: str, total: int) -> list:
         return list(pool.map(one, range(THREADS)))
 
 
+@pytest.mark.slow
 def test_sixteen_askers_in_two_processes_at_once_compute_once(tmp_path):
     context = multiprocessing.get_context("spawn")
     with context.Pool(PROCESSES) as pool:
@@ -113,19 +115,6 @@ def test_the_store_stays_within_its_size_bound(tmp_path):
     assert store._cache.volume() < 1.2 * 1024 * 1024
 
 
-def test_one_client_list_holds_at_most_its_limit_and_forgets_lapsed_members(tmp_path):
-    store = DiskStore(tmp_path)
-    far = 4e9
-    assert store.join("jobs:a", "1", far, 2) is None
-    assert store.join("jobs:a", "2", far + 1, 2) is None
-    assert store.join("jobs:a", "3", far, 2) == [far, far + 1]
-    assert store.join("jobs:b", "1", far, 2) is None  # another client
-    store.leave("jobs:a", "1")
-    assert store.join("jobs:a", "3", far, 2) is None
-    assert store.join("jobs:c", "old", 1.0, 1) is None  # lapsed long ago (time 1.0)
-    assert store.join("jobs:c", "new", far, 1) is None
-
-
 def test_an_unusable_cache_dir_is_one_clear_line(tmp_path, monkeypatch):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
@@ -144,6 +133,7 @@ def test_an_unusable_cache_dir_is_one_clear_line(tmp_path, monkeypatch):
     assert (tmp_path / "fine").stat().st_mode & 0o077 == 0  # private to the user
 
 
+@pytest.mark.slow
 def test_the_app_refuses_to_start_with_an_unusable_cache_dir(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("")
