@@ -50,7 +50,8 @@ BROTLI_QUALITY = 6
 BEST_BROTLI = 11
 #: How long one worker may take over a file's best brotli before another may try instead.
 BEST_CLAIM_SECONDS = 120.0
-_BEST_KEY = f"static-br{BEST_BROTLI}:"
+#: A body's best brotli in the shared store is under this prefix and its ``body_digest``.
+BEST_KEY = f"static-br{BEST_BROTLI}:"
 GZIP_LEVEL = 6
 #: Bodies smaller than this are sent as they are (compression would not pay for its header).
 MIN_SIZE = 500
@@ -70,7 +71,8 @@ _STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", BUNDLE_PREFIX)
 _PAGE_PATHS = ("/", "/_dash-layout", "/_dash-dependencies", "/_favicon.ico")
 
 
-def _digest(body: bytes) -> str:
+def body_digest(body: bytes) -> str:
+    """The hash a body is known by: its ETag, and its key in the caches."""
     return hashlib.blake2b(body, digest_size=16).hexdigest()
 
 
@@ -116,7 +118,7 @@ def compress_best(body: bytes) -> bytes:
 def best_brotli(store: ResultStore, digest: str, body: bytes) -> bytes | None:
     """The machine's best-quality brotli of ``body`` (whose hash is ``digest``): from the
     store, else compressed here and stored; None while another worker is compressing it."""
-    key = _BEST_KEY + digest
+    key = BEST_KEY + digest
     found = store.get(key)  # as base64 text: a store may keep only JSON (app/redis_hall.py)
     if found is None and store.claim(key + ":claim", BEST_CLAIM_SECONDS):
         try:
@@ -153,7 +155,7 @@ def install_static_files(
     only_used_scripts(app)
     compressed = BoundedCache(maxsize=cache_entries)
     app.server.extensions["hpo_race_static_files"] = compressed
-    shipped = {_digest(b.body): b.brotli for b in bundles or () if b.brotli is not None}
+    shipped = {body_digest(b.body): b.brotli for b in bundles or () if b.brotli is not None}
 
     def brotli_body(digest: str, body: bytes) -> bytes:
         """Best quality if shipped or once this machine has it, else quality 6 for now."""
@@ -177,7 +179,7 @@ def install_static_files(
             return response
         response.direct_passthrough = False
         body = response.get_data()
-        digest = _digest(body)
+        digest = body_digest(body)
         mimetype = response.mimetype or ""
         encoding = None
         if len(body) >= MIN_SIZE and mimetype.startswith(_COMPRESSIBLE):

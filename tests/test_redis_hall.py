@@ -10,11 +10,14 @@ default answers it."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
+import brotli
 import pytest
 from served import celery_worker, hall_server, many_body, race_body, redis_server, request
 
@@ -24,6 +27,7 @@ from hpo_race.app.race_request import check_request
 from hpo_race.app.redis_hall import open_redis_store
 from hpo_race.app.result_store import ENV_REDIS
 from hpo_race.app.shared_cache import counter_name
+from hpo_race.app.static_files import BEST_KEY, BROTLI_QUALITY, body_digest
 from hpo_race.app.work_limits import race_seconds
 from hpo_race.strategies.race import run_many
 from hpo_race.strategies.summary import compact_race, head_to_head
@@ -129,3 +133,26 @@ def test_a_heavy_race_is_computed_once_by_the_queue_worker_for_both_apps(hall):
     data = json.loads(replies[0])["response"]["race-store"]["data"]
     assert data["ok"] is True
     assert data["view"] == race_payload(settings)  # as the embedded default computes it
+
+
+def brotli_get(port: int, path: str) -> bytes:
+    """The body a browser that takes brotli gets, as sent (still compressed)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", path, headers={"Accept-Encoding": "br"})
+        reply = conn.getresponse()
+        assert reply.status == 200 and reply.getheader("Content-Encoding") == "br"
+        return reply.read()
+    finally:
+        conn.close()
+
+
+def test_a_page_file_is_compressed_at_its_best_once_for_the_whole_hall(hall):
+    """Our page script at brotli's best, sent by app A, lands in Redis; app B sends it too."""
+    html = request(hall["a"], "GET", "/")[1].decode()
+    url = re.search(r'src="(/_hpo-assets/page\.[0-9a-f]+\.js)"', html).group(1)
+    raw = request(hall["a"], "GET", url)[1]
+    sent = [brotli_get(hall[app], url) for app in ("a", "b")]
+    assert sent[0] == sent[1] and brotli.decompress(sent[0]) == raw
+    assert len(sent[0]) < len(brotli.compress(raw, quality=BROTLI_QUALITY))
+    assert hall["store"].get(BEST_KEY + body_digest(raw)) is not None  # shared through Redis
