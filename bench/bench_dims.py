@@ -27,21 +27,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hpo_race.strategies.race import DEFAULT_BUDGET, DEFAULT_STRATEGIES, run  # noqa: E402
+from _engine_time import print_engine_table  # noqa: E402
+
+from hpo_race.strategies.race import DEFAULT_BUDGET, run  # noqa: E402
 from hpo_race.strategies.registry import RACERS  # noqa: E402
 from hpo_race.strategies.summary import minutes_to_reach  # noqa: E402
-
-
-def engine_seconds(strategies: list[str], dims: int, seeds: int = 5) -> tuple[float, float]:
-    """Median (wall, CPU) seconds of one race on smooth at budget 800, after a warm-up."""
-    run("smooth", strategies, DEFAULT_BUDGET, seed=0, dims=dims)
-    wall, cpu = [], []
-    for seed in range(1, seeds + 1):
-        w, c = time.perf_counter(), time.process_time()
-        run("smooth", strategies, DEFAULT_BUDGET, seed=seed, dims=dims)
-        wall.append(time.perf_counter() - w)
-        cpu.append(time.process_time() - c)
-    return statistics.median(wall), statistics.median(cpu)
 
 
 def sweep(landscape: str, racer: str, dims: int, seeds: int) -> dict[str, list[float]]:
@@ -77,14 +67,7 @@ def main() -> None:
     dims = [int(d) for d in args.dims.split(",")]
     racers = args.racers.split(",")
 
-    print("## Engine time per race (smooth, budget 800; median of 5 seeds, wall / CPU)\n")
-    print("| race | " + " | ".join(f"d = {d}" for d in dims) + " |")
-    print("|---|" + "---|" * len(dims))
-    for label, lineup in [("default (grid, random, bayes)", list(DEFAULT_STRATEGIES))] + [
-        (name, [name]) for name in racers
-    ]:
-        times = [engine_seconds(lineup, d) for d in dims]
-        print(f"| {label} | " + " | ".join(f"{w:.3f} s / {c:.3f} s" for w, c in times) + " |")
+    print_engine_table("dims", "d", dims, racers)
     if args.engine_only:
         return
 

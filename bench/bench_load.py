@@ -59,6 +59,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from hpo_race.app.hall import COUNTS  # noqa: E402
+from hpo_race.app.race_request import REQUEST_KEYS  # noqa: E402  (the page's settings, in order)
 from hpo_race.app.result_store import DiskStore  # noqa: E402
 from hpo_race.app.shared_cache import counter_name  # noqa: E402
 
@@ -76,9 +77,6 @@ LAZY_ASSETS = (
 HEADERS = {"Accept-Encoding": "br, gzip", "User-Agent": "hpo-race-bench"}
 TIMEOUT = 90.0
 CALLBACK = "/_dash-update-component"
-#: The order of the page's race settings (app/race_request.py REQUEST_KEYS).
-REQUEST_KEYS = ("landscape", "landscape_seed", "budget", "seed", "bayes", "peaks", "racers")
-REQUEST_KEYS += ("options", "dims")
 HEAVY_RACE = {"landscape": "svm-digits", "landscape_seed": 0, "budget": 3000}
 HEAVY_MANY = {**HEAVY_RACE, "racers": ["random", "bayes", "hyperband", "tpe", "halving"]}
 LINK = {"landscape": "bumpy", "landscape_seed": 3, "budget": 1500, "seed": 2026}
@@ -273,6 +271,7 @@ def attacker(port: int, where: str, stop: threading.Event, seeds, tally: dict, l
                 status, reply = c.post(calls.many({**HEAVY_MANY, "seed": seed}, 100, 0, 1))
                 answer = answer_of(reply, "many-chunk")
             error = str(answer.get("error") or "")
+            what = f"{kind}: {status} {error[:200]}"
             if status != 200:
                 outcome = "errors"
             elif answer.get("ok"):
@@ -283,12 +282,15 @@ def attacker(port: int, where: str, stop: threading.Event, seeds, tally: dict, l
                 outcome = "capped"
             else:
                 outcome = "errors"
-        except Exception:
+        except Exception as exc:
             outcome = "errors"
+            what = f"{kind}: {type(exc).__name__}: {exc}"
             c.close()
             c = Client(port, where)
         with lock:
             tally[outcome] = tally.get(outcome, 0) + 1
+            if outcome == "errors":
+                tally.setdefault("first_error", what)
         if outcome in ("busy", "capped"):
             stop.wait(REFUSED_PAUSE)  # a hand clicking again, not a script in a tight loop
     c.close()
@@ -460,6 +462,8 @@ def main() -> int:
     errors = [r["error"] for r in (*a, *b, *c_records, *d) if r["error"]]
     if errors:
         print(f"first error: {errors[0]}")
+    if "first_error" in tally:
+        print(f"first attacker error: {tally['first_error']}")
     return 0
 
 

@@ -17,28 +17,17 @@
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from _engine_time import print_engine_table  # noqa: E402
+
 from hpo_race.strategies.parallel_lessons import first_share, reach_facts  # noqa: E402
-from hpo_race.strategies.race import DEFAULT_BUDGET, DEFAULT_STRATEGIES, run  # noqa: E402
+from hpo_race.strategies.race import DEFAULT_STRATEGIES  # noqa: E402
 from hpo_race.strategies.registry import RACERS  # noqa: E402
-
-
-def engine_seconds(strategies: list[str], workers: int, seeds: int = 5) -> tuple[float, float]:
-    """Median (wall, CPU) seconds of one race on smooth at budget 800, after a warm-up."""
-    run("smooth", strategies, DEFAULT_BUDGET, seed=0, workers=workers)
-    wall, cpu = [], []
-    for seed in range(1, seeds + 1):
-        w, c = time.perf_counter(), time.process_time()
-        run("smooth", strategies, DEFAULT_BUDGET, seed=seed, workers=workers)
-        wall.append(time.perf_counter() - w)
-        cpu.append(time.process_time() - c)
-    return statistics.median(wall), statistics.median(cpu)
 
 
 def shown(x: float | None) -> str:
@@ -56,14 +45,7 @@ def main() -> None:
     ks = [int(k) for k in args.workers.split(",")]
     racers = args.racers.split(",")
 
-    print("## Engine time per race (smooth, budget 800; median of 5 seeds, wall / CPU)\n")
-    print("| race | " + " | ".join(f"k = {k}" for k in ks) + " |")
-    print("|---|" + "---|" * len(ks))
-    for label, lineup in [("default (grid, random, bayes)", list(DEFAULT_STRATEGIES))] + [
-        (name, [name]) for name in RACERS
-    ]:
-        times = [engine_seconds(lineup, k) for k in ks]
-        print(f"| {label} | " + " | ".join(f"{w:.3f} s / {c:.3f} s" for w, c in times) + " |")
+    print_engine_table("workers", "k", ks, RACERS)
     if args.engine_only:
         return
 

@@ -26,10 +26,18 @@ import numpy as np
 
 from hpo_race.landscapes._shapes import bump, spread_points
 from hpo_race.landscapes.base import Landscape
-from hpo_race.landscapes.extra_knobs import extend
-from hpo_race.landscapes.smooth import LEARNING_RATE, LR_COST, WEIGHT_DECAY
+from hpo_race.landscapes.smooth import WEIGHT_DECAY, learning_rate_landscape
 
 N_LOCAL = 8
+
+
+#: The landscape's words on the page: its name, title, one-line description and lesson.
+WORDS = {
+    "name": "bumpy",
+    "title": "Bumpy",
+    "description": "Many local peaks and one narrow, tall global peak.",
+    "lesson": "A coarse lattice steps over a narrow peak; a model can home in on it.",
+}
 
 
 def build(seed: int = 0, noise: float = 0.0, dims: int = 2) -> Landscape:
@@ -46,15 +54,6 @@ def build(seed: int = 0, noise: float = 0.0, dims: int = 2) -> Landscape:
             f = f + h * bump(X, c, w)
         return f
 
-    plane = Landscape(
-        name="bumpy",
-        title="Bumpy",
-        description="Many local peaks and one narrow, tall global peak.",
-        knobs=(LEARNING_RATE, WEIGHT_DECAY),
-        score_fn=score,
-        cost_model=LR_COST,
-        seed=seed,
-        noise=noise,
-        lesson="A coarse lattice steps over a narrow peak; a model can home in on it.",
+    return learning_rate_landscape(
+        score, WEIGHT_DECAY, seed=seed, noise=noise, dims=dims, salt=202, **WORDS
     )
-    return extend(plane, dims, salt=202)

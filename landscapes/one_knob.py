@@ -24,10 +24,19 @@ from __future__ import annotations
 import numpy as np
 
 from hpo_race.landscapes.base import Landscape
-from hpo_race.landscapes.extra_knobs import DROPOUT, extend
-from hpo_race.landscapes.smooth import LEARNING_RATE, LR_COST
+from hpo_race.landscapes.extra_knobs import DROPOUT
+from hpo_race.landscapes.smooth import learning_rate_landscape
 
 __all__ = ["DROPOUT", "build"]
+
+
+#: The landscape's words on the page: its name, title, one-line description and lesson.
+WORDS = {
+    "name": "one-knob",
+    "title": "One knob matters",
+    "description": "Only the learning rate matters; dropout barely moves the score.",
+    "lesson": "When one knob matters, random search tries more distinct values of it than a grid.",
+}
 
 
 def build(seed: int = 0, noise: float = 0.0, dims: int = 2) -> Landscape:
@@ -38,15 +47,6 @@ def build(seed: int = 0, noise: float = 0.0, dims: int = 2) -> Landscape:
         u, v = X[:, 0], X[:, 1]
         return 0.1 + 0.8 * np.exp(-0.5 * ((u - c) / 0.06) ** 2) * (1 - 0.04 * (v - 0.5) ** 2)
 
-    plane = Landscape(
-        name="one-knob",
-        title="One knob matters",
-        description="Only the learning rate matters; dropout barely moves the score.",
-        knobs=(LEARNING_RATE, DROPOUT),
-        score_fn=score,
-        cost_model=LR_COST,
-        seed=seed,
-        noise=noise,
-        lesson="When one knob matters, random search tries more distinct values of it than a grid.",
+    return learning_rate_landscape(
+        score, DROPOUT, seed=seed, noise=noise, dims=dims, salt=303, **WORDS
     )
-    return extend(plane, dims, salt=303)

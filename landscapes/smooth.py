@@ -19,6 +19,8 @@ so f_d* = f* at θ* = (θ₁*, θ₂*, c₃, …, c_d)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from hpo_race.landscapes._shapes import bump, spread_points
@@ -30,6 +32,39 @@ LEARNING_RATE = Knob("learning rate", 1e-5, 1e-1, log=True, short="lr")
 WEIGHT_DECAY = Knob("weight decay", 1e-6, 1e-1, log=True, short="wd")
 #: Small learning rates need more epochs before early stopping ends a run.
 LR_COST = CostModel(base=10.0, spread=2.0, knob=0, pricey_end="low")
+
+
+#: The landscape's words on the page: its name, title, one-line description and lesson.
+WORDS = {
+    "name": "smooth",
+    "title": "Smooth",
+    "description": "One broad hill and a gentler second one.",
+    "lesson": "A smooth hill rewards a model that learns where to look next.",
+}
+
+
+def learning_rate_landscape(
+    score: Callable[[np.ndarray], np.ndarray],
+    second: Knob,
+    *,
+    seed: int,
+    noise: float,
+    dims: int,
+    salt: int,
+    **text: str,
+) -> Landscape:
+    """A toy landscape over the learning rate and a ``second`` knob, priced by ``LR_COST``
+    and extended to ``dims`` knobs (``extend`` with this landscape's ``salt``): the frame
+    smooth, bumpy and one-knob share. ``text``: its ``WORDS`` (name, title, description, lesson)."""
+    plane = Landscape(
+        knobs=(LEARNING_RATE, second),
+        score_fn=score,
+        cost_model=LR_COST,
+        seed=seed,
+        noise=noise,
+        **text,
+    )
+    return extend(plane, dims, salt=salt)
 
 
 def build(seed: int = 0, noise: float = 0.0, dims: int = 2) -> Landscape:
@@ -44,15 +79,6 @@ def build(seed: int = 0, noise: float = 0.0, dims: int = 2) -> Landscape:
     def score(X: np.ndarray) -> np.ndarray:
         return 0.1 + 0.8 * bump(X, c1, 0.16) + 0.45 * bump(X, c2, 0.22)
 
-    plane = Landscape(
-        name="smooth",
-        title="Smooth",
-        description="One broad hill and a gentler second one.",
-        knobs=(LEARNING_RATE, WEIGHT_DECAY),
-        score_fn=score,
-        cost_model=LR_COST,
-        seed=seed,
-        noise=noise,
-        lesson="A smooth hill rewards a model that learns where to look next.",
+    return learning_rate_landscape(
+        score, WEIGHT_DECAY, seed=seed, noise=noise, dims=dims, salt=101, **WORDS
     )
-    return extend(plane, dims, salt=101)
