@@ -28,6 +28,7 @@ import base64
 import gzip
 import hashlib
 import re
+from typing import Any
 
 import brotli
 from dash import Dash
@@ -115,20 +116,34 @@ def compress_best(body: bytes) -> bytes:
     return brotli.compress(body, quality=BEST_BROTLI)
 
 
+def _stored_best(found: Any, body: bytes) -> bytes | None:
+    """A stored best copy if it is one of ``body`` (a store outlives versions of this code:
+    an entry in another format, or damaged, is never sent)."""
+    if found is None:
+        return None
+    try:
+        data = base64.b64decode(found, validate=True)
+        return data if brotli.decompress(data) == body else None
+    except (TypeError, ValueError, brotli.error):
+        return None
+
+
 def best_brotli(store: ResultStore, digest: str, body: bytes) -> bytes | None:
     """The machine's best-quality brotli of ``body`` (whose hash is ``digest``): from the
-    store, else compressed here and stored; None while another worker is compressing it."""
+    store, else compressed here and stored; None while another worker is compressing it.
+    Kept as base64 text (a store may keep only JSON, app/redis_hall.py) and checked against
+    ``body`` when read."""
     key = BEST_KEY + digest
-    found = store.get(key)  # as base64 text: a store may keep only JSON (app/redis_hall.py)
-    if found is None and store.claim(key + ":claim", BEST_CLAIM_SECONDS):
+    best = _stored_best(store.get(key), body)
+    if best is None and store.claim(key + ":claim", BEST_CLAIM_SECONDS):
         try:
-            found = store.get(key)  # it may have landed between the look and the claim
-            if found is None:
-                found = base64.b64encode(compress_best(body)).decode("ascii")
-                store.set(key, found)
+            best = _stored_best(store.get(key), body)  # it may have landed meanwhile
+            if best is None:
+                best = compress_best(body)
+                store.set(key, base64.b64encode(best).decode("ascii"))
         finally:
             store.release(key + ":claim")
-    return None if found is None else base64.b64decode(found)
+    return best
 
 
 def only_used_scripts(app: Dash) -> None:

@@ -182,6 +182,24 @@ def test_while_another_worker_compresses_a_file_it_is_sent_at_quality_6(machine)
     assert compressed == [len(raw)]  # sent from the store, not compressed again
 
 
+@pytest.mark.parametrize(
+    "stored", [b"\x1b\xff raw bytes of an older format", "bm90IGJyb3RsaQ==", {"a": 1}]
+)
+def test_a_stored_copy_that_is_not_the_files_own_is_replaced_not_sent(machine, stored):
+    """The store outlives versions of this code: whatever is under a file's key that does
+    not decode to the file is never sent; the file is compressed again and stored."""
+    store, compressed = machine
+    client = create_app().server.test_client()
+    url = next(u for u in page_urls(client) if "/page." in u and u.endswith(".css"))
+    raw = client.get(url).get_data()
+    key = static_files.BEST_KEY + static_files.body_digest(raw)
+    store.set(key, stored)
+    sent = client.get(url, headers={"Accept-Encoding": "br"}).get_data()
+    assert brotli.decompress(sent) == raw and compressed == [len(raw)]
+    assert static_files.best_brotli(store, static_files.body_digest(raw), raw) == sent
+    assert compressed == [len(raw)]  # what was stored instead is the file's own
+
+
 def test_plotly_is_sent_as_the_brotli_copy_shipped_with_it(machine, client):
     """bench/precompress_vendor.py writes assets/vendor/*.js.br; if this fails after a new
     plotly.js build, run it again."""
