@@ -45,7 +45,7 @@ COMPRESSION = {"COMPRESS_ALGORITHM": ["br", "gzip", "deflate"]}
 #: changes per request): 6 is ~10 % smaller than Flask-Compress's 4 on plotly.js and costs
 #: ~0.1 s (bench/precompress_vendor.py).
 BROTLI_QUALITY = 6
-#: Brotli's best quality: ~10 % smaller than 6 (a cold visit 677,583 bytes instead of 748,164,
+#: Brotli's best quality: ~10 % smaller than 6 (a cold visit 676,619 bytes instead of 748,164,
 #: bench/bench_page.py) but ~40× the CPU (plotly.js: 2.5 s instead of 0.06 s,
 #: bench/precompress_vendor.py), so done once per machine.
 BEST_BROTLI = 11
