@@ -1,5 +1,7 @@
 """Security headers, request limits, and safe defaults for serving."""
 
+import re
+
 import pytest
 
 from hpo_race.app import create_app
@@ -12,14 +14,35 @@ def client():
     return create_app().server.test_client()
 
 
-def test_every_response_carries_the_security_headers(client):
-    for path in ("/", "/_dash-layout", "/_dash-dependencies"):
-        headers = client.get(path).headers
+def test_every_page_carries_the_security_headers(client):
+    for path in ("/", "/no-such-page", "/assets/dice.svg"):
+        reply = client.get(path)
+        headers = reply.headers
         csp = headers["Content-Security-Policy"]
-        assert "default-src 'self'" in csp and "frame-ancestors 'self'" in csp
+        assert "default-src 'self'" in csp and "frame-ancestors 'self'" in csp, path
         assert "script-src 'self' 'sha256-" in csp and "unsafe-eval" not in csp
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_files_that_are_never_a_page_are_not_sent_the_policy(client):
+    """Scripts, stylesheets and JSON are never shown as a page (``nosniff`` keeps them so):
+    the policy and the frame rule would only add bytes to each of them."""
+    page = client.get("/").get_data(as_text=True)
+    files = [p for p in re.findall(r'(?:src|href)="(/[^"]+\.(?:js|css)[^"]*)"', page)]
+    assert files
+    for path in [*files, "/_dash-layout", "/_dash-dependencies"]:
+        reply = client.get(path)
+        assert reply.status_code == 200, path
+        assert reply.mimetype in (
+            "application/javascript",
+            "text/javascript",
+            "text/css",
+            "application/json",
+        ), (path, reply.mimetype)
+        assert "Content-Security-Policy" not in reply.headers, path
+        assert "X-Frame-Options" not in reply.headers, path
+        assert reply.headers["X-Content-Type-Options"] == "nosniff", path
 
 
 def test_frame_ancestors_can_allow_a_course_site():
