@@ -5,7 +5,7 @@ in ``tell`` so ``ask`` is free and repeatable.  Options (all validated, ValueErr
 
     n_initial=5            Latin-hypercube random points (from the strategy's rng) before the GP
     acquisition="ei"       "ei" | "pi" | "ucb"
-    xi=0.01                EI/PI margin, in units of the observed scores' std (scale-free),
+    xi=0.03                EI/PI margin, in units of the observed scores' std (scale-free),
                            shrinking as the model settles (below)
     kappa=2.0              UCB exploration weight
     kernel="matern52"      "matern52" | "rbf"
@@ -49,14 +49,19 @@ underflows to 0 (and its gradient with it) a few posterior std below the incumbe
 log EI still ranks the candidates and can be climbed (LogEI: Ament, Daulton, Eriksson,
 Balandat & Bakshy, "Unexpected Improvements to Expected Improvement for Bayesian
 Optimization", NeurIPS 2023; ``acquisition.log_expected_improvement``). The margin ξ shrinks
-as the model settles: it is ``xi`` × the scores' std × the GP's mean posterior std over the
-Sobol candidates / its prior std (``_settled``: 1 before the data, ~0.1–0.2 once a smooth
-peak is pinned down, ~0.3–0.5 while a bumpy square still hides peaks). A fixed ξ = 0.01
-explores well but cannot refine (median regret after 50 trials 6e-5 on smooth); ξ = 0
-refines but sticks on bumpy's second peak (share within 0.01 of the optimum 0.90). Settling
-ξ, 30 seeds × 50 trials (bench/bench_peers.py's set-up): smooth 2e-6, one-knob 7e-6, and
-bumpy's share 1.00. The figures the app shows (``posterior_on``, ``why``'s ``value``) are
-EI itself with the same ξ.
+as the model settles: it is ``xi`` × the scores' std × ``_settled``, the square of the GP's
+mean posterior std over the Sobol candidates / its prior std (1 before the data; after 25
+trials ~0.02 once a smooth peak is pinned down, ~0.1–0.25 while a bumpy square still hides
+peaks). A fixed ξ explores well but cannot refine, or refines but sticks on bumpy's second
+peak; measured with 50 seeds × 50 trials in bench/bench_peers.py's set-up (median regret
+after 25 / 50 trials, share within 0.01 of the optimum on bumpy):
+
+    fixed ξ = 0.01 (EI, before)     smooth 2e-4 / 1e-4    bumpy 0.04 / 4e-4, 1.00
+    log EI, ξ = 0.003 × settled    smooth 6e-6 / 1e-6    bumpy 0.07 / 8e-5, 0.96
+    log EI, ξ = 0.01 × settled     smooth 2e-5 / 2e-6    bumpy 0.01 / 3e-4, 1.00
+    log EI, ξ = 0.03 × settled²    smooth 7e-6 / 1e-6    bumpy 0.003 / 2e-4, 0.98
+
+The figures the app shows (``posterior_on``, ``why``'s ``value``) are EI itself with the same ξ.
 
 Cost of a step (≈ 2.8 ms at n = 30–100 without a refit, 7.3 ms with one, on a busy shared
 2-core machine where the former L-BFGS-B polish took 5.0 and 10.5 ms; it was quoted at
@@ -101,6 +106,7 @@ N_RESTARTS = 4  # random hyperparameter starts screened per refit ...
 RESTART_MAX_N = 30  # ... only while that is cheap
 REFIT_EVERY_STEP_UNTIL = 30  # hyperparameters re-fitted at every tell up to this many points,
 REFIT_FRACTION = 0.1  # then once the data have grown by this fraction since the last fit
+SETTLE_POWER = 2  # ξ's factor is (mean posterior std / prior std)², see the module docstring
 MIN_GAP = 1e-6  # never propose a point closer than this to an observed one
 MAX_INITIAL = 100
 
@@ -171,7 +177,7 @@ class BayesStrategy(Strategy):
         Setting(
             "xi",
             "float",
-            0.01,
+            0.03,
             "The EI/PI margin ξ",
             "How much better than the best so far a point must promise, in units of the "
             "scores' spread, shrinking as the model grows sure (larger explores more)",
@@ -247,7 +253,7 @@ class BayesStrategy(Strategy):
         self._X = np.zeros((0, d))
         self._y = np.zeros(0)
         self._last_refit = 0  # number of points at the last hyperparameter fit
-        self._settled = 1.0  # mean posterior std over the square / prior std (``_propose``)
+        self._settled = 1.0  # (mean posterior std over the square / prior std)² (``_propose``)
         self._next = self._initial[0].copy()
         self._why = self._initial_why()
         self._stale = False  # a start moved past _next: the next ask chooses again
@@ -391,7 +397,7 @@ class BayesStrategy(Strategy):
         mean_l, std_l = gp.predict(local)
         mean, std = np.concatenate([mean_s, mean_l]), np.concatenate([std_s, std_l])
         prior_std = gp.y_std * math.sqrt(gp.signal_var)
-        self._settled = min(1.0, float(np.mean(std_s)) / prior_std)
+        self._settled = min(1.0, float(np.mean(std_s)) / prior_std) ** SETTLE_POWER
         acq = self._rank(mean, std)
         flat = not float(np.ptp(acq)) > 1e-200  # e.g. PI underflowed: go where the model is unsure
         if flat:
