@@ -11,8 +11,9 @@ in ``tell`` so ``ask`` is free and repeatable.  Options (all validated, ValueErr
     kernel="matern52"      "matern52" | "rbf"
     length_scale=None      None: fitted per knob (ARD); a float: fixed on every knob (UI slider)
     edge_prior=True        the GP's prior says the optimum is unlikely on an edge
-                           (``edge_prior.BoundaryPrior``): without it a third of the model's trials
-                           land within 2 % of an edge; with it 0–1 % (bench/bench_peers.py)
+                           (``edge_prior.BoundaryPrior``): without it 8–32 % of the model's
+                           trials land within 2 % of an edge (a third with the former fixed-ξ
+                           EI); with it 0–1 % (tests/test_bayes_edges.py, bench/bench_peers.py)
 
 With d knobs (2 … 6) the GP has one ARD length scale per knob: a knob that barely matters
 gets a long one (the model learns the score hardly changes along it), which ``state()``
