@@ -148,7 +148,8 @@ def settings_panel() -> html.Details:
                         BAYES_XI,
                         "xi",
                         "EI/PI only count improvements beyond the best by ξ "
-                        "(in units of the scores' spread): higher ξ explores more",
+                        "(in units of the scores' spread, shrinking as the model grows sure): "
+                        "higher ξ explores more",
                     ),
                     _explore_row(
                         "κ weight",

@@ -154,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
                 r = measure(name, landscape, args.trials, args.seeds)
                 results[landscape, name] = r
                 print(
-                    f"{landscape:<10} {name:<22} {r['regret25']:>10.4f} {r['regret50']:>10.4f}"
+                    f"{landscape:<10} {name:<22} {r['regret25']:>10.2e} {r['regret50']:>10.2e}"
                     f" {r['hit']:>10.2f} {r['edge']:>10.3f} {r['seconds']:>10.3f}",
                     flush=True,
                 )

@@ -4,7 +4,9 @@ Each takes the posterior mean μ(x) and standard deviation σ(x) (any matching s
 units as the scores) and returns an array of the same shape.  They are pure and vectorised so
 the strategy can score ~1k candidates at once and the UI can draw them as a heatmap.  The
 ``*_grad`` companions give ∂a/∂μ and ∂a/∂σ, which the strategy chains with ∂μ/∂x, ∂σ/∂x to
-polish the best candidates with L-BFGS-B.
+polish the best candidates (``strategies/polish.py``).  The Bayesian racer maximises EI through
+its logarithm (``log_expected_improvement``): the same maximiser, but finite and informative
+where EI itself underflows to 0.
 
 Notation: f* = best observed score, ξ ≥ 0 = margin an improvement must beat,
 z = (μ − f* − ξ) / σ, Φ / φ = standard normal CDF / PDF.
@@ -13,12 +15,15 @@ z = (μ − f* − ξ) / σ, Φ / φ = standard normal CDF / PDF.
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import ndtr
+from scipy.special import erfcx, log_ndtr, ndtr
 
 ACQUISITIONS = ("ei", "pi", "ucb")
 TITLES = {"ei": "EI", "pi": "PI", "ucb": "UCB"}
 _INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
 _TINY = 1e-12
+_LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
+_LOG_SQRT_HALF_PI = 0.5 * np.log(0.5 * np.pi)
+_ASYMPTOTIC_Z = -1.0 / np.sqrt(np.finfo(float).eps)  # below it, log h(z) ≈ −z²/2 − c₁ − 2 log|z|
 
 
 def _z(mean: np.ndarray, std: np.ndarray, best: float, xi: float) -> tuple[np.ndarray, ...]:
@@ -51,6 +56,68 @@ def expected_improvement_grad(
     r"""(∂EI/∂μ, ∂EI/∂σ) = (Φ(z), φ(z))."""
     _, _, z = _z(mean, std, best, xi)
     return ndtr(z), _pdf(z)
+
+
+def _log1mexp(x: np.ndarray) -> np.ndarray:
+    """log(1 − eˣ) for x < 0, accurate at both ends (Mächler 2012)."""
+    x = np.minimum(x, -_TINY)
+    near = x > -np.log(2.0)
+    return np.where(near, np.log(-np.expm1(np.where(near, x, -1.0))), np.log1p(-np.exp(x)))
+
+
+def _log_h(z: np.ndarray) -> np.ndarray:
+    """log h(z), h(z) = φ(z) + zΦ(z), without underflow (Ament et al. 2023, eq. 9)."""
+    z = np.asarray(z, float)
+    mid = np.maximum(z, -1.0)
+    out = np.log(np.maximum(_pdf(mid) + mid * ndtr(mid), 1e-300))
+    low = z <= -1.0
+    if np.any(low):
+        zl = z[low]
+        tail = np.maximum(zl, _ASYMPTOTIC_Z)
+        lo = -0.5 * tail * tail - _LOG_SQRT_2PI
+        lo += _log1mexp(np.log(erfcx(-tail / np.sqrt(2.0)) * np.abs(tail)) + _LOG_SQRT_HALF_PI)
+        far = zl < _ASYMPTOTIC_Z
+        lo[far] = -0.5 * zl[far] ** 2 - _LOG_SQRT_2PI - 2.0 * np.log(np.abs(zl[far]))
+        out[low] = lo
+    return out
+
+
+def log_expected_improvement(
+    mean: np.ndarray, std: np.ndarray, best: float, xi: float = 0.0
+) -> np.ndarray:
+    r"""log EI, computed so that it stays finite and ordered where EI underflows to 0.
+
+    log EI(x) = log σ + log h(z),  h(z) = φ(z) + zΦ(z),  z = (μ − f* − ξ) / σ;
+    for z ≤ −1, h(z) = φ(z) · (1 − |z| erfcx(−z/√2) √(π/2)), so
+    log h(z) = −z²/2 − ½ log 2π + log1mexp(log(|z| erfcx(−z/√2)) + ½ log(π/2)),
+    and for z < −1/√ε (ε the machine epsilon) log h(z) ≈ −z²/2 − ½ log 2π − 2 log|z|.
+    Same maximiser as EI; far from the incumbent EI is below 1e-300 and its ranking (and
+    gradient) is rounding noise, while log EI still prefers the more promising point.
+    S. Ament, S. Daulton, D. Eriksson, M. Balandat & E. Bakshy, "Unexpected Improvements to
+    Expected Improvement for Bayesian Optimization", NeurIPS 2023 (LogEI, eq. 9).
+    """
+    _, s, z = _z(mean, std, best, xi)
+    return np.log(s) + _log_h(z)
+
+
+def log_expected_improvement_grad(
+    mean: np.ndarray, std: np.ndarray, best: float, xi: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""(∂ log EI/∂μ, ∂ log EI/∂σ) = (Φ(z), φ(z)) / (σ h(z)), taken through logs."""
+    return log_expected_improvement_and_grad(mean, std, best, xi)[1:]
+
+
+def log_expected_improvement_and_grad(
+    mean: np.ndarray, std: np.ndarray, best: float, xi: float = 0.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(log EI, ∂ log EI/∂μ, ∂ log EI/∂σ) with log h(z) computed once (the polish's inner loop)."""
+    _, s, z = _z(mean, std, best, xi)
+    log_ei = np.log(s) + _log_h(z)
+    return (
+        log_ei,
+        np.exp(log_ndtr(z) - log_ei),
+        np.exp(-0.5 * z * z - _LOG_SQRT_2PI - log_ei),
+    )
 
 
 def probability_of_improvement(

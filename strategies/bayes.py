@@ -5,13 +5,15 @@ in ``tell`` so ``ask`` is free and repeatable.  Options (all validated, ValueErr
 
     n_initial=5            Latin-hypercube random points (from the strategy's rng) before the GP
     acquisition="ei"       "ei" | "pi" | "ucb"
-    xi=0.01                EI/PI margin, in units of the observed scores' std (scale-free)
+    xi=0.03                EI/PI margin, in units of the observed scores' std (scale-free),
+                           shrinking as the model settles (below)
     kappa=2.0              UCB exploration weight
     kernel="matern52"      "matern52" | "rbf"
     length_scale=None      None: fitted per knob (ARD); a float: fixed on every knob (UI slider)
     edge_prior=True        the GP's prior says the optimum is unlikely on an edge
-                           (``edge_prior.BoundaryPrior``): without it a third of the model's trials
-                           land within 2 % of an edge; with it about 1 % (bench/bench_peers.py)
+                           (``edge_prior.BoundaryPrior``): without it 8–32 % of the model's
+                           trials land within 2 % of an edge (a third with the former fixed-ξ
+                           EI); with it 0–1 % (tests/test_bayes_edges.py, bench/bench_peers.py)
 
 With d knobs (2 … 6) the GP has one ARD length scale per knob: a knob that barely matters
 gets a long one (the model learns the score hardly changes along it), which ``state()``
@@ -43,11 +45,34 @@ per worker while they last); if every initial point is pending and no result is 
 free worker gets the Sobol candidate farthest from the pending points. With one worker
 nothing is pending at a ``tell`` and every choice is exactly the sequential one.
 
-Cost of a step (≈ 1–1.3 ms at n = 30–100 on one core, flat in n; it was 3–4 ms at n = 80):
-the 1,024 Sobol candidates are scored through ``GaussianProcess.predict_fixed``, which
-extends k* and L⁻¹k* by one row per new point between refits instead of re-solving; the top
-``N_REFINE`` candidates are polished jointly by ``REFINE_MAXITER`` (5) L-BFGS-B iterations,
-which land a median 2e-4 from the converged maximiser (100-seed reach shares as with 10).
+Choosing with EI (issue 13).  The racer maximises log EI, not EI: the same maximiser, but EI
+underflows to 0 (and its gradient with it) a few posterior std below the incumbent, where
+log EI still ranks the candidates and can be climbed (LogEI: Ament, Daulton, Eriksson,
+Balandat & Bakshy, "Unexpected Improvements to Expected Improvement for Bayesian
+Optimization", NeurIPS 2023; ``acquisition.log_expected_improvement``). The margin ξ shrinks
+as the model settles: it is ``xi`` × the scores' std × ``_settled``, the square of the GP's
+mean posterior std over the Sobol candidates / its prior std (1 before the data; after 25
+trials ~0.02 once a smooth peak is pinned down, ~0.1–0.25 while a bumpy square still hides
+peaks). A fixed ξ explores well but cannot refine, or refines but sticks on bumpy's second
+peak; measured with 50 seeds × 50 trials in bench/bench_peers.py's set-up (median regret
+after 25 / 50 trials, share within 0.01 of the optimum on bumpy):
+
+    fixed ξ = 0.01 (EI, before)     smooth 2e-4 / 1e-4    bumpy 0.04 / 4e-4, 1.00
+    log EI, ξ = 0.003 × settled    smooth 6e-6 / 1e-6    bumpy 0.07 / 8e-5, 0.96
+    log EI, ξ = 0.01 × settled     smooth 2e-5 / 2e-6    bumpy 0.01 / 3e-4, 1.00
+    log EI, ξ = 0.03 × settled²    smooth 7e-6 / 1e-6    bumpy 0.003 / 2e-4, 0.98
+
+The figures the app shows (``posterior_on``, ``why``'s ``value``) are EI itself with the same ξ.
+
+Cost of a step (≈ 2.8 ms at n = 30–100 without a refit, 7.3 ms with one, on a busy shared
+2-core machine where the former L-BFGS-B polish took 5.0 and 10.5 ms; it was quoted at
+1–1.3 ms idle): the 1,024 Sobol candidates are scored through
+``GaussianProcess.predict_fixed``, which extends k* and L⁻¹k* by one row per new point
+between refits instead of re-solving; the top ``N_REFINE`` candidates are polished together
+by ``POLISH_ITERATIONS`` (3) steps of projected gradient ascent on log EI
+(``polish.polish``: one vectorised call per step, no scipy overhead), which land a median
+4e-3 from where 200 steps would (the 64 local candidates around the incumbent do the fine
+work near it); refits screen ``N_RESTARTS`` (4) random hyperparameter starts.
 """
 
 from __future__ import annotations
@@ -57,25 +82,32 @@ import math
 from typing import Any
 
 import numpy as np
-from scipy.optimize import minimize
 from scipy.stats import qmc
 from threadpoolctl import ThreadpoolController
 
-from hpo_race.strategies.acquisition import ACQUISITIONS, TITLES, acquire
+from hpo_race.strategies.acquisition import (
+    ACQUISITIONS,
+    TITLES,
+    acquire,
+    log_expected_improvement,
+    log_expected_improvement_and_grad,
+)
 from hpo_race.strategies.base import Strategy
 from hpo_race.strategies.edge_prior import BoundaryPrior
 from hpo_race.strategies.gp import KERNELS, GaussianProcess
+from hpo_race.strategies.polish import polish
 from hpo_race.strategies.schema import Setting
 
 N_CANDIDATES = 1024  # scrambled Sobol points, fixed per strategy instance
 N_LOCAL = 64  # extra candidates around the best point so far, redrawn each step
 LOCAL_SCALE = 0.05
-N_REFINE = 3  # best candidates polished by L-BFGS-B
-REFINE_MAXITER = 5  # measured: 5 iterations get within 2e-4 (median) of the converged point
-N_RESTARTS = 8  # random hyperparameter starts screened per refit ...
+N_REFINE = 3  # best candidates polished (``polish.polish``)
+POLISH_ITERATIONS = 3
+N_RESTARTS = 4  # random hyperparameter starts screened per refit ...
 RESTART_MAX_N = 30  # ... only while that is cheap
 REFIT_EVERY_STEP_UNTIL = 30  # hyperparameters re-fitted at every tell up to this many points,
 REFIT_FRACTION = 0.1  # then once the data have grown by this fraction since the last fit
+SETTLE_POWER = 2  # ξ's factor is (mean posterior std / prior std)², see the module docstring
 MIN_GAP = 1e-6  # never propose a point closer than this to an observed one
 MAX_INITIAL = 100
 
@@ -146,10 +178,10 @@ class BayesStrategy(Strategy):
         Setting(
             "xi",
             "float",
-            0.01,
+            0.03,
             "The EI/PI margin ξ",
             "How much better than the best so far a point must promise, in units of the "
-            "scores' spread (larger explores more)",
+            "scores' spread, shrinking as the model grows sure (larger explores more)",
             url="xi",
             low=0.0,
             high=10.0,
@@ -222,6 +254,7 @@ class BayesStrategy(Strategy):
         self._X = np.zeros((0, d))
         self._y = np.zeros(0)
         self._last_refit = 0  # number of points at the last hyperparameter fit
+        self._settled = 1.0  # (mean posterior std over the square / prior std)² (``_propose``)
         self._next = self._initial[0].copy()
         self._why = self._initial_why()
         self._stale = False  # a start moved past _next: the next ask chooses again
@@ -322,9 +355,29 @@ class BayesStrategy(Strategy):
 
     # -- proposing ---------------------------------------------------------------------------
     def _acq(self, mean: np.ndarray, std: np.ndarray, grad: bool = False) -> Any:
-        gp = self.gp
         best = float(self._y.max())
-        return acquire(self.acquisition, mean, std, best, self.xi * gp.y_std, self.kappa, grad)
+        return acquire(self.acquisition, mean, std, best, self._margin(), self.kappa, grad)
+
+    def _margin(self) -> float:
+        """ξ in score units: the option times the scores' std times ``_settled``."""
+        return self.xi * self.gp.y_std * self._settled
+
+    def _rank(self, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
+        """What the racer maximises: log EI for EI (the same maximiser, never underflowing,
+        ``acquisition.log_expected_improvement``), else the acquisition itself."""
+        if self.acquisition != "ei":
+            return self._acq(mean, std)
+        return log_expected_improvement(mean, std, float(self._y.max()), self._margin())
+
+    def _rank_and_grad(self, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``_rank`` at the rows of P and its gradient in x (chain rule through μ and σ)."""
+        mu, sd, dmu, dsd = self.gp.predict_with_grad(P)
+        if self.acquisition == "ei":
+            best = float(self._y.max())
+            a, da_dmu, da_dsd = log_expected_improvement_and_grad(mu, sd, best, self._margin())
+        else:
+            a, da_dmu, da_dsd = self._acq(mu, sd, grad=True)
+        return a, da_dmu[:, None] * dmu + da_dsd[:, None] * dsd
 
     def _too_close(self, P: np.ndarray) -> np.ndarray:
         X = self._X
@@ -334,7 +387,7 @@ class BayesStrategy(Strategy):
         return d2.min(axis=1) < MIN_GAP**2
 
     def _propose(self) -> tuple[np.ndarray, dict[str, Any]]:
-        """argmax of the acquisition: dense candidates, then L-BFGS-B from the top few."""
+        """argmax of the acquisition: dense candidates, then a gradient polish of the top few."""
         gp, n_sobol = self.gp, len(self._candidates)
         x_best = self._X[int(np.argmax(self._y))]
         local = x_best + LOCAL_SCALE * self.rng.standard_normal((N_LOCAL, self.dims))
@@ -344,9 +397,10 @@ class BayesStrategy(Strategy):
         mean_s, std_s = gp.predict_fixed(self._candidates)
         mean_l, std_l = gp.predict(local)
         mean, std = np.concatenate([mean_s, mean_l]), np.concatenate([std_s, std_l])
-        acq = self._acq(mean, std)
-        spread = float(np.ptp(acq))
-        flat = not spread > 1e-200  # e.g. EI underflowed everywhere: go where the model is unsure
+        prior_std = gp.y_std * math.sqrt(gp.signal_var)
+        self._settled = min(1.0, float(np.mean(std_s)) / prior_std) ** SETTLE_POWER
+        acq = self._rank(mean, std)
+        flat = not float(np.ptp(acq)) > 1e-200  # e.g. PI underflowed: go where the model is unsure
         if flat:
             acq = std.copy()
         # Observed points have near-zero std so they rarely rank high: check only the leaders.
@@ -357,13 +411,11 @@ class BayesStrategy(Strategy):
             top = order[~self._too_close(cands[order])][:N_REFINE]
         point, p_mean, p_std = cands[top[0]], mean[top[0]], std[top[0]]
         if not flat:
-            refined = self._refine(cands[top], spread)
-            r_mean, r_std = gp.predict(refined)
-            r_acq = self._acq(r_mean, r_std)
+            refined, r_acq = polish(self._rank_and_grad, cands[top], POLISH_ITERATIONS)
             r_acq[self._too_close(refined)] = -np.inf
             if np.max(r_acq) > acq[top[0]]:
-                j = int(np.argmax(r_acq))
-                point, p_mean, p_std = refined[j], r_mean[j], r_std[j]
+                point = refined[int(np.argmax(r_acq))]
+                (p_mean,), (p_std,) = gp.predict(point[None, :])
         p_mean, p_std = float(p_mean), float(p_std)
         value = float(self._acq(np.array([p_mean]), np.array([p_std]))[0])
         m_sobol, s_sobol = mean[:n_sobol], std[:n_sobol]
@@ -377,27 +429,6 @@ class BayesStrategy(Strategy):
             float(np.linalg.norm(point - x_best)),
         )
         return point.copy(), why
-
-    def _refine(self, starts: np.ndarray, scale: float) -> np.ndarray:
-        """Polish all starts jointly (the objective is a sum of independent terms)."""
-        k, d = starts.shape
-
-        def neg(flat: np.ndarray) -> tuple[float, np.ndarray]:
-            P = flat.reshape(k, d)
-            mu, sd, dmu, dsd = self.gp.predict_with_grad(P)
-            a, da_dmu, da_dsd = self._acq(mu, sd, grad=True)
-            g = da_dmu[:, None] * dmu + da_dsd[:, None] * dsd
-            return -float(a.sum()) / scale, -g.ravel() / scale
-
-        res = minimize(
-            neg,
-            starts.ravel(),
-            jac=True,
-            method="L-BFGS-B",
-            bounds=[(0.0, 1.0)] * (d * k),
-            options={"maxiter": REFINE_MAXITER},
-        )
-        return np.clip(res.x.reshape(k, d), 0.0, 1.0)
 
     # -- explaining --------------------------------------------------------------------------
     def _initial_why(self) -> dict[str, Any]:

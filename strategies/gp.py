@@ -117,14 +117,14 @@ def cholesky(K: np.ndarray, max_jitter: float = 1e-4) -> tuple[np.ndarray, float
     Tries K, then K + εI with ε = 1e-10, 1e-8, … up to ``max_jitter`` (relative to the mean
     diagonal).  Returns (L, ε used).  Raises GPNumericalError with a hint if all fail.
     """
-    if not np.all(np.isfinite(K)):
+    # The sum is finite iff every entry is (kernel entries are far from overflowing): one
+    # reduction instead of an (n, n) boolean array, in a fit's innermost loop.
+    if not math.isfinite(float(K.sum())):
         raise GPNumericalError(
             "GP kernel matrix has NaN/inf entries. Hint: check that scores, inputs and "
             "hyperparameters (length scales, variances) are finite."
         )
-    scale = float(np.mean(np.diag(K))) if K.size else 1.0
-    scale = scale if scale > 0 else 1.0
-    jitter, rel = 0.0, 1e-10
+    jitter, rel, scale = 0.0, 1e-10, 0.0
     while True:
         Kj = K if jitter == 0.0 else K + jitter * np.eye(len(K))
         # R&W Algorithm 2.1, line 2: L := cholesky(K + σ_n² I)  (σ_n² is already inside K).
@@ -133,6 +133,9 @@ def cholesky(K: np.ndarray, max_jitter: float = 1e-4) -> tuple[np.ndarray, float
             return L, jitter
         if rel > max_jitter * (1 + 1e-9):
             break
+        if not scale:  # the mean diagonal, needed only once K itself has failed
+            scale = float(np.mean(np.diag(K))) if K.size else 1.0
+            scale = scale if scale > 0 else 1.0
         jitter, rel = scale * rel, rel * 100.0
     raise GPNumericalError(
         f"Cholesky of the {len(K)}x{len(K)} GP kernel matrix failed even with jitter "

@@ -2,7 +2,8 @@
 every trace must stay byte-identical (issue 16).
 
 ``python tests/sequential_traces.py`` records them into ``tests/data/sequential_traces.json``
-(recorded at the commit before ``workers`` existed); ``tests/test_workers.py`` recomputes and
+(recorded at the commit before ``workers`` existed, and again when issue 13 changed the
+Bayesian racer on purpose); ``tests/test_workers.py`` recomputes and
 compares, with and without an explicit ``workers=1``. Digests are ``recorded_races.digest``
 (floats to 12 significant digits: a CPU's BLAS kernels may differ in the last bits).
 """

@@ -12,6 +12,9 @@ from hpo_race.strategies.acquisition import (
     acquire,
     expected_improvement,
     expected_improvement_grad,
+    log_expected_improvement,
+    log_expected_improvement_and_grad,
+    log_expected_improvement_grad,
     probability_of_improvement,
     probability_of_improvement_grad,
     upper_confidence_bound,
@@ -87,6 +90,7 @@ def test_ei_is_nonnegative_far_below_the_incumbent():
     ("fn", "grad", "kw"),
     [
         (expected_improvement, expected_improvement_grad, {"best": 0.2, "xi": 0.05}),
+        (log_expected_improvement, log_expected_improvement_grad, {"best": 0.2, "xi": 0.05}),
         (probability_of_improvement, probability_of_improvement_grad, {"best": 0.2, "xi": 0.05}),
         (upper_confidence_bound, upper_confidence_bound_grad, {"kappa": 1.7}),
     ],
@@ -111,3 +115,27 @@ def test_acquire_dispatches_and_refuses_unknown_names():
     assert a.shape == da_dm.shape == da_ds.shape == (1,)
     with pytest.raises(ValueError, match="acquisition must be one of"):
         acquire("thompson", m, s, 0.0)
+
+
+def test_log_ei_is_the_log_of_ei_wherever_ei_is_representable():
+    # the reference value: log 0.1977966 = −1.620571
+    assert log_expected_improvement(np.array([-0.5]), np.array([1.0]), 0.0)[0] == pytest.approx(
+        math.log(0.1977966), abs=1e-6
+    )
+    z = np.linspace(-25.0, 6.0, 311)  # both branches (z > −1 and z ≤ −1) and their seam
+    want = np.log(expected_improvement(z, np.full_like(z, 0.7), 0.0))
+    got = log_expected_improvement(z, np.full_like(z, 0.7), 0.0)
+    np.testing.assert_allclose(got, want, rtol=1e-8)
+
+
+def test_log_ei_stays_finite_and_ordered_where_ei_underflows():
+    """Ament et al. 2023: far below the incumbent EI is 0, log EI still ranks the points."""
+    mean = -np.array([40.0, 60.0, 1e3, 1e9])
+    assert np.all(expected_improvement(mean, np.ones(4), 0.0) == 0.0)
+    log_ei = log_expected_improvement(mean, np.ones(4), 0.0)
+    assert np.all(np.isfinite(log_ei)) and np.all(np.diff(log_ei) < 0)
+    # the asymptote −z²/2 − ½ log 2π − 2 log|z| at z = −1e9
+    assert log_ei[-1] == pytest.approx(-0.5e18 - 0.5 * math.log(2 * math.pi) - 2 * math.log(1e9))
+    _, d_mean, d_std = log_expected_improvement_and_grad(mean[:2], np.ones(2), 0.0)
+    assert np.all(np.isfinite(d_mean)) and np.all(d_mean > 1.0)  # ≈ |z|: a slope to climb
+    assert np.all(np.isfinite(d_std)) and np.all(d_std > 0.0)

@@ -1,7 +1,8 @@
 """The Bayesian racer keeps off the edges, over many seeds, and finds optima as well or better.
 
-Issue 13's measurement: a plain GP with EI put about a third of its model-chosen trials
-within 2 % of an edge of the square. With the edge prior (``edge_prior.BoundaryPrior``) the share
+Issue 13's measurement: a plain GP with EI (fixed ξ) put about a third of its model-chosen
+trials within 2 % of an edge of the square; with log EI and a settling ξ a plain GP still puts
+8–32 % there (one-knob, smooth, bumpy). With the edge prior (``edge_prior.BoundaryPrior``) the share
 must stay at most 0.15 on every landscape, and the search must reach the optimum at least as
 often as the plain GP measured in the same run, and hold the median regret, reach and edge
 share recorded for it (tests/data/bayes_baseline.json). Each run is 50 trials (5 initial), 30
@@ -67,9 +68,11 @@ def hit_share(results: tuple, within: float = 0.01) -> float:
 
 @pytest.mark.parametrize("landscape", LANDSCAPES)
 def test_model_chosen_trials_keep_off_the_edges(landscape: str) -> None:
-    assert edge_share(runs(landscape, True)) <= 0.15
-    # and the plain GP, which the prior corrects, does not (so the check can fail)
-    assert edge_share(runs(landscape, False)) > 0.25
+    ours = edge_share(runs(landscape, True))
+    assert ours <= 0.15
+    # and the plain GP, which the prior corrects, lands there several times as often (so the
+    # check can fail): measured 0.20, 0.32, 0.08 against 0.001, 0.0, 0.01
+    assert edge_share(runs(landscape, False)) > max(0.05, 3 * ours)
 
 
 @pytest.mark.parametrize("landscape", LANDSCAPES)

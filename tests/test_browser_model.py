@@ -239,7 +239,7 @@ def test_bayesian_settings_change_only_the_bayesian_race(
     changed = page.evaluate("window.hpoRace.view")
     options = {
         "acquisition": "ucb",
-        "xi": 0.01,
+        "xi": 0.03,
         "kappa": 4.0,
         "kernel": "rbf",
         "length_scale": 0.03,

@@ -51,7 +51,7 @@ def test_good_options_come_back_canonical() -> None:
     )
     assert got == {
         "acquisition": "ucb",
-        "xi": 0.01,
+        "xi": 0.03,
         "kappa": 5.0,
         "kernel": "rbf",
         "length_scale": 0.1,
