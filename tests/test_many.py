@@ -34,6 +34,7 @@ def chunks():
     ]
 
 
+@pytest.mark.slow  # a 30-race run_many: seconds
 def test_chunks_are_the_races_of_one_run_many(many, chunks):
     records = [r for chunk in chunks for r in chunk]
     assert [r["index"] for r in records] == list(range(7))
@@ -100,6 +101,7 @@ def test_summarise_is_summarise_compact_of_compact_races(many):
     )
 
 
+@pytest.mark.slow  # several run_many sweeps: seconds
 def test_the_apps_chunk_sizes_split_run_many_exactly():
     # every chunk size a many-seeds request may ask for at this budget (app.model_data), over
     # enough races for at least two full chunks and a short last one

@@ -22,6 +22,9 @@ from hpo_race.app.redis_hall import PREFIX, RedisStore, open_redis_store, shown_
 from hpo_race.app.result_store import ENV_REDIS, DiskStore
 from hpo_race.app.shared_cache import JobFailed, SharedCache, counter_name
 
+#: It needs a real redis-server and starts app processes: seconds, left out of the quick round
+pytestmark = pytest.mark.slow
+
 
 def wait_for(condition, what: str, timeout: float = 20.0) -> None:
     event = threading.Event()
