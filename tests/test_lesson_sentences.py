@@ -128,6 +128,7 @@ def check_claim_clause(summary: str, landscape: str, facts: dict) -> None:
             assert f"{lose['regret']:.4f} below the optimum; {w} {win['regret']:.4f}" in summary
 
 
+@pytest.mark.slow  # six races a landscape, each checked against the traces: seconds
 @pytest.mark.parametrize("landscape", ["smooth", "bumpy", "one-knob", "svm-digits", "custom"])
 def test_the_summary_is_true_of_the_race_it_describes(landscape: str) -> None:
     outcomes = set()

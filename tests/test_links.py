@@ -122,6 +122,7 @@ def args_from(checked: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------- round trips
 
 
+@pytest.mark.slow  # 300 generated links: seconds
 @settings(derandomize=True, max_examples=300, deadline=None)
 @given(raw_settings())
 def test_any_valid_settings_survive_the_link_exactly(raw):

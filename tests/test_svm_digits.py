@@ -58,6 +58,7 @@ def cheapest_cells(table, k):
     return [cells[int(round(q))] for q in np.linspace(0, len(cells) - 1, k)]
 
 
+@pytest.mark.slow  # refits SVMs on digits: seconds
 def test_recomputed_cells_match_the_data_file(table):
     script = measuring_script()
     data = script.cv_data()
