@@ -122,8 +122,9 @@
     });
     if (b.legend !== undefined) lu['legend.font.size'] = size(b.legend);
     if (kind === 'best' && b.legendAt) {
-      // presenter: the larger legend goes down the right margin, clear of the status line
-      var at = C.presenter && wide ? {orientation: 'v', x: 1.01, xanchor: 'left', y: 0, yanchor: 'bottom'}
+      // presenter: the larger legend goes along the top, right-aligned over the plot (down the
+      // right margin it ran into the optimum's and 95%'s labels once the plot was short)
+      var at = C.presenter && wide ? {orientation: 'h', x: 1, xanchor: 'right', y: 1, yanchor: 'bottom'}
         : b.legendAt;
       Object.keys(at).forEach(function (k) {
         lu['legend.' + k] = at[k];
