@@ -19,24 +19,10 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
-import threading
-from pathlib import Path
 
+from _browser import ARGS, CHROMIUM, VIEWPORT, serve_locally  # noqa: E402  (bench/)
 from playwright.sync_api import Browser, sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-VIEWPORT = {"width": 1366, "height": 768}
 MAX_BYTES = 700 * 1000
 MAX_RELOAD_BYTES = 30 * 1000
 #: A student's share of a lecture hall's Wi-Fi, for Chromium's network emulation.
@@ -62,18 +48,6 @@ RENDERED = (
     " return g && g._fullLayout && g.querySelector('.main-svg'); });"
     " return done ? performance.now() : false; }"
 )
-
-
-def serve_locally() -> tuple[str, object]:
-    """The app on a free loopback port, from a thread of this process."""
-    sys.path.insert(0, str(ROOT))
-    from werkzeug.serving import make_server
-
-    from hpo_race.app import create_app
-
-    server = make_server("127.0.0.1", 0, create_app().server, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_port}/", server
 
 
 #: What a cold load's requests are, by the first pattern their path starts with.

@@ -17,25 +17,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-import threading
 import time
-from pathlib import Path
 
+from _browser import ARGS, CHROMIUM, VIEWPORT, serve_locally  # noqa: E402  (bench/)
 from playwright.sync_api import Browser, sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-VIEWPORT = {"width": 1366, "height": 768}
 CALLBACK = "_dash-update-component"
 MAX_RACE_BYTES = 1_000_000
 CASES = [
@@ -49,20 +35,6 @@ READY = (
     " return g && g._fullLayout && g.querySelector('.main-svg'); })"
     " && window.hpoRace && window.hpoModel && window.hpoMany"
 )
-
-
-def serve_locally() -> tuple[str, object]:
-    sys.path.insert(0, str(ROOT))
-    import logging
-
-    from werkzeug.serving import make_server
-
-    from hpo_race.app import create_app
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = make_server("127.0.0.1", 0, create_app().server, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_port}/", server
 
 
 def one_race(browser: Browser, url: str) -> dict:
