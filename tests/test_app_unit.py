@@ -223,6 +223,7 @@ def test_two_apps_coexist_and_config(dash_app) -> None:
     assert dash_app.config.serve_locally
 
 
+@pytest.mark.slow  # compresses the page's files at brotli 11: seconds
 def test_page_is_local_and_compressed(client) -> None:
     index = client.get("/")
     assert index.status_code == 200

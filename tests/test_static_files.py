@@ -29,6 +29,10 @@ from hpo_race.app.static_files import (
     install_static_files,
 )
 
+#: The page's files compressed as a browser asks for them (brotli 11 once per machine):
+#: seconds of CPU, so out of the quick round; plain pytest and CI run them.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def app_and_client():
@@ -58,7 +62,6 @@ def decoded(response) -> bytes:
     return body
 
 
-@pytest.mark.slow  # compresses every file at brotli 11: seconds
 def test_every_file_the_page_names_is_fingerprinted_and_kept_for_good(client):
     urls = page_urls(client)
     assert any("/_hpo-assets/" in u for u in urls) and any(
@@ -213,7 +216,6 @@ def test_plotly_is_sent_as_the_brotli_copy_shipped_with_it(machine, client):
     assert compressed == []  # never compressed at quality 11 by a worker
 
 
-@pytest.mark.slow  # compresses plotly.js at brotli 11: seconds
 def test_a_stale_shipped_copy_is_never_sent(machine, tmp_path):
     """A plotly.js rebuilt without a new .br: the old copy is ignored, the file is sent."""
     vendor = tmp_path / "assets" / "vendor"
