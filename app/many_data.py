@@ -23,7 +23,7 @@ from hpo_race.app.lesson_data import run_lesson
 from hpo_race.app.model_data import cached_row, many_chunk
 from hpo_race.strategies.summary import first_to_reach, head_to_head, summarise_compact
 
-#: The head-to-head pairs the panel states: (first, second, what it counts).
+#: The head-to-head pairs the panel states (first, second): grid vs random, Bayes vs random.
 GRID_RANDOM = ("grid", "random")
 BAYES_RANDOM = ("bayes", "random")
 
